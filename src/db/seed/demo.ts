@@ -1,0 +1,102 @@
+// The demo council: a fictional place with its own localities, a user for every role, and a few families.
+// Demo passwords are published in the README, so this refuses to run in production.
+import type { Kysely } from 'kysely';
+import type { Role, Schema } from '../schema.ts';
+import { hashPassword } from '../../features/accounts/passwords.ts';
+
+export const DEMO_COUNCIL = { laCode: 'Z99', name: 'Northmoor Borough Council' } as const;
+export const DEMO_PASSWORD = 'Pathway-demo-2026';
+export const DEMO_LOCALITIES = ['Ashby Vale', 'Brookfield', 'Castlegate', 'Denholme Moor'] as const;
+export const DEMO_TEAMS = ['Front door', 'Short breaks team', "Disabled children's social work team", 'Resource panel'] as const;
+
+/** One demo person per role; the email says the role, so a tester can pick who to be. */
+export const DEMO_USERS: { email: string; name: string; roles: Role[]; team?: (typeof DEMO_TEAMS)[number] }[] = [
+  { email: 'parent@demo.pathway.test', name: 'Sam Okafor', roles: ['parent_carer'] },
+  { email: 'young.person@demo.pathway.test', name: 'Jordan Price', roles: ['young_person'] },
+  { email: 'referrer@demo.pathway.test', name: 'Priya Shah (Ashby Vale Primary)', roles: ['professional_referrer'] },
+  { email: 'triage@demo.pathway.test', name: 'Tom Fielding', roles: ['triage_worker'], team: 'Front door' },
+  { email: 'short.breaks@demo.pathway.test', name: 'Aisha Begum', roles: ['short_breaks_officer'], team: 'Short breaks team' },
+  { email: 'social.worker@demo.pathway.test', name: 'Megan Lewis', roles: ['social_worker'], team: "Disabled children's social work team" },
+  { email: 'manager@demo.pathway.test', name: 'David Clarke', roles: ['team_manager'], team: "Disabled children's social work team" },
+  { email: 'panel@demo.pathway.test', name: 'Helen Wright', roles: ['panel_member'], team: 'Resource panel' },
+  { email: 'send.casework@demo.pathway.test', name: 'Kamran Iqbal', roles: ['send_caseworker'] },
+  { email: 'dsco@demo.pathway.test', name: 'Ruth Adeyemi', roles: ['dsco'] },
+  { email: 'provider@demo.pathway.test', name: 'Lee Morgan (Brookfield Play Club)', roles: ['provider'] },
+  { email: 'editor@demo.pathway.test', name: 'Grace Kowalska', roles: ['directory_editor'] },
+  { email: 'analyst@demo.pathway.test', name: 'Oliver Grant', roles: ['analyst'] },
+  { email: 'admin@demo.pathway.test', name: 'Fatima Noor', roles: ['administrator'] },
+];
+
+const DEMO_FAMILIES = [
+  { familyName: 'Okafor', locality: 'Ashby Vale', carer: 'parent@demo.pathway.test', children: [['Tobi', '2016-03-14'], ['Ada', '2021-09-02']] },
+  { familyName: 'Price', locality: 'Castlegate', carer: 'young.person@demo.pathway.test', children: [['Jordan', '2008-11-30']] },
+  { familyName: 'Nowak', locality: 'Brookfield', carer: undefined, children: [['Zofia', '2019-05-21']] },
+  { familyName: 'Hussain', locality: 'Denholme Moor', carer: undefined, children: [['Ibrahim', '2013-01-08'], ['Maryam', '2017-07-19']] },
+] as const;
+
+export class SeedRefusedError extends Error {}
+
+export async function hasCouncil(db: Kysely<Schema>): Promise<boolean> {
+  return (await db.selectFrom('councils').select('la_code').limit(1).executeTakeFirst()) !== undefined;
+}
+
+export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): Promise<void> {
+  if (environment === 'production') {
+    throw new SeedRefusedError('The demo council has published passwords, so it is never seeded when NODE_ENV=production');
+  }
+  // Every demo user shares one password, so hash it once (argon2id is slow on purpose).
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const laCode = DEMO_COUNCIL.laCode;
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('councils').values({ la_code: laCode, name: DEMO_COUNCIL.name }).execute();
+    const localities = await trx
+      .insertInto('localities')
+      .values(DEMO_LOCALITIES.map((name) => ({ la_code: laCode, name })))
+      .returning(['id', 'name'])
+      .execute();
+    const teams = await trx
+      .insertInto('teams')
+      .values(DEMO_TEAMS.map((name) => ({ la_code: laCode, name })))
+      .returning(['id', 'name'])
+      .execute();
+    const userIds = new Map<string, string>();
+    for (const person of DEMO_USERS) {
+      const { id } = await trx
+        .insertInto('users')
+        .values({ la_code: laCode, email: person.email, display_name: person.name, password_hash: passwordHash, oidc_subject: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      userIds.set(person.email, id);
+      await trx
+        .insertInto('user_roles')
+        .values(person.roles.map((role) => ({ user_id: id, la_code: laCode, role })))
+        .execute();
+      const team = teams.find((candidate) => candidate.name === person.team);
+      if (team) await trx.insertInto('team_members').values({ team_id: team.id, user_id: id, la_code: laCode }).execute();
+    }
+    for (const family of DEMO_FAMILIES) {
+      const locality = localities.find((candidate) => candidate.name === family.locality);
+      const { id: familyId } = await trx
+        .insertInto('families')
+        .values({ la_code: laCode, family_name: family.familyName, locality_id: locality?.id ?? null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const carerId = family.carer && userIds.get(family.carer);
+      if (carerId) {
+        const relationship = family.carer === 'young.person@demo.pathway.test' ? 'self' : 'parent';
+        await trx.insertInto('family_carers').values({ family_id: familyId, user_id: carerId, la_code: laCode, relationship }).execute();
+      }
+      await trx
+        .insertInto('children')
+        .values(family.children.map(([givenName, dateOfBirth]) => ({
+          la_code: laCode,
+          family_id: familyId,
+          given_name: givenName,
+          family_name: family.familyName,
+          date_of_birth: dateOfBirth,
+        })))
+        .execute();
+    }
+  });
+}
+

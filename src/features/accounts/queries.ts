@@ -1,0 +1,108 @@
+// SQL for accounts and sessions.
+import { sql, type Kysely } from 'kysely';
+import type { Role, Schema } from '../../db/schema.ts';
+import type { SignedInUser } from '../../web/context.ts';
+
+const rolesOf = sql<Role[]>`coalesce((select array_agg(r.role order by r.role) from user_roles r where r.user_id = users.id), '{}')`;
+const teamsOf = sql<string[]>`coalesce((select array_agg(m.team_id::text) from team_members m where m.user_id = users.id), '{}')`;
+
+function toSignedInUser(row: {
+  id: string;
+  la_code: string;
+  display_name: string;
+  email: string;
+  roles: Role[];
+  team_ids: string[];
+}): SignedInUser {
+  return {
+    id: row.id,
+    laCode: row.la_code,
+    displayName: row.display_name,
+    email: row.email,
+    roles: row.roles,
+    teamIds: row.team_ids,
+  };
+}
+
+export async function findUserForSignIn(db: Kysely<Schema>, email: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'la_code', 'password_hash', 'failed_sign_in_attempts', 'locked_until', 'active', 'email'])
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function findSignedInUser(db: Kysely<Schema>, userId: string): Promise<SignedInUser | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'la_code', 'display_name', 'email', rolesOf.as('roles'), teamsOf.as('team_ids')])
+    .where('id', '=', userId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  return row && toSignedInUser(row);
+}
+
+export async function findSessionWithUser(db: Kysely<Schema>, idHash: string) {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.last_seen_at',
+      'users.id',
+      'users.la_code',
+      'users.display_name',
+      'users.email',
+      rolesOf.as('roles'),
+      teamsOf.as('team_ids'),
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .where('users.active', '=', true)
+    .executeTakeFirst();
+  return row && { lastSeenAt: row.last_seen_at, user: toSignedInUser(row) };
+}
+
+export async function recordFailedAttempt(db: Kysely<Schema>, userId: string, lockUntil: Date | null) {
+  await db
+    .updateTable('users')
+    .set((eb) =>
+      lockUntil
+        ? { failed_sign_in_attempts: 0, locked_until: lockUntil }
+        : { failed_sign_in_attempts: eb('failed_sign_in_attempts', '+', 1) },
+    )
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function clearFailedAttempts(db: Kysely<Schema>, userId: string) {
+  await db.updateTable('users').set({ failed_sign_in_attempts: 0, locked_until: null }).where('id', '=', userId).execute();
+}
+
+export async function insertSession(db: Kysely<Schema>, idHash: string, userId: string, laCode: string) {
+  await db.insertInto('sessions').values({ id_hash: idHash, user_id: userId, la_code: laCode }).execute();
+}
+
+export async function deleteSession(db: Kysely<Schema>, idHash: string) {
+  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}
+
+export async function touchSession(db: Kysely<Schema>, idHash: string, now: Date) {
+  await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteSessionsIdleSince(db: Kysely<Schema>, cutoff: Date): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('last_seen_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function findUserByOidcSubjectOrEmail(db: Kysely<Schema>, subject: string, email: string | undefined) {
+  let query = db.selectFrom('users').select(['id', 'la_code', 'oidc_subject']).where('active', '=', true);
+  query = email
+    ? query.where((eb) => eb.or([eb('oidc_subject', '=', subject), eb(sql`lower(email)`, '=', email.toLowerCase())]))
+    : query.where('oidc_subject', '=', subject);
+  // Prefer the account already linked to this subject.
+  return query.orderBy(sql`oidc_subject = ${subject}`, sql`desc nulls last`).executeTakeFirst();
+}
+
+export async function linkOidcSubject(db: Kysely<Schema>, userId: string, subject: string) {
+  await db.updateTable('users').set({ oidc_subject: subject }).where('id', '=', userId).execute();
+}

@@ -1,0 +1,43 @@
+// SQL for children's records.
+import type { Kysely } from 'kysely';
+import type { Schema } from '../../db/schema.ts';
+
+export async function findChild(db: Kysely<Schema>, laCode: string, childId: string) {
+  return db
+    .selectFrom('children')
+    .innerJoin('families', 'families.id', 'children.family_id')
+    .leftJoin('localities', 'localities.id', 'families.locality_id')
+    .select([
+      'children.id',
+      'children.family_id',
+      'children.given_name',
+      'children.family_name',
+      'children.date_of_birth',
+      'families.family_name as household_name',
+      'localities.name as locality_name',
+    ])
+    .where('children.la_code', '=', laCode)
+    .where('children.id', '=', childId)
+    .executeTakeFirst();
+}
+
+export async function isCarerOf(db: Kysely<Schema>, userId: string, familyId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('family_carers')
+    .select('user_id')
+    .where('user_id', '=', userId)
+    .where('family_id', '=', familyId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function childrenCaredForBy(db: Kysely<Schema>, laCode: string, userId: string) {
+  return db
+    .selectFrom('children')
+    .innerJoin('family_carers', 'family_carers.family_id', 'children.family_id')
+    .select(['children.id', 'children.given_name', 'children.family_name', 'children.date_of_birth'])
+    .where('children.la_code', '=', laCode)
+    .where('family_carers.user_id', '=', userId)
+    .orderBy('children.date_of_birth')
+    .execute();
+}

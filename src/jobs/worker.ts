@@ -1,0 +1,27 @@
+// The background work Pathway does on a schedule: deliver outbox messages and end idle sessions.
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { purgeIdleSessions } from '../features/accounts/service.ts';
+import { deliverQueuedNotifications } from '../features/notifications/service.ts';
+import { notifySender, outboxOnlySender } from '../features/notifications/senders.ts';
+import type { ScheduledJob } from './queue.ts';
+
+export function scheduledJobs(config: Config, database: Database): ScheduledJob[] {
+  const sender = config.notify ? notifySender(config.notify) : outboxOnlySender;
+  return [
+    {
+      name: 'deliver-notifications',
+      cron: '* * * * *',
+      handler: async () => {
+        await deliverQueuedNotifications(database.db, sender);
+      },
+    },
+    {
+      name: 'purge-idle-sessions',
+      cron: '17 * * * *',
+      handler: async () => {
+        await purgeIdleSessions(database.db, config.sessionIdleMinutes);
+      },
+    },
+  ];
+}

@@ -1,0 +1,261 @@
+// The app factory: builds the whole web application from its configuration and its parts,
+// so tests build the real thing with app.inject().
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import type { Role } from '../db/schema.ts';
+import { accountRoutes } from '../features/accounts/routes.ts';
+import { resumeSession } from '../features/accounts/service.ts';
+import { childrenRoutes } from '../features/children/routes.ts';
+import { healthRoutes } from '../features/health/routes.ts';
+import { homeRoutes } from '../features/home/routes.ts';
+import { notificationRoutes } from '../features/notifications/routes.ts';
+import { isAllowed, type AccessRule } from './access.ts';
+import type { SignedInUser } from './context.ts';
+import { handleError, handleNotFound, wantsJson } from './errors.ts';
+import { directionOf, isLanguage, LANGUAGES, loadCatalogue, type LanguageCode, type Translate } from './i18n.ts';
+import { CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE } from './cookies.ts';
+import { logOptions } from './logging.ts';
+import { createViewEnvironment, GOVUK_FRONTEND_DIST } from './views.ts';
+
+const FORM_BODY_LIMIT = 100 * 1024;
+
+export interface AppDependencies {
+  database: Database;
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: AccessRule | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDependencies;
+    config: Config;
+    registeredRoutes: RegisteredRoute[];
+  }
+  interface FastifyRequest {
+    user: SignedInUser | null;
+    sessionId: string | undefined;
+    sessionExpired: boolean;
+    language: LanguageCode;
+    t: Translate;
+  }
+  interface FastifyReply {
+    render(template: string, context?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
+  const production = config.environment === 'production';
+  const app = Fastify({
+    logger: logOptions(config.logLevel),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: config.trustProxy,
+    bodyLimit: FORM_BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate('deps', deps);
+  app.decorate('config', config);
+
+  // Deny by default: a route without an access rule stops the app from starting. Rules are read when the app
+  // is ready, because a plugin's own onRoute hook (the static files') may set them after ours has run.
+  const routeOptions: { method: string | string[]; url: string; config?: unknown }[] = [];
+  app.addHook('onRoute', (route) => {
+    routeOptions.push(route);
+  });
+  app.decorate('registeredRoutes', {
+    getter: () =>
+      routeOptions.flatMap((route) =>
+        (Array.isArray(route.method) ? route.method : [route.method]).map((method) => ({
+          method,
+          url: route.url,
+          access: (route.config as { access?: AccessRule } | undefined)?.access,
+        })),
+      ),
+  });
+  app.addHook('onReady', async () => {
+    const unguarded = app.registeredRoutes.filter((route) => route.access === undefined);
+    if (unguarded.length > 0) {
+      throw new Error(`Routes without an access rule: ${unguarded.map((r) => `${r.method} ${r.url}`).join(', ')}`);
+    }
+  });
+
+  const catalogue = loadCatalogue();
+  const views = createViewEnvironment({ watch: config.environment === 'development' });
+
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await app.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT });
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(production ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyCsrf, {
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: production, signed: true },
+    getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),
+  });
+
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionId', undefined);
+  app.decorateRequest('sessionExpired', false);
+  app.decorateRequest('language', 'en');
+  app.decorateRequest('t', function () {
+    return '';
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    request.language = chooseLanguage(request, reply, production);
+    request.t = catalogue.translator(request.language);
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (sessionId) {
+      const session = await resumeSession(deps.database.db, sessionId, config.sessionIdleMinutes);
+      if (session.state === 'active') {
+        request.user = session.user;
+        request.sessionId = sessionId;
+      } else {
+        request.sessionExpired = session.state === 'expired';
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      }
+    }
+  });
+
+  // Access rules run before the body is read, so a refused request costs little.
+  app.addHook('onRequest', async (request, reply) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined) return; // the not-found handler
+    if (isAllowed(access, request.user?.roles ?? null)) return;
+    if (request.user) {
+      request.log.info({ statusCode: 403 }, 'access refused');
+      reply.status(403);
+      return wantsJson(request)
+        ? reply.send({ error: { status: 403, message: request.t('errors.forbidden.title') } })
+        : reply.render('error.njk', { messageKey: 'errors.forbidden', status: 403 });
+    }
+    if (wantsJson(request)) {
+      reply.status(401);
+      return reply.send({ error: { status: 401, message: request.t('errors.signInRequired') } });
+    }
+    const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : '';
+    return reply.redirect(`/sign-in${returnTo}`, 303);
+  });
+
+  // Every state-changing request carries a CSRF token, whoever sends it.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  // Pages about people must never be kept by a browser or proxy cache.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.user) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const request = this.request;
+    const html = views.render(template, {
+      ...context,
+      t: request.t,
+      lang: request.language,
+      dir: directionOf(request.language),
+      languageLinks: languageLinks(request),
+      cspNonce: this.cspNonce.script,
+      csrfToken: () => this.generateCsrf(),
+      user: request.user,
+      hasRole: (role: Role) => request.user?.roles.includes(role) ?? false,
+      currentPath: request.url.split('?')[0],
+      sessionExpired: request.sessionExpired,
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+
+  await app.register(async (assets) => {
+    // Stylesheets, scripts, fonts and images are public by nature.
+    assets.addHook('onRoute', (route) => {
+      route.config = { ...(route.config as object), access: 'public' };
+    });
+    await assets.register(fastifyStatic, {
+      root: join(GOVUK_FRONTEND_DIST, 'govuk', 'assets'),
+      prefix: '/assets/',
+      maxAge: '1d',
+    });
+    await assets.register(fastifyStatic, {
+      root: [join(GOVUK_FRONTEND_DIST, 'govuk'), join(import.meta.dirname, 'static')],
+      prefix: '/static/',
+      decorateReply: false,
+      allowedPath: (path) => /^\/[\w.-]+\.(css|js|mjs|map|svg)$/.test(path),
+      maxAge: '1h',
+    });
+  });
+
+  await app.register(healthRoutes);
+  await app.register(homeRoutes);
+  await app.register(accountRoutes);
+  await app.register(childrenRoutes);
+  await app.register(notificationRoutes);
+
+  return app;
+}
+
+function chooseLanguage(request: FastifyRequest, reply: FastifyReply, production: boolean): LanguageCode {
+  const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+  if (isLanguage(asked)) {
+    reply.setCookie(LANGUAGE_COOKIE, asked, {
+      path: '/',
+      sameSite: 'lax',
+      httpOnly: true,
+      secure: production,
+      maxAge: 365 * 24 * 60 * 60,
+    });
+    return asked;
+  }
+  const remembered = request.cookies[LANGUAGE_COOKIE];
+  return isLanguage(remembered) ? remembered : 'en';
+}
+
+function languageLinks(request: FastifyRequest) {
+  const url = new URL(request.url, 'http://localhost');
+  return LANGUAGES.map((language) => {
+    url.searchParams.set('lang', language.code);
+    return {
+      code: language.code,
+      name: language.name,
+      current: language.code === request.language,
+      href: `${url.pathname}?${url.searchParams.toString()}`,
+    };
+  });
+}

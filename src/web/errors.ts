@@ -1,0 +1,75 @@
+// Turns every failure into a GOV.UK-style page (or JSON for APIs) with the right status, and never a stack trace.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+export interface FieldError {
+  /** The id of the input, so the error summary can link to it. */
+  field: string;
+  text: string;
+}
+
+/** Thrown by routes for a user-facing refusal with a status and a message key. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly messageKey: string,
+  ) {
+    super(messageKey);
+  }
+}
+
+const PAGE_FOR_STATUS: Record<number, string> = {
+  400: 'errors.badRequest',
+  403: 'errors.forbidden',
+  404: 'errors.notFound',
+  405: 'errors.badRequest',
+  413: 'errors.tooLarge',
+  415: 'errors.unsupportedType',
+  429: 'errors.tooManyRequests',
+};
+
+function statusOf(error: FastifyError): number {
+  const status = error.statusCode ?? 500;
+  return status >= 400 && status < 500 ? status : 500;
+}
+
+function messageKeyOf(error: FastifyError | HttpProblem, status: number): string {
+  if (error instanceof HttpProblem) return error.messageKey;
+  if ('code' in error && error.code === 'FST_CSRF_INVALID_TOKEN') return 'errors.formExpired';
+  if ('code' in error && error.code === 'FST_CSRF_MISSING_SECRET') return 'errors.formExpired';
+  return PAGE_FOR_STATUS[status] ?? 'errors.serverError';
+}
+
+export function wantsJson(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/') || request.url.startsWith('/health/');
+}
+
+export async function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = statusOf(error);
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed');
+  } else {
+    request.log.info({ statusCode: status, code: error.code }, 'request refused');
+  }
+  const messageKey = messageKeyOf(error, status);
+  reply.status(status);
+  if (wantsJson(request)) {
+    return reply.send({ error: { status, message: request.t(messageKey + '.title') } });
+  }
+  return reply.render('error.njk', { messageKey, status });
+}
+
+export async function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
+  reply.status(404);
+  if (wantsJson(request)) return reply.send({ error: { status: 404, message: request.t('errors.notFound.title') } });
+  return reply.render('error.njk', { messageKey: 'errors.notFound', status: 404 });
+}
+
+/** The shape govukErrorSummary wants: every error at once, each linking to its field. */
+export function errorSummary(errors: FieldError[]) {
+  return errors.map((error) => ({ text: error.text, href: `#${error.field}` }));
+}
+
+export function errorFor(errors: FieldError[], field: string) {
+  const found = errors.find((error) => error.field === field);
+  return found ? { text: found.text } : undefined;
+}
