@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src/ and test/ with Node's own test runner (Node 20 has no --test globs).
+// Runs every *.test.ts and *.spec.ts under src/ and test/ with Node's own test runner (Node 20 has no --test globs).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ function findTests(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) found.push(...findTests(path));
-    else if (name.endsWith('.test.ts')) found.push(path);
+    else if (name.endsWith('.test.ts') || name.endsWith('.spec.ts')) found.push(path);
   }
   return found;
 }

@@ -166,8 +166,11 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       reply.status(401);
       return reply.send({ error: { status: 401, message: request.t('errors.signInRequired') } });
     }
-    const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : '';
-    return reply.redirect(`/sign-in${returnTo}`, 303);
+    const query = new URLSearchParams();
+    if (request.method === 'GET') query.set('returnTo', request.url);
+    if (request.sessionExpired) query.set('expired', '1');
+    const search = query.size > 0 ? `?${query.toString()}` : '';
+    return reply.redirect(`/sign-in${search}`, 303);
   });
 
   // Every state-changing request carries a CSRF token, whoever sends it.
@@ -195,7 +198,6 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       user: request.user,
       hasRole: (role: Role) => request.user?.roles.includes(role) ?? false,
       currentPath: request.url.split('?')[0],
-      sessionExpired: request.sessionExpired,
     });
     return this.type('text/html; charset=utf-8').send(html);
   });

@@ -11,8 +11,16 @@ export async function accountRoutes(app: FastifyInstance) {
   const secure = app.config.environment === 'production';
   const oidc = app.config.oidc ? new OidcSignIn(app.config.oidc) : undefined;
 
-  function renderSignIn(request: FastifyRequest, reply: FastifyReply, form: Partial<SignInForm>, errors: FieldError[], returnTo: string) {
+  function renderSignIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: Partial<SignInForm>,
+    errors: FieldError[],
+    returnTo: string,
+    sessionExpired = false,
+  ) {
     return reply.render('accounts/views/sign-in.njk', {
+      sessionExpired,
       form,
       errors: errorSummary(errors),
       emailError: errorFor(errors, 'email'),
@@ -30,8 +38,8 @@ export async function accountRoutes(app: FastifyInstance) {
 
   app.get('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
     if (request.user) return reply.redirect('/account');
-    const returnTo = safeReturnTo((request.query as { returnTo?: unknown }).returnTo);
-    return renderSignIn(request, reply, {}, [], returnTo);
+    const query = request.query as { returnTo?: unknown; expired?: unknown };
+    return renderSignIn(request, reply, {}, [], safeReturnTo(query.returnTo), query.expired === '1');
   });
 
   app.post(

@@ -1,0 +1,72 @@
+// Builds the real app on a real database for a test, with the demo council seeded, and a small browser-like
+// client for app.inject() that keeps cookies and fills in CSRF tokens.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { DEMO_PASSWORD, seedDemoCouncil } from '../../src/db/seed/demo.ts';
+import { buildApp } from '../../src/web/app.ts';
+import type { TestDatabase } from './databases.ts';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides });
+}
+
+export async function seededApp(database: TestDatabase, overrides: Record<string, string> = {}) {
+  await seedDemoCouncil(database.db, 'test');
+  return buildApp(testConfig(overrides), { database });
+}
+
+export class TestClient {
+  readonly cookies = new Map<string, string>();
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  private remember(response: LightMyRequestResponse) {
+    for (const cookie of response.cookies) {
+      if (cookie.value === '' || (cookie.maxAge !== undefined && cookie.maxAge <= 0) || (cookie.expires && cookie.expires < new Date())) {
+        this.cookies.delete(cookie.name);
+      } else {
+        this.cookies.set(cookie.name, cookie.value);
+      }
+    }
+    return response;
+  }
+
+  private cookieHeader() {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  async get(url: string, headers: Record<string, string> = {}) {
+    return this.remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } }));
+  }
+
+  /** Posts a form the way a browser would, with the CSRF token from the page the form is on. */
+  async submit(pageUrl: string, actionUrl: string, fields: Record<string, string>) {
+    const page = await this.get(pageUrl);
+    const token = csrfTokenIn(page.body);
+    return this.post(actionUrl, { _csrf: token, ...fields });
+  }
+
+  async post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams(fields).toString(),
+      }),
+    );
+  }
+}
+
+export function csrfTokenIn(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('No CSRF token on the page');
+  return match[1];
+}
+
+export async function signedInClient(app: FastifyInstance, email: string): Promise<TestClient> {
+  const client = new TestClient(app);
+  const response = await client.submit('/sign-in', '/sign-in', { email, password: DEMO_PASSWORD });
+  if (response.statusCode !== 303) throw new Error(`Signing in as ${email} failed with ${response.statusCode}`);
+  return client;
+}
