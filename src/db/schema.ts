@@ -118,7 +118,7 @@ export interface AuditEventsTable {
   details: Json<Record<string, unknown>>;
 }
 
-export type OutboxStatus = 'recorded' | 'queued' | 'sent' | 'failed';
+export type OutboxStatus = 'recorded' | 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface NotificationsOutboxTable {
   id: Generated<string>;
@@ -131,6 +131,7 @@ export interface NotificationsOutboxTable {
   status: OutboxStatus;
   provider_reference: string | null;
   failure_reason: string | null;
+  claimed_at: Timestamp | null;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
 }

@@ -49,58 +49,72 @@ export interface DeliveryReport {
   failed: number;
 }
 
+/** A claim older than this belongs to a worker that died mid-send, so the message is tried again. */
+const CLAIM_TIMEOUT_MS = 10 * 60_000;
+
 /**
- * Sends queued messages, a batch at a time. Rows are locked with SKIP LOCKED so several workers never send
- * the same message twice.
+ * Sends queued messages a batch at a time. Messages are claimed in a short transaction (SKIP LOCKED, so two
+ * workers never claim the same one) and sent outside it, so no database connection waits on Notify.
  */
 export async function deliverQueuedNotifications(
   db: Kysely<Schema>,
   sender: MessageSender,
   batchSize = 50,
+  now = new Date(),
 ): Promise<DeliveryReport> {
-  return db.transaction().execute(async (trx) => {
-    const batch = await trx
+  const batch = await db.transaction().execute(async (trx) => {
+    const claimable = await trx
       .selectFrom('notifications_outbox')
       .select(['id', 'recipient', 'subject', 'body'])
-      .where('status', '=', 'queued')
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'queued'),
+          eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', new Date(now.getTime() - CLAIM_TIMEOUT_MS))]),
+        ]),
+      )
       .orderBy('created_at')
       .limit(batchSize)
       .forUpdate()
       .skipLocked()
       .execute();
-    const report: DeliveryReport = { delivered: 0, failed: 0 };
-    for (const message of batch) {
-      let status: OutboxStatus;
-      let providerReference: string | null = null;
-      let failureReason: string | null = null;
-      try {
-        const sent = await sender.sendEmail({
-          to: message.recipient,
-          subject: message.subject,
-          body: message.body,
-          reference: message.id,
-        });
-        status = sent.status;
-        providerReference = sent.providerReference;
-        report.delivered += 1;
-      } catch (error) {
-        status = 'failed';
-        failureReason = error instanceof Error ? error.message.slice(0, 500) : 'unknown error';
-        report.failed += 1;
-      }
+    if (claimable.length > 0) {
       await trx
         .updateTable('notifications_outbox')
-        .set({
-          status,
-          provider_reference: providerReference,
-          failure_reason: failureReason,
-          sent_at: status === 'sent' ? new Date() : null,
-        })
-        .where('id', '=', message.id)
+        .set({ status: 'sending', claimed_at: now })
+        .where('id', 'in', claimable.map((message) => message.id))
         .execute();
     }
-    return report;
+    return claimable;
   });
+
+  const report: DeliveryReport = { delivered: 0, failed: 0 };
+  for (const message of batch) {
+    let outcome: { status: OutboxStatus; provider_reference: string | null; failure_reason: string | null };
+    try {
+      const sent = await sender.sendEmail({ to: message.recipient, subject: message.subject, body: message.body, reference: message.id });
+      outcome = { status: sent.status, provider_reference: sent.providerReference, failure_reason: null };
+      report.delivered += 1;
+    } catch (error) {
+      outcome = { status: 'failed', provider_reference: null, failure_reason: describeFailure(error) };
+      report.failed += 1;
+    }
+    await db
+      .updateTable('notifications_outbox')
+      .set({ ...outcome, sent_at: outcome.status === 'sent' ? new Date() : null })
+      .where('id', '=', message.id)
+      .execute();
+  }
+  return report;
+}
+
+/** Notify's own error text (e.g. "email_address Not a valid email address"), never the message itself. */
+function describeFailure(error: unknown): string {
+  const response = (error as { response?: { status?: number; data?: { errors?: { message?: string }[] } } }).response;
+  if (response?.status) {
+    const detail = response.data?.errors?.map((item) => item.message).join('; ') ?? '';
+    return `GOV.UK Notify answered ${response.status}${detail ? `: ${detail}` : ''}`.slice(0, 500);
+  }
+  return error instanceof Error ? error.message.slice(0, 500) : 'unknown error';
 }
 
 export async function recentOutbox(db: Kysely<Schema>, laCode: string, limit = 100) {

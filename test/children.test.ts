@@ -1,0 +1,74 @@
+// A child's record: seen only by the child's family and casework staff, and every view is audited.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
+import { seededApp, signedInClient } from './helpers/app.ts';
+
+for (const target of databaseTargets()) {
+  describe(`children's records on ${target.name}`, () => {
+    let database: TestDatabase;
+    let app: FastifyInstance;
+    let tobiId: string;
+    let zofiaId: string;
+
+    before(async () => {
+      database = await target.open();
+      app = await seededApp(database);
+      const children = await database.db.selectFrom('children').select(['id', 'given_name']).execute();
+      tobiId = children.find((child) => child.given_name === 'Tobi')!.id;
+      zofiaId = children.find((child) => child.given_name === 'Zofia')!.id;
+    });
+    after(async () => {
+      await app.close();
+      await database.dispose();
+    });
+
+    async function viewsOf(childId: string) {
+      return database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('action', '=', 'view-child-record')
+        .where('subject_child_id', '=', childId)
+        .execute();
+    }
+
+    test('a social worker viewing a child is recorded with who, which role, which child and which request', async () => {
+      const client = await signedInClient(app, 'social.worker@demo.pathway.test');
+      const response = await client.get(`/children/${tobiId}`);
+      assert.equal(response.statusCode, 200);
+      assert.match(response.body, /Tobi Okafor/);
+      const views = await viewsOf(tobiId);
+      assert.equal(views.length, 1);
+      const user = await database.db.selectFrom('users').select('id').where('email', '=', 'social.worker@demo.pathway.test').executeTakeFirstOrThrow();
+      assert.equal(views[0]?.actor_user_id, user.id);
+      assert.equal(views[0]?.actor_role, 'social_worker');
+      assert.equal(views[0]?.request_id, response.headers['x-request-id']);
+      assert.equal(views[0]?.la_code, 'Z99');
+    });
+
+    test('a parent sees their own children and can open their records', async () => {
+      const client = await signedInClient(app, 'parent@demo.pathway.test');
+      const list = await client.get('/children');
+      assert.equal(list.statusCode, 200);
+      assert.match(list.body, /Tobi Okafor/);
+      assert.match(list.body, /Ada Okafor/);
+      assert.doesNotMatch(list.body, /Zofia/);
+      assert.equal((await client.get(`/children/${tobiId}`)).statusCode, 200);
+    });
+
+    test("a parent cannot see another family's child, and the answer does not reveal the child exists", async () => {
+      const client = await signedInClient(app, 'parent@demo.pathway.test');
+      const before = (await viewsOf(zofiaId)).length;
+      const response = await client.get(`/children/${zofiaId}`);
+      assert.equal(response.statusCode, 404);
+      assert.doesNotMatch(response.body, /Zofia/);
+      assert.equal((await viewsOf(zofiaId)).length, before, 'a refused view is not a view');
+    });
+
+    test('staff outside casework, such as a directory editor, cannot open a child’s record', async () => {
+      const client = await signedInClient(app, 'editor@demo.pathway.test');
+      assert.equal((await client.get(`/children/${tobiId}`)).statusCode, 403);
+    });
+  });
+}

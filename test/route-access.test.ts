@@ -1,0 +1,76 @@
+// Deny by default: every registered route has an access rule, and every protected route refuses people
+// who are not signed in or who lack the role.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { ROLES } from '../src/db/schema.ts';
+import { buildApp } from '../src/web/app.ts';
+import { DEMO_USERS } from '../src/db/seed/demo.ts';
+import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
+import { seededApp, signedInClient, testConfig } from './helpers/app.ts';
+
+const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
+
+function concreteUrl(url: string): string {
+  return url.replace(/:\w+/g, SAMPLE_ID).replace(/\*$/, 'sample');
+}
+
+describe('route access rules', () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await databaseTargets()[0]!.open();
+    app = await seededApp(database);
+    await app.ready();
+  });
+  after(async () => {
+    await app.close();
+    await database.dispose();
+  });
+
+  test('every registered route declares who may use it', () => {
+    assert.ok(app.registeredRoutes.length > 10);
+    const unguarded = app.registeredRoutes.filter((route) => route.access === undefined);
+    assert.deepEqual(unguarded, []);
+  });
+
+  test('a route without an access rule stops the app from starting', async () => {
+    const careless = await buildApp(testConfig(), { database });
+    careless.get('/forgot-the-rule', async () => 'oops');
+    await assert.rejects(async () => careless.ready(), /Routes without an access rule: GET \/forgot-the-rule/);
+  });
+
+  test('every route that is not public refuses someone who is not signed in', async () => {
+    const protectedRoutes = app.registeredRoutes.filter((route) => route.access !== 'public' && route.method !== 'HEAD');
+    assert.ok(protectedRoutes.length > 0);
+    for (const route of protectedRoutes) {
+      const response = await app.inject({ method: route.method as 'GET', url: concreteUrl(route.url) });
+      assert.ok(
+        [303, 401].includes(response.statusCode),
+        `${route.method} ${route.url} answered ${response.statusCode} to someone not signed in`,
+      );
+      if (response.statusCode === 303) assert.match(String(response.headers.location), /^\/sign-in/);
+    }
+  });
+
+  test('every role-restricted route refuses each demo user whose roles are not on its list', async () => {
+    const restricted = app.registeredRoutes.filter((route) => Array.isArray(route.access) && route.method === 'GET');
+    assert.ok(restricted.length > 0);
+    for (const person of DEMO_USERS) {
+      const client = await signedInClient(app, person.email);
+      for (const route of restricted) {
+        const allowed = (route.access as readonly string[]).some((role) => person.roles.includes(role as never));
+        if (allowed) continue;
+        const response = await client.get(concreteUrl(route.url));
+        assert.equal(response.statusCode, 403, `${person.email} reached ${route.url}`);
+      }
+    }
+  });
+
+  test('the demo council has a user for every role', () => {
+    for (const role of ROLES) {
+      assert.ok(DEMO_USERS.some((user) => user.roles.includes(role)), `no demo user is a ${role}`);
+    }
+  });
+});
