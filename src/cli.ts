@@ -62,7 +62,9 @@ async function serve(config: Config) {
     await database.close();
   });
   await app.listen({ host: config.host, port: config.port });
-  say(`Pathway is ready at http://localhost:${config.port}`);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  say(`Pathway is ready at http://localhost:${port}`);
 }
 
 async function worker(config: Config) {

@@ -30,6 +30,8 @@ const FORM_BODY_LIMIT = 100 * 1024;
 
 export interface AppDependencies {
   database: Database;
+  /** Where JSON logs go; standard output unless a test wants to read them. */
+  logDestination?: { write(line: string): void };
 }
 
 export interface RegisteredRoute {
@@ -59,7 +61,7 @@ declare module 'fastify' {
 export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
   const production = config.environment === 'production';
   const app = Fastify({
-    logger: logOptions(config.logLevel),
+    logger: logOptions(config.logLevel, deps.logDestination),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,

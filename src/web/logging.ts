@@ -17,9 +17,10 @@ export const REDACTED_PATHS = [
   '*._csrf',
 ];
 
-export function logOptions(level: string): FastifyServerOptions['logger'] {
+export function logOptions(level: string, destination?: { write(line: string): void }): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(destination ? { stream: destination } : {}),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
       // Query strings can carry names and search words, so only the path is logged.

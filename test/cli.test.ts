@@ -1,0 +1,88 @@
+// The README's first command: `npm start` creates, migrates and seeds an embedded database on first run,
+// keeps the data across a restart, and stops cleanly on SIGTERM.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+
+interface RunningPathway {
+  process: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+function start(env: Record<string, string>): Promise<RunningPathway> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Pathway did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /Pathway is ready at (http:\/\/\S+)/.exec(output);
+      if (ready?.[1]) {
+        clearTimeout(timer);
+        resolve({ process: child, url: ready[1], output: () => output });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Pathway exited with ${String(code)}:\n${output}`));
+    });
+  });
+}
+
+function stop(running: RunningPathway): Promise<number | null> {
+  return new Promise((resolve) => {
+    running.process.removeAllListeners('exit');
+    running.process.on('exit', (code) => resolve(code));
+    running.process.kill('SIGTERM');
+  });
+}
+
+describe('npm start', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pathway-start-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('first run migrates and seeds the demo council; a restart keeps the data; SIGTERM stops it cleanly', async () => {
+    const first = await start({ DATA_DIR: dataDir });
+    try {
+      assert.match(first.output(), /Applied migrations: 0001_platform/);
+      assert.match(first.output(), /Seeded the demo council/);
+      const ready = await fetch(`${first.url}/health/ready`);
+      assert.equal(ready.status, 200);
+      const home = await fetch(first.url);
+      assert.match(await home.text(), /Support for disabled children and their families/);
+    } finally {
+      assert.equal(await stop(first), 0);
+    }
+
+    const second = await start({ DATA_DIR: dataDir });
+    try {
+      assert.doesNotMatch(second.output(), /Applied migrations/);
+      assert.doesNotMatch(second.output(), /Seeded/);
+      const signIn = await fetch(`${second.url}/sign-in`);
+      assert.equal(signIn.status, 200);
+    } finally {
+      assert.equal(await stop(second), 0);
+    }
+  });
+
+  test('DEMO_DATA=false starts without the demo council', async () => {
+    const emptyDir = mkdtempSync(join(tmpdir(), 'pathway-empty-'));
+    const running = await start({ DATA_DIR: emptyDir, DEMO_DATA: 'false' });
+    try {
+      assert.match(running.output(), /Applied migrations/);
+      assert.doesNotMatch(running.output(), /Seeded/);
+    } finally {
+      await stop(running);
+      rmSync(emptyDir, { recursive: true, force: true });
+    }
+  });
+});
