@@ -1,0 +1,16 @@
+// `npm run bench -- <name>`: runs one benchmark and prints its figures as one JSON line.
+import { platformBenchmark } from './platform.ts';
+
+const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
+  platform: platformBenchmark,
+};
+
+const name = process.argv[2] ?? 'platform';
+const benchmark = benchmarks[name];
+if (!benchmark) {
+  console.error(`Unknown benchmark "${name}". Choose one of: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
+const figures = await benchmark();
+process.stdout.write(`${JSON.stringify(figures)}\n`);
+process.exit(0);
