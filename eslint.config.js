@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'scripts/*.mjs', 'eslint.config.js', 'test/helpers/*.mjs'] },
+  { ignores: ['node_modules/', 'data/', 'scripts/*.mjs', 'eslint.config.js', 'test/helpers/*.mjs', 'src/web/static/'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -10,6 +10,7 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       // Fastify's route handlers are async by convention even when they do not await.
       '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
     },
   },
   {

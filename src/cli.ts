@@ -90,17 +90,22 @@ async function main(command: string | undefined) {
     case 'migrate': {
       const database = await openAndMigrate(config);
       await database.close();
-      return say('Database is up to date.');
+      say('Database is up to date.');
+      return;
     }
     case 'seed': {
       const database = await openAndMigrate(config);
       try {
-        if (await hasCouncil(database.db)) return say('The database already has a council; nothing seeded.');
-        await seedDemoCouncil(database.db, config.environment);
-        return say('Seeded the demo council.');
+        if (await hasCouncil(database.db)) {
+          say('The database already has a council; nothing seeded.');
+        } else {
+          await seedDemoCouncil(database.db, config.environment);
+          say('Seeded the demo council.');
+        }
       } finally {
         await database.close();
       }
+      return;
     }
     default:
       throw new ConfigError(`Unknown command "${command ?? ''}". Use one of: serve, worker, migrate, seed.`);

@@ -10,7 +10,7 @@ import { PGliteDialect, TurnLock } from './pglite-dialect.ts';
 const DATE_OID = 1082;
 
 // Calendar dates stay as YYYY-MM-DD text: turning them into Date objects invites time-zone slips.
-pg.types.setTypeParser(DATE_OID, (value: string) => value);
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 export type SqlRows = { rows: Record<string, unknown>[] };
 export type ScriptRunner = (text: string) => Promise<SqlRows>;
@@ -48,10 +48,10 @@ async function openEmbeddedDatabase(dataDir: string | undefined): Promise<Databa
       const release = await lock.acquire();
       try {
         if (values && values.length > 0) {
-          return (await pglite.query<Record<string, unknown>>(text, values)) as SqlRows;
+          return await pglite.query<Record<string, unknown>>(text, values);
         }
         const results = await pglite.exec(text);
-        return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+        return { rows: results.at(-1)?.rows ?? [] };
       } finally {
         release();
       }
@@ -78,20 +78,14 @@ async function openServerDatabase(url: string, poolSize: number): Promise<Databa
     db,
     kind: 'server',
     async executeSql(text, values) {
-      const result = await pool.query(text, values && values.length > 0 ? values : undefined);
-      const last = Array.isArray(result) ? result.at(-1) : result;
-      return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
+      return lastResult(await pool.query<Record<string, unknown>>(text, values && values.length > 0 ? values : undefined));
     },
     async withMigrationLock(work) {
       const client = await pool.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         try {
-          return await work(async (text) => {
-            const result = await client.query(text);
-            const last = Array.isArray(result) ? result.at(-1) : result;
-            return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
-          });
+          return await work(async (text) => lastResult(await client.query<Record<string, unknown>>(text)));
         } finally {
           await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
         }
@@ -103,4 +97,10 @@ async function openServerDatabase(url: string, poolSize: number): Promise<Databa
       await db.destroy();
     },
   };
+}
+
+/** A multi-statement query answers with an array of results; the last is the one that matters. */
+function lastResult(result: pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[]): SqlRows {
+  const last = Array.isArray(result) ? result.at(-1) : result;
+  return { rows: last?.rows ?? [] };
 }

@@ -177,7 +177,10 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
 
   // Every state-changing request carries a CSRF token, whoever sends it.
   app.addHook('preHandler', (request, reply, done) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return done();
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      done();
+      return;
+    }
     app.csrfProtection(request, reply, done);
   });
 

@@ -14,3 +14,9 @@ export interface SignedInUser {
 export function primaryRole(user: SignedInUser): Role | null {
   return user.roles[0] ?? null;
 }
+
+/** The signed-in person on a route whose access rule already requires one. */
+export function signedInUser(request: { user: SignedInUser | null }): SignedInUser {
+  if (!request.user) throw new Error('This route must have an access rule that requires signing in');
+  return request.user;
+}

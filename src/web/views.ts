@@ -12,7 +12,7 @@ export function createViewEnvironment(options: { watch: boolean }): nunjucks.Env
     [join(SRC, 'web', 'views'), join(SRC, 'features'), GOVUK_FRONTEND_DIST],
     { autoescape: true, throwOnUndefined: false, noCache: options.watch },
   );
-  env.addFilter('date', (value: Date | string | null | undefined, language = 'en') => {
+  env.addFilter('date', (value: Date | string | null | undefined, language: string = 'en') => {
     if (!value) return '';
     const date = typeof value === 'string' ? new Date(`${value}${value.length === 10 ? 'T12:00:00Z' : ''}`) : value;
     return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : language, {
@@ -22,7 +22,7 @@ export function createViewEnvironment(options: { watch: boolean }): nunjucks.Env
       timeZone: 'Europe/London',
     }).format(date);
   });
-  env.addFilter('dateTime', (value: Date | null | undefined, language = 'en') => {
+  env.addFilter('dateTime', (value: Date | null | undefined, language: string = 'en') => {
     if (!value) return '';
     return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : language, {
       dateStyle: 'medium',

@@ -1,6 +1,6 @@
 // The outbox, for administrators: every message Pathway has rendered, and whether it went out.
 import type { FastifyInstance } from 'fastify';
-import { primaryRole } from '../../web/context.ts';
+import { primaryRole, signedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { recentOutbox } from './service.ts';
 
@@ -8,7 +8,7 @@ export async function notificationRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
 
   app.get('/admin/notifications', { config: { access: ['administrator'] } }, async (request, reply) => {
-    const user = request.user!;
+    const user = signedInUser(request);
     // Messages hold names and addresses, so reading them is audited like any view of personal data.
     const messages = await db.transaction().execute(async (trx) => {
       await recordAudit(trx, {
