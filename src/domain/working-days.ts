@@ -1,0 +1,154 @@
+// Working days for statutory clocks: Monday to Friday, less England and Wales bank holidays.
+// Dates are calendar dates as YYYY-MM-DD text, worked on as whole days since 1970-01-01 (UTC), so no
+// clock change or time zone can move a deadline.
+import bankHolidays from './bank-holidays-england-and-wales.json' with { type: 'json' };
+
+export type IsoDate = string;
+
+export interface BankHolidayCalendar {
+  isBankHoliday(date: IsoDate): boolean;
+  /** Sorted day numbers of the holidays that fall on weekdays. */
+  readonly weekdayHolidays: readonly number[];
+  readonly coveredYears: { first: number; last: number };
+}
+
+const MS_PER_DAY = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Checks a date strictly: a real calendar date in YYYY-MM-DD form, or a RangeError. */
+export function parseIsoDate(text: string): IsoDate {
+  const match = ISO_DATE.exec(text);
+  if (!match) throw new RangeError(`"${text}" is not a date in the form YYYY-MM-DD`);
+  const [, year, month, day] = match.map(Number) as [number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    throw new RangeError(`"${text}" is not a real date`);
+  }
+  return text;
+}
+
+function dayNumber(date: IsoDate): number {
+  parseIsoDate(date);
+  return Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
+}
+
+function fromDayNumber(day: number): IsoDate {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+function yearOf(day: number): number {
+  return new Date(day * MS_PER_DAY).getUTCFullYear();
+}
+
+/** 1970-01-01 was a Thursday; 0 is Monday … 6 is Sunday. */
+function weekdayIndex(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+function isWeekend(day: number): boolean {
+  return weekdayIndex(day) >= 5;
+}
+
+/** Monday-to-Friday days before `day`, counted from Monday 1969-12-29 (so differences are exact). */
+function weekdaysBefore(day: number): number {
+  const sinceMonday = day + 3;
+  const weeks = Math.floor(sinceMonday / 7);
+  return weeks * 5 + Math.min(sinceMonday - weeks * 7, 5);
+}
+
+/** How many of the sorted values are ≤ limit. */
+function countAtOrBelow(sorted: readonly number[], limit: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! <= limit) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+export function calendarFromDates(dates: IsoDate[], coveredYears?: { first: number; last: number }): BankHolidayCalendar {
+  const days = [...new Set(dates.map(dayNumber))].sort((a, b) => a - b);
+  const years = days.map(yearOf);
+  const covered = coveredYears ?? { first: Math.min(...years), last: Math.max(...years) };
+  const holidaySet = new Set(days);
+  return {
+    coveredYears: covered,
+    weekdayHolidays: days.filter((day) => !isWeekend(day)),
+    isBankHoliday(date) {
+      const day = dayNumber(date);
+      checkCovered(this, day);
+      return holidaySet.has(day);
+    },
+  };
+}
+
+function checkCovered(calendar: BankHolidayCalendar, day: number): void {
+  const year = yearOf(day);
+  if (year < calendar.coveredYears.first || year > calendar.coveredYears.last) {
+    throw new RangeError(
+      `No bank holiday data for ${year} (the calendar covers ${calendar.coveredYears.first} to ${calendar.coveredYears.last}); ` +
+        'update src/domain/bank-holidays-england-and-wales.json (see docs/working-days.md)',
+    );
+  }
+}
+
+export const englandAndWales: BankHolidayCalendar = calendarFromDates(bankHolidays.events.map((event) => event.date));
+
+export function isWorkingDay(date: IsoDate, calendar: BankHolidayCalendar = englandAndWales): boolean {
+  return !isWeekend(dayNumber(date)) && !calendar.isBankHoliday(date);
+}
+
+function workingDaysUpTo(day: number, calendar: BankHolidayCalendar): number {
+  return weekdaysBefore(day + 1) - countAtOrBelow(calendar.weekdayHolidays, day);
+}
+
+/**
+ * Working days after `from` up to and including `to`: the day of a contact does not count, so a contact on
+ * Monday decided on Tuesday took 1 working day. Negative when `to` is before `from`.
+ */
+export function workingDaysBetween(from: IsoDate, to: IsoDate, calendar: BankHolidayCalendar = englandAndWales): number {
+  const start = dayNumber(from);
+  const end = dayNumber(to);
+  checkCovered(calendar, start);
+  checkCovered(calendar, end);
+  return workingDaysUpTo(end, calendar) - workingDaysUpTo(start, calendar);
+}
+
+/** The n-th working day after `date` (the date itself never counts); n = 0 gives `date` back. */
+export function addWorkingDays(date: IsoDate, days: number, calendar: BankHolidayCalendar = englandAndWales): IsoDate {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`Working days to add must be a whole number ≥ 0, not ${days}`);
+  if (days === 0) return date;
+  const start = dayNumber(date);
+  checkCovered(calendar, start);
+  const before = workingDaysUpTo(start, calendar);
+  // Each working day needs at least one calendar day, so jump by what is still missing until we arrive.
+  let candidate = start + days;
+  for (;;) {
+    checkCovered(calendar, candidate);
+    const counted = workingDaysUpTo(candidate, calendar) - before;
+    if (counted >= days) break;
+    candidate += days - counted;
+  }
+  // We may have landed on a weekend or holiday after the last working day we needed: step back to it.
+  while (isWeekend(candidate) || calendar.weekdayHolidays.includes(candidate)) candidate -= 1;
+  return fromDayNumber(candidate);
+}
+
+/** Calendar weeks, for the EHC clocks (6 weeks, 20 weeks) that the regulations set in weeks. */
+export function addWeeks(date: IsoDate, weeks: number): IsoDate {
+  return fromDayNumber(dayNumber(date) + weeks * 7);
+}
+
+/** Whole weeks from one date to another (rounded towards zero). */
+export function weeksBetween(from: IsoDate, to: IsoDate): number {
+  return Math.trunc((dayNumber(to) - dayNumber(from)) / 7);
+}
+
+/** The calendar date of an instant where the council is: 23:30 UTC on a summer evening is already tomorrow in London. */
+export function toIsoDate(instant: Date, timeZone = 'Europe/London'): IsoDate {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
