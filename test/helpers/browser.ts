@@ -1,0 +1,64 @@
+// Browser tests: the real app on a real port, driven in Debian's Chromium, every page scanned by axe.
+// Without Chromium they skip with a message, unless REQUIRE_BROWSER=1 (CI), when they fail.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { TestContext } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { databaseTargets, type TestDatabase } from './databases.ts';
+import { seededApp } from './app.ts';
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const REQUIRED = process.env.REQUIRE_BROWSER === '1';
+const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export interface BrowserHarness {
+  baseUrl: string;
+  browser: Browser;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Starts the app and Chromium, or returns the reason it cannot (which fails the run when REQUIRE_BROWSER=1). */
+export async function startBrowserHarness(): Promise<BrowserHarness | string> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    const reason = `Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install chromium" or set CHROMIUM_PATH`;
+    if (REQUIRED) throw new Error(`REQUIRE_BROWSER=1 but ${reason}`);
+    return reason;
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const database: TestDatabase = await databaseTargets()[0]!.open();
+  const app = await seededApp(database);
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    baseUrl,
+    browser,
+    app,
+    async close() {
+      await browser.close();
+      await app.close();
+      await database.dispose();
+    },
+  };
+}
+
+export function skipWithoutBrowser(harness: BrowserHarness | string, context: TestContext): harness is string {
+  if (typeof harness === 'string') {
+    context.skip(harness);
+    return true;
+  }
+  return false;
+}
+
+/** Fails on any WCAG 2.2 A or AA violation axe finds, naming each one and where it is. */
+export async function assertAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
+  const described = results.violations.map(
+    (violation) => `${violation.id} (${violation.impact ?? 'unknown'}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+  );
+  assert.deepEqual(described, [], `axe found accessibility problems on ${page.url()}`);
+}
