@@ -65,7 +65,9 @@ export class OidcSignIn {
     });
     const claims = tokens.claims();
     if (!claims) throw new Error('The identity provider returned no ID token claims');
-    const email = typeof claims.email === 'string' && claims.email_verified !== false ? claims.email : undefined;
+    // Many providers put email only in the userinfo response, not in the ID token.
+    const source = typeof claims.email === 'string' ? claims : await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
+    const email = typeof source.email === 'string' && source.email_verified !== false ? source.email : undefined;
     return { subject: claims.sub, email };
   }
 }
