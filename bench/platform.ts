@@ -31,9 +31,16 @@ export async function platformBenchmark(): Promise<Record<string, unknown>> {
   if (!hasCouncil) await seedDemoCouncil(database.db, 'development');
   const openSeconds = (performance.now() - openStarted) / 1000;
 
-  const app = await buildApp(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn' }), { database });
+  const app = await buildApp(
+    loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn' }),
+    { database },
+  );
   const url = await listen(app);
-  const pages = await runLoad({ urls: [`${url}/`, `${url}/sign-in`, `${url}/health/ready`], concurrency: CONCURRENCY, seconds: SECONDS });
+  const pages = await runLoad({
+    urls: [`${url}/`, `${url}/sign-in`, `${url}/health/ready`],
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+  });
   await app.close();
   await database.close();
 

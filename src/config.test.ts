@@ -35,7 +35,11 @@ test('production refuses to start without a real session secret', () => {
 test('half an OIDC or Notify configuration is an error, not a silent fallback', () => {
   assert.throws(() => loadConfig({ OIDC_ISSUER: 'https://login.example.gov.uk' }), /OIDC_CLIENT_ID/);
   assert.throws(() => loadConfig({ NOTIFY_API_KEY: 'key' }), /NOTIFY_EMAIL_TEMPLATE_ID/);
-  const oidc = loadConfig({ OIDC_ISSUER: 'https://login.example.gov.uk', OIDC_CLIENT_ID: 'pathway', OIDC_CLIENT_SECRET: 's' }).oidc;
+  const oidc = loadConfig({
+    OIDC_ISSUER: 'https://login.example.gov.uk',
+    OIDC_CLIENT_ID: 'pathway',
+    OIDC_CLIENT_SECRET: 's',
+  }).oidc;
   assert.equal(oidc?.allowInsecureIssuer, false);
   assert.equal(oidc?.redirectUri, 'http://localhost:3000/sign-in/oidc/callback');
 });

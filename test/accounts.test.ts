@@ -23,7 +23,10 @@ for (const target of databaseTargets()) {
 
     test('a person signs in with the right password and lands on their account page', async () => {
       const client = new TestClient(app);
-      const response = await client.submit('/sign-in', '/sign-in', { email: 'manager@demo.pathway.test', password: DEMO_PASSWORD });
+      const response = await client.submit('/sign-in', '/sign-in', {
+        email: 'manager@demo.pathway.test',
+        password: DEMO_PASSWORD,
+      });
       assert.equal(response.statusCode, 303);
       assert.equal(response.headers.location, '/account');
       const account = await client.get('/account');
@@ -34,7 +37,10 @@ for (const target of databaseTargets()) {
 
     test('the session cookie is HttpOnly and SameSite=Lax, and the id changes at every sign-in', async () => {
       const client = new TestClient(app);
-      const first = await client.submit('/sign-in', '/sign-in', { email: 'triage@demo.pathway.test', password: DEMO_PASSWORD });
+      const first = await client.submit('/sign-in', '/sign-in', {
+        email: 'triage@demo.pathway.test',
+        password: DEMO_PASSWORD,
+      });
       const cookie = first.cookies.find((c) => c.name === SESSION_COOKIE);
       assert.ok(cookie);
       assert.equal(cookie.httpOnly, true);
@@ -56,7 +62,10 @@ for (const target of databaseTargets()) {
 
     test('a wrong password gets a clear error and no session', async () => {
       const client = new TestClient(app);
-      const response = await client.submit('/sign-in', '/sign-in', { email: 'analyst@demo.pathway.test', password: 'not the password' });
+      const response = await client.submit('/sign-in', '/sign-in', {
+        email: 'analyst@demo.pathway.test',
+        password: 'not the password',
+      });
       assert.equal(response.statusCode, 401);
       assert.match(response.body, /There is a problem/);
       assert.match(response.body, /Enter a correct email address and password/);
@@ -85,7 +94,11 @@ for (const target of databaseTargets()) {
       // Even the right password is refused while locked.
       const whileLocked = await client.submit('/sign-in', '/sign-in', { email, password: DEMO_PASSWORD });
       assert.equal(whileLocked.statusCode, 429);
-      const messages = await database.db.selectFrom('notifications_outbox').selectAll().where('recipient', '=', email).execute();
+      const messages = await database.db
+        .selectFrom('notifications_outbox')
+        .selectAll()
+        .where('recipient', '=', email)
+        .execute();
       assert.equal(messages.length, 1);
       assert.equal(messages[0]?.template, 'account-locked');
       assert.match(messages[0]?.body ?? '', /locked it for 15 minutes/);
@@ -117,7 +130,11 @@ for (const target of databaseTargets()) {
     });
 
     test('a tampered session cookie is treated as signed out, not as an error', async () => {
-      const response = await app.inject({ method: 'GET', url: '/account', cookies: { [SESSION_COOKIE]: 'forged-value' } });
+      const response = await app.inject({
+        method: 'GET',
+        url: '/account',
+        cookies: { [SESSION_COOKIE]: 'forged-value' },
+      });
       assert.equal(response.statusCode, 303);
       assert.match(String(response.headers.location), /^\/sign-in\?returnTo=%2Faccount/);
     });
@@ -126,10 +143,19 @@ for (const target of databaseTargets()) {
       const client = new TestClient(app);
       const page = await client.get('/sign-in?returnTo=%2Fchildren');
       const token = (/name="_csrf" value="([^"]+)"/.exec(page.body) ?? [])[1] ?? '';
-      const toChildren = await client.post('/sign-in', { _csrf: token, email: 'parent@demo.pathway.test', password: DEMO_PASSWORD, returnTo: '/children' });
+      const toChildren = await client.post('/sign-in', {
+        _csrf: token,
+        email: 'parent@demo.pathway.test',
+        password: DEMO_PASSWORD,
+        returnTo: '/children',
+      });
       assert.equal(toChildren.headers.location, '/children');
       const other = new TestClient(app);
-      const offsite = await other.submit('/sign-in', '/sign-in', { email: 'parent@demo.pathway.test', password: DEMO_PASSWORD, returnTo: '//evil.example' });
+      const offsite = await other.submit('/sign-in', '/sign-in', {
+        email: 'parent@demo.pathway.test',
+        password: DEMO_PASSWORD,
+        returnTo: '//evil.example',
+      });
       assert.equal(offsite.headers.location, '/account');
     });
 
@@ -141,7 +167,10 @@ for (const target of databaseTargets()) {
       assert.match(csp, /script-src 'self' 'nonce-[0-9a-f]+'/);
       assert.match(csp, /frame-ancestors 'none'/);
       const nonce = /'nonce-([0-9a-f]+)'/.exec(csp)?.[1];
-      assert.ok(nonce && account.body.includes(`<script nonce="${nonce}">`), 'the inline script carries this response’s nonce');
+      assert.ok(
+        nonce && account.body.includes(`<script nonce="${nonce}">`),
+        'the inline script carries this response’s nonce',
+      );
       const another = await client.get('/account');
       assert.notEqual(/'nonce-([0-9a-f]+)'/.exec(String(another.headers['content-security-policy']))?.[1], nonce);
       assert.equal(account.headers['x-frame-options'], 'SAMEORIGIN');

@@ -40,7 +40,11 @@ for (const target of databaseTargets()) {
       assert.match(response.body, /Tobi Okafor/);
       const views = await viewsOf(tobiId);
       assert.equal(views.length, 1);
-      const user = await database.db.selectFrom('users').select('id').where('email', '=', 'social.worker@demo.pathway.test').executeTakeFirstOrThrow();
+      const user = await database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'social.worker@demo.pathway.test')
+        .executeTakeFirstOrThrow();
       assert.equal(views[0]?.actor_user_id, user.id);
       assert.equal(views[0]?.actor_role, 'social_worker');
       assert.equal(views[0]?.request_id, response.headers['x-request-id']);

@@ -40,7 +40,10 @@ for (const target of databaseTargets()) {
          where t.table_schema = 'public' and t.table_type = 'BASE TABLE'`.execute(database.db);
       const missing = tables.rows.filter((row) => !NOT_COUNCIL_DATA.has(row.table_name) && !row.has_la_code);
       assert.ok(tables.rows.length > 5);
-      assert.deepEqual(missing.map((row) => row.table_name), []);
+      assert.deepEqual(
+        missing.map((row) => row.table_name),
+        [],
+      );
     });
 
     test('audit rows cannot be changed, deleted or truncated, even by the role that owns the table', async () => {
@@ -55,16 +58,29 @@ for (const target of databaseTargets()) {
         sql`update audit_events set action = 'rewritten' where action = 'test-event'`.execute(database.db),
         /append-only/,
       );
-      await assert.rejects(sql`delete from audit_events where action = 'test-event'`.execute(database.db), /append-only/);
+      await assert.rejects(
+        sql`delete from audit_events where action = 'test-event'`.execute(database.db),
+        /append-only/,
+      );
       await assert.rejects(sql`truncate audit_events`.execute(database.db), /append-only/);
-      const rows = await database.db.selectFrom('audit_events').select('action').where('action', '=', 'test-event').execute();
+      const rows = await database.db
+        .selectFrom('audit_events')
+        .select('action')
+        .where('action', '=', 'test-event')
+        .execute();
       assert.equal(rows.length, 1);
     });
 
     test('an audit row written in a transaction that fails is rolled back with it', async () => {
       await assert.rejects(
         database.db.transaction().execute(async (trx) => {
-          await recordAudit(trx, { laCode: 'Z99', actorUserId: null, actorRole: null, action: 'doomed', requestId: null });
+          await recordAudit(trx, {
+            laCode: 'Z99',
+            actorUserId: null,
+            actorRole: null,
+            action: 'doomed',
+            requestId: null,
+          });
           throw new Error('the change failed');
         }),
       );
@@ -73,7 +89,11 @@ for (const target of databaseTargets()) {
     });
 
     test('calendar dates come back as the same YYYY-MM-DD text, whatever the time zone', async () => {
-      const child = await database.db.selectFrom('children').select('date_of_birth').where('given_name', '=', 'Tobi').executeTakeFirstOrThrow();
+      const child = await database.db
+        .selectFrom('children')
+        .select('date_of_birth')
+        .where('given_name', '=', 'Tobi')
+        .executeTakeFirstOrThrow();
       assert.equal(child.date_of_birth, '2016-03-14');
     });
 

@@ -41,7 +41,8 @@ describe('languages', () => {
 
   test('keys built from data exist in English too: every role, every outbox status, every error page', () => {
     for (const role of ROLES) assert.ok(english.has(`roles.${role}`), `roles.${role}`);
-    for (const status of ['recorded', 'queued', 'sending', 'sent', 'failed']) assert.ok(english.has(`outbox.statuses.${status}`));
+    for (const status of ['recorded', 'queued', 'sending', 'sent', 'failed'])
+      assert.ok(english.has(`outbox.statuses.${status}`));
     const errorPages = readFileSync('src/web/errors.ts', 'utf8').matchAll(/'(errors\.\w+)'/g);
     for (const [, key] of errorPages) {
       assert.ok(english.has(`${key}.title`) && english.has(`${key}.body`), key);
@@ -58,7 +59,11 @@ describe('languages', () => {
       assert.deepEqual(untranslated, [], `${code} is missing shell keys`);
       for (const key of shellKeys) {
         const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-        assert.deepEqual(placeholders(messages.get(key)!), placeholders(english.get(key)!), `${code} ${key} placeholders`);
+        assert.deepEqual(
+          placeholders(messages.get(key)!),
+          placeholders(english.get(key)!),
+          `${code} ${key} placeholders`,
+        );
       }
     }
   });

@@ -33,25 +33,45 @@ for (const target of databaseTargets()) {
     });
 
     test('the scheduled notification job delivers queued messages', async () => {
-      const id = await queueNotification(database.db, { laCode: 'Z99', template: 'account-locked', recipient: 'x@example.test', params: { minutes: 1 } });
+      const id = await queueNotification(database.db, {
+        laCode: 'Z99',
+        template: 'account-locked',
+        recipient: 'x@example.test',
+        params: { minutes: 1 },
+      });
       const deliver = scheduledJobs(testConfig(), database).find((job) => job.name === 'deliver-notifications');
       assert.ok(deliver);
       await deliver.handler();
-      const row = await database.db.selectFrom('notifications_outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await database.db
+        .selectFrom('notifications_outbox')
+        .select('status')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       assert.equal(row.status, 'recorded');
     });
 
     test('the scheduled session job ends sessions idle past the timeout', async () => {
       const user = await database.db.selectFrom('users').select(['id', 'la_code']).executeTakeFirstOrThrow();
-      await database.db.insertInto('sessions').values([
-        { id_hash: 'idle', user_id: user.id, la_code: user.la_code, last_seen_at: new Date(Date.now() - 2 * 60 * 60_000) },
-        { id_hash: 'fresh', user_id: user.id, la_code: user.la_code, last_seen_at: new Date() },
-      ]).execute();
+      await database.db
+        .insertInto('sessions')
+        .values([
+          {
+            id_hash: 'idle',
+            user_id: user.id,
+            la_code: user.la_code,
+            last_seen_at: new Date(Date.now() - 2 * 60 * 60_000),
+          },
+          { id_hash: 'fresh', user_id: user.id, la_code: user.la_code, last_seen_at: new Date() },
+        ])
+        .execute();
       const purge = scheduledJobs(testConfig(), database).find((job) => job.name === 'purge-idle-sessions');
       assert.ok(purge);
       await purge.handler();
       const left = await database.db.selectFrom('sessions').select('id_hash').execute();
-      assert.deepEqual(left.map((row) => row.id_hash), ['fresh']);
+      assert.deepEqual(
+        left.map((row) => row.id_hash),
+        ['fresh'],
+      );
     });
   });
 }

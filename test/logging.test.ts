@@ -15,7 +15,10 @@ describe('logging', () => {
   before(async () => {
     database = await databaseTargets()[0]!.open();
     await seedDemoCouncil(database.db, 'test');
-    app = await buildApp(testConfig({ LOG_LEVEL: 'info' }), { database, logDestination: { write: (line) => lines.push(line) } });
+    app = await buildApp(testConfig({ LOG_LEVEL: 'info' }), {
+      database,
+      logDestination: { write: (line) => lines.push(line) },
+    });
   });
   after(async () => {
     await app.close();
@@ -33,7 +36,14 @@ describe('logging', () => {
     const entries = lines.map((line) => JSON.parse(line) as { reqId?: string });
     assert.ok(entries.every((entry) => typeof entry.reqId === 'string' || !('req' in entry)));
     const everything = lines.join('\n');
-    for (const secret of [DEMO_PASSWORD, 'a wrong secret', 'parent@demo.pathway.test', token, 'Tobi', ...client.cookies.values()]) {
+    for (const secret of [
+      DEMO_PASSWORD,
+      'a wrong secret',
+      'parent@demo.pathway.test',
+      token,
+      'Tobi',
+      ...client.cookies.values(),
+    ]) {
       assert.ok(!everything.includes(secret), `the logs contain ${secret.slice(0, 12)}…`);
     }
   });
@@ -41,9 +51,17 @@ describe('logging', () => {
   test('refused requests are logged as information, not as server errors', async () => {
     lines.length = 0;
     await app.inject({ method: 'GET', url: '/no/such/page' });
-    await app.inject({ method: 'POST', url: '/sign-in', payload: 'email=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: 'email=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const levels = lines.map((line) => (JSON.parse(line) as { level: number }).level);
     assert.ok(levels.length > 0);
-    assert.ok(levels.every((level) => level < 50), 'nothing at error level');
+    assert.ok(
+      levels.every((level) => level < 50),
+      'nothing at error level',
+    );
   });
 });

@@ -29,7 +29,8 @@ function fakeNotifyApi(answer: (request: CapturedRequest) => { status: number; b
     let raw = '';
     request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     request.on('end', () => {
-      const captured = { method: request.method, url: request.url, headers: request.headers, body: JSON.parse(raw || '{}') };
+      const parsed = JSON.parse(raw || '{}') as Record<string, unknown>;
+      const captured = { method: request.method, url: request.url, headers: request.headers, body: parsed };
       received.push(captured);
       const { status, body } = answer(captured);
       response.writeHead(status, { 'content-type': 'application/json' });
@@ -53,7 +54,7 @@ function verifyNotifyJwt(authorization: string | undefined) {
   assert.ok(header && payload && signature);
   const expected = createHmac('sha256', SECRET_KEY).update(`${header}.${payload}`).digest('base64url');
   assert.equal(signature, expected, 'signed with the secret part of the API key');
-  assert.equal(JSON.parse(Buffer.from(header, 'base64url').toString()).alg, 'HS256');
+  assert.equal((JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg: string }).alg, 'HS256');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss: string; iat: number };
   assert.equal(claims.iss, SERVICE_ID, 'the issuer is the service id');
   assert.ok(Math.abs(claims.iat - Date.now() / 1000) < 30, 'issued now (Notify refuses tokens over 30 seconds old)');
@@ -80,17 +81,30 @@ for (const target of databaseTargets()) {
         recipient: 'someone@example.test',
         params: { minutes: 15 },
       });
-      const row = await database.db.selectFrom('notifications_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await database.db
+        .selectFrom('notifications_outbox')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       assert.equal(row.status, 'queued');
       assert.equal(row.subject, 'Someone tried to sign in to your Pathway account');
       assert.match(row.body, /locked it for 15 minutes/);
     });
 
     test('without GOV.UK Notify, delivery marks messages as recorded only', async () => {
-      await queueNotification(database.db, { laCode: 'Z99', template: 'account-locked', recipient: 'a@example.test', params: { minutes: 5 } });
+      await queueNotification(database.db, {
+        laCode: 'Z99',
+        template: 'account-locked',
+        recipient: 'a@example.test',
+        params: { minutes: 5 },
+      });
       const report = await deliverQueuedNotifications(database.db, outboxOnlySender);
       assert.ok(report.delivered >= 1);
-      const queued = await database.db.selectFrom('notifications_outbox').select('id').where('status', '=', 'queued').execute();
+      const queued = await database.db
+        .selectFrom('notifications_outbox')
+        .select('id')
+        .where('status', '=', 'queued')
+        .execute();
       assert.equal(queued.length, 0);
     });
 
@@ -101,7 +115,12 @@ for (const target of databaseTargets()) {
       }));
       const baseUrl = await notify.start();
       try {
-        const id = await queueNotification(database.db, { laCode: 'Z99', template: 'account-locked', recipient: 'carer@example.test', params: { minutes: 15 } });
+        const id = await queueNotification(database.db, {
+          laCode: 'Z99',
+          template: 'account-locked',
+          recipient: 'carer@example.test',
+          params: { minutes: 15 },
+        });
         const sender = notifySender({ apiKey: API_KEY, emailTemplateId: TEMPLATE_ID, baseUrl });
         const report = await deliverQueuedNotifications(database.db, sender);
         assert.deepEqual(report, { delivered: 1, failed: 0 });
@@ -117,7 +136,11 @@ for (const target of databaseTargets()) {
         const personalisation = request.body.personalisation as Record<string, string>;
         assert.equal(personalisation.subject, 'Someone tried to sign in to your Pathway account');
         assert.match(personalisation.body ?? '', /locked it for 15 minutes/);
-        const row = await database.db.selectFrom('notifications_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+        const row = await database.db
+          .selectFrom('notifications_outbox')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
         assert.equal(row.status, 'sent');
         assert.equal(row.provider_reference, '740e5834-3a29-46b4-9a6f-16142fde533a');
         assert.ok(row.sent_at);
@@ -129,16 +152,39 @@ for (const target of databaseTargets()) {
     test('a message Notify refuses is marked failed with the reason, and others still go', async () => {
       const notify = fakeNotifyApi((request) =>
         request.body.email_address === 'bad@example.test'
-          ? { status: 400, body: { status_code: 400, errors: [{ error: 'BadRequestError', message: 'email_address Not a valid email address' }] } }
+          ? {
+              status: 400,
+              body: {
+                status_code: 400,
+                errors: [{ error: 'BadRequestError', message: 'email_address Not a valid email address' }],
+              },
+            }
           : { status: 201, body: { id: '11111111-2222-4333-8444-555555555555' } },
       );
       const baseUrl = await notify.start();
       try {
-        const bad = await queueNotification(database.db, { laCode: 'Z99', template: 'account-locked', recipient: 'bad@example.test', params: { minutes: 1 } });
-        const good = await queueNotification(database.db, { laCode: 'Z99', template: 'account-locked', recipient: 'good@example.test', params: { minutes: 1 } });
-        const report = await deliverQueuedNotifications(database.db, notifySender({ apiKey: API_KEY, emailTemplateId: TEMPLATE_ID, baseUrl }));
+        const bad = await queueNotification(database.db, {
+          laCode: 'Z99',
+          template: 'account-locked',
+          recipient: 'bad@example.test',
+          params: { minutes: 1 },
+        });
+        const good = await queueNotification(database.db, {
+          laCode: 'Z99',
+          template: 'account-locked',
+          recipient: 'good@example.test',
+          params: { minutes: 1 },
+        });
+        const report = await deliverQueuedNotifications(
+          database.db,
+          notifySender({ apiKey: API_KEY, emailTemplateId: TEMPLATE_ID, baseUrl }),
+        );
         assert.deepEqual(report, { delivered: 1, failed: 1 });
-        const rows = await database.db.selectFrom('notifications_outbox').select(['id', 'status', 'failure_reason']).where('id', 'in', [bad, good]).execute();
+        const rows = await database.db
+          .selectFrom('notifications_outbox')
+          .select(['id', 'status', 'failure_reason'])
+          .where('id', 'in', [bad, good])
+          .execute();
         assert.equal(rows.find((row) => row.id === bad)?.status, 'failed');
         assert.match(rows.find((row) => row.id === bad)?.failure_reason ?? '', /400/);
         assert.equal(rows.find((row) => row.id === good)?.status, 'sent');
@@ -153,7 +199,11 @@ for (const target of databaseTargets()) {
       assert.equal(response.statusCode, 200);
       assert.match(response.body, /carer@example.test/);
       assert.match(response.body, /Someone tried to sign in to your Pathway account/);
-      const audits = await database.db.selectFrom('audit_events').select('action').where('action', '=', 'view-notifications-outbox').execute();
+      const audits = await database.db
+        .selectFrom('audit_events')
+        .select('action')
+        .where('action', '=', 'view-notifications-outbox')
+        .execute();
       assert.equal(audits.length, 1);
     });
 

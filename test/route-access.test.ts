@@ -42,7 +42,9 @@ describe('route access rules', () => {
   });
 
   test('every route that is not public refuses someone who is not signed in', async () => {
-    const protectedRoutes = app.registeredRoutes.filter((route) => route.access !== 'public' && route.method !== 'HEAD');
+    const protectedRoutes = app.registeredRoutes.filter(
+      (route) => route.access !== 'public' && route.method !== 'HEAD',
+    );
     assert.ok(protectedRoutes.length > 0);
     for (const route of protectedRoutes) {
       const response = await app.inject({ method: route.method as 'GET', url: concreteUrl(route.url) });
@@ -70,7 +72,10 @@ describe('route access rules', () => {
 
   test('the demo council has a user for every role', () => {
     for (const role of ROLES) {
-      assert.ok(DEMO_USERS.some((user) => user.roles.includes(role)), `no demo user is a ${role}`);
+      assert.ok(
+        DEMO_USERS.some((user) => user.roles.includes(role)),
+        `no demo user is a ${role}`,
+      );
     }
   });
 });

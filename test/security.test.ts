@@ -32,7 +32,11 @@ for (const target of databaseTargets()) {
     test('a wrong CSRF token is refused with 403', async () => {
       const client = new TestClient(app);
       await client.get('/sign-in');
-      const response = await client.post('/sign-in', { _csrf: 'made-up-token', email: 'admin@demo.pathway.test', password: DEMO_PASSWORD });
+      const response = await client.post('/sign-in', {
+        _csrf: 'made-up-token',
+        email: 'admin@demo.pathway.test',
+        password: DEMO_PASSWORD,
+      });
       assert.equal(response.statusCode, 403);
     });
 
@@ -41,7 +45,11 @@ for (const target of databaseTargets()) {
       const attacker = new TestClient(app);
       const attackersToken = csrfTokenIn((await attacker.get('/sign-in')).body);
       await victim.get('/sign-in');
-      const response = await victim.post('/sign-in', { _csrf: attackersToken, email: 'admin@demo.pathway.test', password: DEMO_PASSWORD });
+      const response = await victim.post('/sign-in', {
+        _csrf: attackersToken,
+        email: 'admin@demo.pathway.test',
+        password: DEMO_PASSWORD,
+      });
       assert.equal(response.statusCode, 403);
     });
 
@@ -62,7 +70,11 @@ for (const target of databaseTargets()) {
     test('an oversized form is refused with 413 and a clear page', async () => {
       const client = new TestClient(app);
       const token = csrfTokenIn((await client.get('/sign-in')).body);
-      const response = await client.post('/sign-in', { _csrf: token, email: 'a@b.cd', password: 'x'.repeat(200 * 1024) });
+      const response = await client.post('/sign-in', {
+        _csrf: token,
+        email: 'a@b.cd',
+        password: 'x'.repeat(200 * 1024),
+      });
       assert.equal(response.statusCode, 413);
       assert.match(response.body, /too big/);
     });

@@ -45,16 +45,16 @@ async function openEmbeddedDatabase(dataDir: string | undefined): Promise<Databa
   const lock = new TurnLock(30_000);
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite, lock) });
   const executeSql = async (text: string, values?: unknown[]): Promise<SqlRows> => {
-      const release = await lock.acquire();
-      try {
-        if (values && values.length > 0) {
-          return await pglite.query<Record<string, unknown>>(text, values);
-        }
-        const results = await pglite.exec(text);
-        return { rows: results.at(-1)?.rows ?? [] };
-      } finally {
-        release();
+    const release = await lock.acquire();
+    try {
+      if (values && values.length > 0) {
+        return await pglite.query<Record<string, unknown>>(text, values);
       }
+      const results = await pglite.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    } finally {
+      release();
+    }
   };
   return {
     db,
@@ -78,7 +78,9 @@ async function openServerDatabase(url: string, poolSize: number): Promise<Databa
     db,
     kind: 'server',
     async executeSql(text, values) {
-      return lastResult(await pool.query<Record<string, unknown>>(text, values && values.length > 0 ? values : undefined));
+      return lastResult(
+        await pool.query<Record<string, unknown>>(text, values && values.length > 0 ? values : undefined),
+      );
     },
     async withMigrationLock(work) {
       const client = await pool.connect();
@@ -100,7 +102,9 @@ async function openServerDatabase(url: string, poolSize: number): Promise<Databa
 }
 
 /** A multi-statement query answers with an array of results; the last is the one that matters. */
-function lastResult(result: pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[]): SqlRows {
+function lastResult(
+  result: pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[],
+): SqlRows {
   const last = Array.isArray(result) ? result.at(-1) : result;
   return { rows: last?.rows ?? [] };
 }

@@ -31,7 +31,10 @@ export class TurnLock {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`Embedded database busy for ${this.timeoutMs} ms: is a query running outside its transaction?`)),
+        () =>
+          reject(
+            new Error(`Embedded database busy for ${this.timeoutMs} ms: is a query running outside its transaction?`),
+          ),
         this.timeoutMs,
       );
     });

@@ -38,9 +38,34 @@ describe('working days in England and Wales', () => {
   });
 
   test('Easter is in the right place every year', () => {
-    const goodFridays = ['2018-03-30', '2019-04-19', '2020-04-10', '2021-04-02', '2022-04-15', '2023-04-07', '2024-03-29', '2025-04-18', '2026-04-03', '2027-03-26', '2028-04-14'];
-    const easterMondays = ['2018-04-02', '2019-04-22', '2020-04-13', '2021-04-05', '2022-04-18', '2023-04-10', '2024-04-01', '2025-04-21', '2026-04-06', '2027-03-29', '2028-04-17'];
-    for (const date of [...goodFridays, ...easterMondays]) assert.equal(englandAndWales.isBankHoliday(date), true, date);
+    const goodFridays = [
+      '2018-03-30',
+      '2019-04-19',
+      '2020-04-10',
+      '2021-04-02',
+      '2022-04-15',
+      '2023-04-07',
+      '2024-03-29',
+      '2025-04-18',
+      '2026-04-03',
+      '2027-03-26',
+      '2028-04-14',
+    ];
+    const easterMondays = [
+      '2018-04-02',
+      '2019-04-22',
+      '2020-04-13',
+      '2021-04-05',
+      '2022-04-18',
+      '2023-04-10',
+      '2024-04-01',
+      '2025-04-21',
+      '2026-04-06',
+      '2027-03-29',
+      '2028-04-17',
+    ];
+    for (const date of [...goodFridays, ...easterMondays])
+      assert.equal(englandAndWales.isBankHoliday(date), true, date);
   });
 
   test('45 working days from a referral on Monday 2 November 2026 run past Christmas into January', () => {
@@ -89,7 +114,9 @@ describe('working days in England and Wales', () => {
 describe('working-day properties', () => {
   const first = Date.UTC(2018, 0, 1);
   const last = Date.UTC(2027, 11, 31);
-  const isoDate = fc.integer({ min: first / 86_400_000, max: last / 86_400_000 }).map((day) => new Date(day * 86_400_000).toISOString().slice(0, 10));
+  const isoDate = fc
+    .integer({ min: first / 86_400_000, max: last / 86_400_000 })
+    .map((day) => new Date(day * 86_400_000).toISOString().slice(0, 10));
   const span = fc.integer({ min: 0, max: 200 });
 
   function naiveBetween(from: IsoDate, to: IsoDate): number {
@@ -116,19 +143,29 @@ describe('working-day properties', () => {
   });
 
   test('more working days never come earlier', () => {
-    fc.assert(fc.property(isoDate, span, span, (date, a, b) => (a <= b ? addWorkingDays(date, a) <= addWorkingDays(date, b) : true)));
+    fc.assert(
+      fc.property(isoDate, span, span, (date, a, b) =>
+        a <= b ? addWorkingDays(date, a) <= addWorkingDays(date, b) : true,
+      ),
+    );
   });
 
   test('counting is antisymmetric and adds up over consecutive spans', () => {
     fc.assert(
       fc.property(isoDate, isoDate, isoDate, (a, b, c) => {
-        return workingDaysBetween(a, b) === -workingDaysBetween(b, a) && workingDaysBetween(a, b) + workingDaysBetween(b, c) === workingDaysBetween(a, c);
+        return (
+          workingDaysBetween(a, b) === -workingDaysBetween(b, a) &&
+          workingDaysBetween(a, b) + workingDaysBetween(b, c) === workingDaysBetween(a, c)
+        );
       }),
     );
   });
 
   test('the fast count agrees with counting day by day', () => {
-    fc.assert(fc.property(isoDate, isoDate, (a, b) => workingDaysBetween(a, b) === naiveBetween(a, b)), { numRuns: 200 });
+    fc.assert(
+      fc.property(isoDate, isoDate, (a, b) => workingDaysBetween(a, b) === naiveBetween(a, b)),
+      { numRuns: 200 },
+    );
   });
 
   test('every real date round-trips through the strict parser', () => {

@@ -62,13 +62,17 @@ function countAtOrBelow(sorted: readonly number[], limit: number): number {
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (sorted[middle]! <= limit) low = middle + 1;
+    const value = sorted[middle];
+    if (value !== undefined && value <= limit) low = middle + 1;
     else high = middle;
   }
   return low;
 }
 
-export function calendarFromDates(dates: IsoDate[], coveredYears?: { first: number; last: number }): BankHolidayCalendar {
+export function calendarFromDates(
+  dates: IsoDate[],
+  coveredYears?: { first: number; last: number },
+): BankHolidayCalendar {
   const days = [...new Set(dates.map(dayNumber))].sort((a, b) => a - b);
   const years = days.map(yearOf);
   const covered = coveredYears ?? { first: Math.min(...years), last: Math.max(...years) };
@@ -108,7 +112,11 @@ function workingDaysUpTo(day: number, calendar: BankHolidayCalendar): number {
  * Working days after `from` up to and including `to`: the day of a contact does not count, so a contact on
  * Monday decided on Tuesday took 1 working day. Negative when `to` is before `from`.
  */
-export function workingDaysBetween(from: IsoDate, to: IsoDate, calendar: BankHolidayCalendar = englandAndWales): number {
+export function workingDaysBetween(
+  from: IsoDate,
+  to: IsoDate,
+  calendar: BankHolidayCalendar = englandAndWales,
+): number {
   const start = dayNumber(from);
   const end = dayNumber(to);
   checkCovered(calendar, start);
@@ -118,7 +126,8 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate, calendar: BankHol
 
 /** The n-th working day after `date` (the date itself never counts); n = 0 gives `date` back. */
 export function addWorkingDays(date: IsoDate, days: number, calendar: BankHolidayCalendar = englandAndWales): IsoDate {
-  if (!Number.isInteger(days) || days < 0) throw new RangeError(`Working days to add must be a whole number ≥ 0, not ${days}`);
+  if (!Number.isInteger(days) || days < 0)
+    throw new RangeError(`Working days to add must be a whole number ≥ 0, not ${days}`);
   if (days === 0) return date;
   const start = dayNumber(date);
   checkCovered(calendar, start);
@@ -148,7 +157,12 @@ export function weeksBetween(from: IsoDate, to: IsoDate): number {
 
 /** The calendar date of an instant where the council is: 23:30 UTC on a summer evening is already tomorrow in London. */
 export function toIsoDate(instant: Date, timeZone = 'Europe/London'): IsoDate {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(instant);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }

@@ -11,7 +11,10 @@ export interface ScheduledJob {
   handler: () => Promise<void>;
 }
 
-export async function startJobQueue(database: Database, options: { work: ScheduledJob[]; onError: (error: Error) => void }) {
+export async function startJobQueue(
+  database: Database,
+  options: { work: ScheduledJob[]; onError: (error: Error) => void },
+) {
   const boss = new PgBoss({
     // pg-boss runs its SQL through our connection, so on PGlite it takes its turn with everything else.
     db: { executeSql: (text: string, values?: unknown[]) => database.executeSql(text, values) },

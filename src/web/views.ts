@@ -8,10 +8,11 @@ export const GOVUK_FRONTEND_DIST = join(require.resolve('govuk-frontend/package.
 const SRC = join(import.meta.dirname, '..');
 
 export function createViewEnvironment(options: { watch: boolean }): nunjucks.Environment {
-  const env = nunjucks.configure(
-    [join(SRC, 'web', 'views'), join(SRC, 'features'), GOVUK_FRONTEND_DIST],
-    { autoescape: true, throwOnUndefined: false, noCache: options.watch },
-  );
+  const env = nunjucks.configure([join(SRC, 'web', 'views'), join(SRC, 'features'), GOVUK_FRONTEND_DIST], {
+    autoescape: true,
+    throwOnUndefined: false,
+    noCache: options.watch,
+  });
   env.addFilter('date', (value: Date | string | null | undefined, language: string = 'en') => {
     if (!value) return '';
     const date = typeof value === 'string' ? new Date(`${value}${value.length === 10 ? 'T12:00:00Z' : ''}`) : value;

@@ -39,7 +39,10 @@ describe('browser journeys', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await assert.doesNotReject(page.getByRole('alert').waitFor());
     assert.match(await page.title(), /^Error: Sign in/);
-    assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter your email address[\s\S]*Enter your password/);
+    assert.match(
+      await page.locator('.govuk-error-summary').innerText(),
+      /Enter your email address[\s\S]*Enter your password/,
+    );
     const focused = await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary'));
     assert.equal(focused, true, 'focus moves to the error summary');
     await assertAccessible(page);

@@ -22,7 +22,11 @@ export class TestClient {
 
   private remember(response: LightMyRequestResponse) {
     for (const cookie of response.cookies) {
-      if (cookie.value === '' || (cookie.maxAge !== undefined && cookie.maxAge <= 0) || (cookie.expires && cookie.expires < new Date())) {
+      if (
+        cookie.value === '' ||
+        (cookie.maxAge !== undefined && cookie.maxAge <= 0) ||
+        (cookie.expires && cookie.expires < new Date())
+      ) {
         this.cookies.delete(cookie.name);
       } else {
         this.cookies.set(cookie.name, cookie.value);
@@ -36,7 +40,9 @@ export class TestClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}) {
-    return this.remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } }));
+    return this.remember(
+      await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } }),
+    );
   }
 
   /** Posts a form the way a browser would, with the CSRF token from the page the form is on. */

@@ -29,7 +29,15 @@ export async function startBrowserHarness(): Promise<BrowserHarness | string> {
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const database: TestDatabase = await databaseTargets()[0]!.open();
   const app = await seededApp(database);
@@ -58,7 +66,8 @@ export function skipWithoutBrowser(harness: BrowserHarness | string, context: Te
 export async function assertAccessible(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
   const described = results.violations.map(
-    (violation) => `${violation.id} (${violation.impact ?? 'unknown'}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    (violation) =>
+      `${violation.id} (${violation.impact ?? 'unknown'}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
   );
   assert.deepEqual(described, [], `axe found accessibility problems on ${page.url()}`);
 }

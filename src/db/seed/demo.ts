@@ -7,7 +7,12 @@ import { hashPassword } from '../../features/accounts/passwords.ts';
 export const DEMO_COUNCIL = { laCode: 'Z99', name: 'Northmoor Borough Council' } as const;
 export const DEMO_PASSWORD = 'Pathway-demo-2026';
 export const DEMO_LOCALITIES = ['Ashby Vale', 'Brookfield', 'Castlegate', 'Denholme Moor'] as const;
-export const DEMO_TEAMS = ['Front door', 'Short breaks team', "Disabled children's social work team", 'Resource panel'] as const;
+export const DEMO_TEAMS = [
+  'Front door',
+  'Short breaks team',
+  "Disabled children's social work team",
+  'Resource panel',
+] as const;
 
 /** One demo person per role; the email says the role, so a tester can pick who to be. */
 export const DEMO_USERS: { email: string; name: string; roles: Role[]; team?: (typeof DEMO_TEAMS)[number] }[] = [
@@ -15,9 +20,24 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; team?: (t
   { email: 'young.person@demo.pathway.test', name: 'Jordan Price', roles: ['young_person'] },
   { email: 'referrer@demo.pathway.test', name: 'Priya Shah (Ashby Vale Primary)', roles: ['professional_referrer'] },
   { email: 'triage@demo.pathway.test', name: 'Tom Fielding', roles: ['triage_worker'], team: 'Front door' },
-  { email: 'short.breaks@demo.pathway.test', name: 'Aisha Begum', roles: ['short_breaks_officer'], team: 'Short breaks team' },
-  { email: 'social.worker@demo.pathway.test', name: 'Megan Lewis', roles: ['social_worker'], team: "Disabled children's social work team" },
-  { email: 'manager@demo.pathway.test', name: 'David Clarke', roles: ['team_manager'], team: "Disabled children's social work team" },
+  {
+    email: 'short.breaks@demo.pathway.test',
+    name: 'Aisha Begum',
+    roles: ['short_breaks_officer'],
+    team: 'Short breaks team',
+  },
+  {
+    email: 'social.worker@demo.pathway.test',
+    name: 'Megan Lewis',
+    roles: ['social_worker'],
+    team: "Disabled children's social work team",
+  },
+  {
+    email: 'manager@demo.pathway.test',
+    name: 'David Clarke',
+    roles: ['team_manager'],
+    team: "Disabled children's social work team",
+  },
   { email: 'panel@demo.pathway.test', name: 'Helen Wright', roles: ['panel_member'], team: 'Resource panel' },
   { email: 'send.casework@demo.pathway.test', name: 'Kamran Iqbal', roles: ['send_caseworker'] },
   { email: 'dsco@demo.pathway.test', name: 'Ruth Adeyemi', roles: ['dsco'] },
@@ -28,10 +48,31 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; team?: (t
 ];
 
 const DEMO_FAMILIES = [
-  { familyName: 'Okafor', locality: 'Ashby Vale', carer: 'parent@demo.pathway.test', children: [['Tobi', '2016-03-14'], ['Ada', '2021-09-02']] },
-  { familyName: 'Price', locality: 'Castlegate', carer: 'young.person@demo.pathway.test', children: [['Jordan', '2008-11-30']] },
+  {
+    familyName: 'Okafor',
+    locality: 'Ashby Vale',
+    carer: 'parent@demo.pathway.test',
+    children: [
+      ['Tobi', '2016-03-14'],
+      ['Ada', '2021-09-02'],
+    ],
+  },
+  {
+    familyName: 'Price',
+    locality: 'Castlegate',
+    carer: 'young.person@demo.pathway.test',
+    children: [['Jordan', '2008-11-30']],
+  },
   { familyName: 'Nowak', locality: 'Brookfield', carer: undefined, children: [['Zofia', '2019-05-21']] },
-  { familyName: 'Hussain', locality: 'Denholme Moor', carer: undefined, children: [['Ibrahim', '2013-01-08'], ['Maryam', '2017-07-19']] },
+  {
+    familyName: 'Hussain',
+    locality: 'Denholme Moor',
+    carer: undefined,
+    children: [
+      ['Ibrahim', '2013-01-08'],
+      ['Maryam', '2017-07-19'],
+    ],
+  },
 ] as const;
 
 export class SeedRefusedError extends Error {}
@@ -42,7 +83,9 @@ export async function hasCouncil(db: Kysely<Schema>): Promise<boolean> {
 
 export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): Promise<void> {
   if (environment === 'production') {
-    throw new SeedRefusedError('The demo council has published passwords, so it is never seeded when NODE_ENV=production');
+    throw new SeedRefusedError(
+      'The demo council has published passwords, so it is never seeded when NODE_ENV=production',
+    );
   }
   // Every demo user shares one password, so hash it once (argon2id is slow on purpose).
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -63,7 +106,13 @@ export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): 
     for (const person of DEMO_USERS) {
       const { id } = await trx
         .insertInto('users')
-        .values({ la_code: laCode, email: person.email, display_name: person.name, password_hash: passwordHash, oidc_subject: null })
+        .values({
+          la_code: laCode,
+          email: person.email,
+          display_name: person.name,
+          password_hash: passwordHash,
+          oidc_subject: null,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       userIds.set(person.email, id);
@@ -72,7 +121,8 @@ export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): 
         .values(person.roles.map((role) => ({ user_id: id, la_code: laCode, role })))
         .execute();
       const team = teams.find((candidate) => candidate.name === person.team);
-      if (team) await trx.insertInto('team_members').values({ team_id: team.id, user_id: id, la_code: laCode }).execute();
+      if (team)
+        await trx.insertInto('team_members').values({ team_id: team.id, user_id: id, la_code: laCode }).execute();
     }
     for (const family of DEMO_FAMILIES) {
       const locality = localities.find((candidate) => candidate.name === family.locality);
@@ -84,19 +134,23 @@ export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): 
       const carerId = family.carer && userIds.get(family.carer);
       if (carerId) {
         const relationship = family.carer === 'young.person@demo.pathway.test' ? 'self' : 'parent';
-        await trx.insertInto('family_carers').values({ family_id: familyId, user_id: carerId, la_code: laCode, relationship }).execute();
+        await trx
+          .insertInto('family_carers')
+          .values({ family_id: familyId, user_id: carerId, la_code: laCode, relationship })
+          .execute();
       }
       await trx
         .insertInto('children')
-        .values(family.children.map(([givenName, dateOfBirth]) => ({
-          la_code: laCode,
-          family_id: familyId,
-          given_name: givenName,
-          family_name: family.familyName,
-          date_of_birth: dateOfBirth,
-        })))
+        .values(
+          family.children.map(([givenName, dateOfBirth]) => ({
+            la_code: laCode,
+            family_id: familyId,
+            given_name: givenName,
+            family_name: family.familyName,
+            date_of_birth: dateOfBirth,
+          })),
+        )
         .execute();
     }
   });
 }
-

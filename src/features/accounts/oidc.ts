@@ -26,6 +26,8 @@ export class OidcSignIn {
         this.config.clientId,
         this.config.clientSecret,
         undefined,
+        // Only for a provider on plain http (a local test provider); config.ts allows it for http:// issuers alone.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- deprecated only to make insecure use stand out
         this.config.allowInsecureIssuer ? { execute: [client.allowInsecureRequests] } : undefined,
       )
       .catch((error: unknown) => {
@@ -66,7 +68,10 @@ export class OidcSignIn {
     const claims = tokens.claims();
     if (!claims) throw new Error('The identity provider returned no ID token claims');
     // Many providers put email only in the userinfo response, not in the ID token.
-    const source = typeof claims.email === 'string' ? claims : await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
+    const source =
+      typeof claims.email === 'string'
+        ? claims
+        : await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
     const email = typeof source.email === 'string' && source.email_verified !== false ? source.email : undefined;
     return { subject: claims.sub, email };
   }

@@ -3,8 +3,12 @@ import { sql, type Kysely } from 'kysely';
 import type { Role, Schema } from '../../db/schema.ts';
 import type { SignedInUser } from '../../web/context.ts';
 
-const rolesOf = sql<Role[]>`coalesce((select array_agg(r.role order by r.role) from user_roles r where r.user_id = users.id), '{}')`;
-const teamsOf = sql<string[]>`coalesce((select array_agg(m.team_id::text) from team_members m where m.user_id = users.id), '{}')`;
+const rolesOf = sql<
+  Role[]
+>`coalesce((select array_agg(r.role order by r.role) from user_roles r where r.user_id = users.id), '{}')`;
+const teamsOf = sql<
+  string[]
+>`coalesce((select array_agg(m.team_id::text) from team_members m where m.user_id = users.id), '{}')`;
 
 function toSignedInUser(row: {
   id: string;
@@ -74,7 +78,11 @@ export async function recordFailedAttempt(db: Kysely<Schema>, userId: string, lo
 }
 
 export async function clearFailedAttempts(db: Kysely<Schema>, userId: string) {
-  await db.updateTable('users').set({ failed_sign_in_attempts: 0, locked_until: null }).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ failed_sign_in_attempts: 0, locked_until: null })
+    .where('id', '=', userId)
+    .execute();
 }
 
 export async function insertSession(db: Kysely<Schema>, idHash: string, userId: string, laCode: string) {
@@ -100,7 +108,7 @@ export async function findUserByOidcSubjectOrEmail(db: Kysely<Schema>, subject: 
     ? query.where((eb) => eb.or([eb('oidc_subject', '=', subject), eb(sql`lower(email)`, '=', email.toLowerCase())]))
     : query.where('oidc_subject', '=', subject);
   // Prefer the account already linked to this subject.
-  return query.orderBy(sql`oidc_subject = ${subject}`, sql`desc nulls last`).executeTakeFirst();
+  return query.orderBy(sql`oidc_subject = ${subject}`, (order) => order.desc().nullsLast()).executeTakeFirst();
 }
 
 export async function linkOidcSubject(db: Kysely<Schema>, userId: string, subject: string) {

@@ -30,7 +30,12 @@ export async function accountRoutes(app: FastifyInstance) {
     });
   }
 
-  async function beginSession(request: FastifyRequest, reply: FastifyReply, user: { userId: string; laCode: string }, returnTo: string) {
+  async function beginSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: { userId: string; laCode: string },
+    returnTo: string,
+  ) {
     const sessionId = await startSession(db, user, request.sessionId);
     reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'lax', secure });
     return reply.redirect(returnTo, 303);
@@ -83,7 +88,10 @@ export async function accountRoutes(app: FastifyInstance) {
   });
 
   app.get('/sign-in/oidc', { config: { access: 'public' } }, async (request, reply) => {
-    if (!oidc) return reply.callNotFound();
+    if (!oidc) {
+      reply.callNotFound();
+      return reply;
+    }
     const returnTo = safeReturnTo((request.query as { returnTo?: unknown }).returnTo);
     const { redirectTo, pending } = await oidc.start(returnTo);
     reply.setCookie(OIDC_COOKIE, JSON.stringify(pending), {
@@ -98,12 +106,21 @@ export async function accountRoutes(app: FastifyInstance) {
   });
 
   app.get('/sign-in/oidc/callback', { config: { access: 'public' } }, async (request, reply) => {
-    if (!oidc) return reply.callNotFound();
+    if (!oidc) {
+      reply.callNotFound();
+      return reply;
+    }
     const pending = readPendingSignIn(request);
     reply.clearCookie(OIDC_COOKIE, { path: '/sign-in/oidc' });
     if (!pending) {
       reply.status(400);
-      return renderSignIn(request, reply, {}, [{ field: 'email', text: request.t('signIn.errors.oidcExpired') }], '/account');
+      return renderSignIn(
+        request,
+        reply,
+        {},
+        [{ field: 'email', text: request.t('signIn.errors.oidcExpired') }],
+        '/account',
+      );
     }
     let identity;
     try {
@@ -112,12 +129,24 @@ export async function accountRoutes(app: FastifyInstance) {
     } catch (error) {
       request.log.warn({ err: error }, 'identity provider sign-in refused');
       reply.status(400);
-      return renderSignIn(request, reply, {}, [{ field: 'email', text: request.t('signIn.errors.oidcFailed') }], '/account');
+      return renderSignIn(
+        request,
+        reply,
+        {},
+        [{ field: 'email', text: request.t('signIn.errors.oidcFailed') }],
+        '/account',
+      );
     }
     const result = await signInWithOidc(db, { ...identity, requestId: request.id });
     if (result.outcome !== 'signed-in') {
       reply.status(403);
-      return renderSignIn(request, reply, {}, [{ field: 'email', text: request.t('signIn.errors.oidcNoAccount') }], '/account');
+      return renderSignIn(
+        request,
+        reply,
+        {},
+        [{ field: 'email', text: request.t('signIn.errors.oidcNoAccount') }],
+        '/account',
+      );
     }
     return beginSession(request, reply, result, pending.returnTo);
   });
@@ -127,13 +156,18 @@ function readPendingSignIn(request: FastifyRequest): PendingOidcSignIn | undefin
   const raw = request.cookies[OIDC_COOKIE];
   if (!raw) return undefined;
   const unsigned = request.unsignCookie(raw);
-  if (!unsigned.valid || unsigned.value === null) return undefined;
+  if (!unsigned.valid) return undefined;
   try {
     const value = JSON.parse(unsigned.value) as Partial<PendingOidcSignIn>;
     if (typeof value.state !== 'string' || typeof value.nonce !== 'string' || typeof value.codeVerifier !== 'string') {
       return undefined;
     }
-    return { state: value.state, nonce: value.nonce, codeVerifier: value.codeVerifier, returnTo: safeReturnTo(value.returnTo) };
+    return {
+      state: value.state,
+      nonce: value.nonce,
+      codeVerifier: value.codeVerifier,
+      returnTo: safeReturnTo(value.returnTo),
+    };
   } catch {
     return undefined;
   }

@@ -49,7 +49,11 @@ export async function signInWithPassword(
   }
   const locks = account.failed_sign_in_attempts + 1 >= policy.maxFailedAttempts;
   await db.transaction().execute(async (trx) => {
-    await queries.recordFailedAttempt(trx, account.id, locks ? new Date(now.getTime() + policy.lockoutMinutes * MINUTE) : null);
+    await queries.recordFailedAttempt(
+      trx,
+      account.id,
+      locks ? new Date(now.getTime() + policy.lockoutMinutes * MINUTE) : null,
+    );
     await recordAudit(trx, { ...audit, action: locks ? 'account-locked' : 'sign-in-failed' });
     if (locks) {
       await queueNotification(trx, {
@@ -77,10 +81,7 @@ export async function startSession(
   return sessionId;
 }
 
-export type SessionLookup =
-  | { state: 'none' }
-  | { state: 'expired' }
-  | { state: 'active'; user: SignedInUser };
+export type SessionLookup = { state: 'none' } | { state: 'expired' } | { state: 'active'; user: SignedInUser };
 
 /** Finds who a session belongs to, ending it when it has been idle too long. */
 export async function resumeSession(

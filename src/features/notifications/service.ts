@@ -81,7 +81,11 @@ export async function deliverQueuedNotifications(
       await trx
         .updateTable('notifications_outbox')
         .set({ status: 'sending', claimed_at: now })
-        .where('id', 'in', claimable.map((message) => message.id))
+        .where(
+          'id',
+          'in',
+          claimable.map((message) => message.id),
+        )
         .execute();
     }
     return claimable;
@@ -91,7 +95,12 @@ export async function deliverQueuedNotifications(
   for (const message of batch) {
     let outcome: { status: OutboxStatus; provider_reference: string | null; failure_reason: string | null };
     try {
-      const sent = await sender.sendEmail({ to: message.recipient, subject: message.subject, body: message.body, reference: message.id });
+      const sent = await sender.sendEmail({
+        to: message.recipient,
+        subject: message.subject,
+        body: message.body,
+        reference: message.id,
+      });
       outcome = { status: sent.status, provider_reference: sent.providerReference, failure_reason: null };
       report.delivered += 1;
     } catch (error) {
