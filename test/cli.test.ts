@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { databaseTargets } from './helpers/databases.ts';
 
 interface RunningPathway {
   process: ChildProcess;
@@ -13,8 +14,12 @@ interface RunningPathway {
   output: () => string;
 }
 
-function start(env: Record<string, string>): Promise<RunningPathway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+function start(
+  env: Record<string, string>,
+  command = 'serve',
+  readyLine = /Pathway is ready at (http:\/\/\S+)/,
+): Promise<RunningPathway> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', command], {
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -23,10 +28,10 @@ function start(env: Record<string, string>): Promise<RunningPathway> {
     const timer = setTimeout(() => reject(new Error(`Pathway did not start in 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const ready = /Pathway is ready at (http:\/\/\S+)/.exec(output);
-      if (ready?.[1]) {
+      const ready = readyLine.exec(output);
+      if (ready) {
         clearTimeout(timer);
-        resolve({ process: child, url: ready[1], output: () => output });
+        resolve({ process: child, url: ready[1] ?? '', output: () => output });
       }
     };
     child.stdout.on('data', onData);
@@ -83,6 +88,33 @@ describe('npm start', () => {
     } finally {
       await stop(running);
       rmSync(emptyDir, { recursive: true, force: true });
+    }
+  });
+});
+
+const serverUrl = process.env.TEST_DATABASE_URL;
+describe('npm start with DATABASE_URL', { skip: serverUrl ? false : 'TEST_DATABASE_URL is not set' }, () => {
+  test('serves from the PostgreSQL server, and npm run worker runs beside it', async () => {
+    const target = databaseTargets().find((candidate) => candidate.name === 'postgresql')!;
+    const database = await target.open();
+    try {
+      const env = { DATABASE_URL: database.url! };
+      const web = await start(env);
+      try {
+        assert.match(web.output(), /Seeded the demo council/);
+        assert.equal((await fetch(`${web.url}/health/ready`)).status, 200);
+        const worker = await start(env, 'worker', /Pathway worker is running/);
+        assert.equal(await stop(worker), 0);
+      } finally {
+        assert.equal(await stop(web), 0);
+      }
+      const councils = await database.db.selectFrom('councils').select('name').execute();
+      assert.deepEqual(
+        councils.map((council) => council.name),
+        ['Northmoor Borough Council'],
+      );
+    } finally {
+      await database.dispose();
     }
   });
 });
