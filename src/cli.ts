@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { hasCouncil, seedDemoCouncil } from './db/seed/demo.ts';
+import { describeReport, importFeed } from './features/directory/import.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
 import { buildApp } from './web/app.ts';
@@ -80,6 +81,32 @@ async function worker(config: Config) {
   say('Pathway worker is running.');
 }
 
+/** `npm run import:oruk -- <file-or-folder-or-URL> [--council CODE] [--source NAME]` */
+async function importOruk(config: Config, args: string[]) {
+  const option = (name: string) => {
+    const index = args.indexOf(name);
+    return index >= 0 ? args[index + 1] : undefined;
+  };
+  const input = args.find((arg, index) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'));
+  if (!input) throw new ConfigError('Say what to import: npm run import:oruk -- <file, folder or URL>');
+  const database = await openAndMigrate(config);
+  try {
+    await seedIfEmpty(config, database);
+    const councils = await database.db.selectFrom('councils').select('la_code').execute();
+    const laCode = option('--council') ?? (councils.length === 1 ? councils[0]?.la_code : undefined);
+    if (!laCode || !councils.some((council) => council.la_code === laCode)) {
+      throw new ConfigError(
+        `Say which council to import into with --council (one of: ${councils.map((c) => c.la_code).join(', ')})`,
+      );
+    }
+    const source = option('--source');
+    const report = await importFeed(database.db, laCode, input, source);
+    say(describeReport(report));
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(command: string | undefined) {
   const config = loadConfig();
   switch (command) {
@@ -107,8 +134,12 @@ async function main(command: string | undefined) {
       }
       return;
     }
+    case 'import-oruk':
+      return importOruk(config, process.argv.slice(3));
     default:
-      throw new ConfigError(`Unknown command "${command ?? ''}". Use one of: serve, worker, migrate, seed.`);
+      throw new ConfigError(
+        `Unknown command "${command ?? ''}". Use one of: serve, worker, migrate, seed, import-oruk.`,
+      );
   }
 }
 

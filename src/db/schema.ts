@@ -136,6 +136,114 @@ export interface NotificationsOutboxTable {
   sent_at: Timestamp | null;
 }
 
+type JsonList = ColumnType<Record<string, unknown>[], string, string>;
+
+export interface OrganizationsTable {
+  id: string;
+  la_code: string;
+  name: string;
+  description: Generated<string>;
+  email: string | null;
+  website: string | null;
+  logo: string | null;
+  uri: string | null;
+  last_modified: Generated<Date>;
+}
+
+export interface LocationsTable {
+  id: string;
+  la_code: string;
+  location_type: Generated<string>;
+  name: string | null;
+  description: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  postcode: string | null;
+  addresses: JsonList;
+  accessibility: JsonList;
+  locality_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type ServiceStatus = 'active' | 'inactive' | 'defunct' | 'temporarily closed';
+
+export interface ServicesTable {
+  id: string;
+  la_code: string;
+  organization_id: string | null;
+  name: string;
+  description: Generated<string>;
+  url: string | null;
+  email: string | null;
+  status: ServiceStatus;
+  fees: string | null;
+  accreditations: string | null;
+  minimum_age: number | null;
+  maximum_age: number | null;
+  assured_date: CalendarDate | null;
+  assurer_email: string | null;
+  alert: string | null;
+  last_modified: Timestamp;
+  schedules: JsonList;
+  service_areas: JsonList;
+  languages: JsonList;
+  funding: JsonList;
+  cost_options: JsonList;
+  contacts: JsonList;
+  access_routes: Generated<string[]>;
+  send_needs: Generated<string[]>;
+  review_by: ColumnType<string | null, string | null | undefined, string | null>;
+  is_free: boolean | null;
+  open_days: Generated<string[]>;
+  search_document: ColumnType<string, never, never>;
+  source: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface ServiceAtLocationsTable {
+  id: string;
+  la_code: string;
+  service_id: string;
+  location_id: string;
+}
+
+export interface TaxonomiesTable {
+  id: string;
+  la_code: string;
+  name: string;
+  description: Generated<string>;
+  uri: string | null;
+  version: string | null;
+}
+
+export interface TaxonomyTermsTable {
+  id: string;
+  la_code: string;
+  taxonomy_id: string | null;
+  name: string;
+  description: Generated<string>;
+  code: string | null;
+  term_uri: string | null;
+  parent_id: string | null;
+}
+
+export interface ServiceAttributesTable {
+  id: string;
+  la_code: string;
+  service_id: string;
+  taxonomy_term_id: string;
+}
+
+export interface GlossaryTermsTable {
+  id: Generated<string>;
+  la_code: string;
+  term: string;
+  meaning: string;
+  alternatives: Generated<string[]>;
+  explain: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
 export interface SchemaMigrationsTable {
   version: string;
   applied_at: CreatedAt;
@@ -155,6 +263,14 @@ export interface Schema {
   audit_events: AuditEventsTable;
   notifications_outbox: NotificationsOutboxTable;
   schema_migrations: SchemaMigrationsTable;
+  organizations: OrganizationsTable;
+  locations: LocationsTable;
+  services: ServicesTable;
+  service_at_locations: ServiceAtLocationsTable;
+  taxonomies: TaxonomiesTable;
+  taxonomy_terms: TaxonomyTermsTable;
+  service_attributes: ServiceAttributesTable;
+  glossary_terms: GlossaryTermsTable;
 }
 
 export type User = Selectable<UsersTable>;
