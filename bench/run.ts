@@ -1,8 +1,10 @@
 // `npm run bench -- <name>`: runs one benchmark and prints its figures as one JSON line.
 import { platformBenchmark } from './platform.ts';
+import { searchEvalBenchmark } from './search-eval.ts';
 
 const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   platform: platformBenchmark,
+  'search-eval': searchEvalBenchmark,
 };
 
 const name = process.argv[2] ?? 'platform';

@@ -111,14 +111,12 @@ export async function writeServices(
           })),
         )
         .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet((eb) => ({
-              name: eb.ref('excluded.name'),
-              description: eb.ref('excluded.description'),
-              uri: eb.ref('excluded.uri'),
-              version: eb.ref('excluded.version'),
-            })),
+          oc.column('id').doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            description: eb.ref('excluded.description'),
+            uri: eb.ref('excluded.uri'),
+            version: eb.ref('excluded.version'),
+          })),
         )
         .execute();
     }

@@ -1,0 +1,47 @@
+// What search needs to understand a query, per council: the glossary (editable; the shipped one until a council
+// edits its own) and the directory's vocabulary for spelling correction. Kept in memory and rebuilt after changes.
+import type { Kysely } from 'kysely';
+import type { Schema } from '../../db/schema.ts';
+import { buildGlossary, type Glossary, type GlossaryEntry } from '../../domain/search/glossary.ts';
+import type { Vocabulary } from '../../domain/search/understand.ts';
+import defaultGlossary from '../../domain/send-glossary.json' with { type: 'json' };
+import { loadVocabulary } from './search.ts';
+
+export const DEFAULT_GLOSSARY: GlossaryEntry[] = defaultGlossary.entries;
+
+export interface Understanding {
+  glossary: Glossary;
+  vocabulary: Vocabulary;
+}
+
+const FRESH_FOR_MS = 5 * 60_000;
+const cache = new Map<string, { understanding: Promise<Understanding>; loadedAt: number }>();
+
+async function loadGlossaryEntries(db: Kysely<Schema>, laCode: string): Promise<GlossaryEntry[]> {
+  const rows = await db
+    .selectFrom('glossary_terms')
+    .select(['term', 'meaning', 'alternatives', 'explain'])
+    .where('la_code', '=', laCode)
+    .execute();
+  return rows.length > 0 ? rows : DEFAULT_GLOSSARY;
+}
+
+export function understandingFor(db: Kysely<Schema>, laCode: string, now = Date.now()): Promise<Understanding> {
+  const cached = cache.get(laCode);
+  if (cached && now - cached.loadedAt < FRESH_FOR_MS) return cached.understanding;
+  const understanding = Promise.all([loadGlossaryEntries(db, laCode), loadVocabulary(db, laCode)]).then(
+    ([entries, vocabulary]) => ({
+      glossary: buildGlossary(entries),
+      vocabulary,
+    }),
+  );
+  // A failed load is not kept, so the next search tries again.
+  understanding.catch(() => cache.delete(laCode));
+  cache.set(laCode, { understanding, loadedAt: now });
+  return understanding;
+}
+
+/** Called after the directory or glossary changes, so the next search sees the new words. */
+export function forgetUnderstanding(laCode: string): void {
+  cache.delete(laCode);
+}
