@@ -1,4 +1,5 @@
 // The search glossary: acronyms, synonyms and plain words that mean the same thing to a family looking for help.
+import { stemmer } from 'stemmer';
 import { wordsOf } from './words.ts';
 
 export interface GlossaryEntry {
@@ -26,6 +27,11 @@ export interface Glossary {
   words(): Set<string>;
 }
 
+/** Glossary phrases and query words meet on their stems, so "bites" finds an entry written "biting". */
+export function stemsOf(words: string[]): string {
+  return words.map((word) => stemmer(word.replace(/'s$/, ''))).join(' ');
+}
+
 function phrasesOf(entry: GlossaryEntry): string[][] {
   const all = [entry.term, entry.meaning, ...entry.alternatives].map(wordsOf).filter((words) => words.length > 0);
   const unique = new Map(all.map((words) => [words.join(' '), words]));
@@ -34,15 +40,19 @@ function phrasesOf(entry: GlossaryEntry): string[][] {
 
 export function buildGlossary(entries: GlossaryEntry[]): Glossary {
   // Each way of saying a thing points at every entry that uses it (a phrase can belong to more than one).
+  // An entry is found by its own term first: "dads" is the entry "dads", not one of the ways of saying "parent carer".
+  const byTerm = new Map<string, GlossaryEntry>();
   const byPhrase = new Map<string, GlossaryEntry[]>();
   let longest = 1;
   for (const entry of entries) {
+    byTerm.set(stemsOf(wordsOf(entry.term)), entry);
     for (const words of phrasesOf(entry)) {
-      const key = words.join(' ');
+      const key = stemsOf(words);
       byPhrase.set(key, [...(byPhrase.get(key) ?? []), entry]);
       longest = Math.max(longest, words.length);
     }
   }
+  const known = new Set([...entries.flatMap((entry) => phrasesOf(entry).flat())]);
   return {
     entries,
     match(words) {
@@ -51,7 +61,9 @@ export function buildGlossary(entries: GlossaryEntry[]): Glossary {
       while (position < words.length) {
         let found: { entries: GlossaryEntry[]; length: number } | undefined;
         for (let length = Math.min(longest, words.length - position); length >= 1; length -= 1) {
-          const candidates = byPhrase.get(words.slice(position, position + length).join(' '));
+          const key = stemsOf(words.slice(position, position + length));
+          const own = byTerm.get(key);
+          const candidates = own ? [own] : byPhrase.get(key);
           if (candidates) {
             found = { entries: candidates, length };
             break;
@@ -68,7 +80,7 @@ export function buildGlossary(entries: GlossaryEntry[]): Glossary {
       return matches;
     },
     words() {
-      return new Set([...byPhrase.keys()].flatMap((phrase) => phrase.split(' ')));
+      return known;
     },
   };
 }

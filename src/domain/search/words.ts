@@ -25,15 +25,17 @@ export const FILLER_WORDS = new Set(
     'than that the their them then there these they this those through to too try trying under until up us very want ' +
     "wants was we were what when where which while who whom why will with won't would you your yours " +
     'son sons daughter daughters child childs children kid kids boy boys girl girls family families person people ' +
-    'local area around find finding there what is available options'
+    'local area around find finding look looks there what is available options'
   ).split(' '),
 );
 
 /** Words that say what kind of help without saying what it is about: they rank, but a match on them alone is weak. */
 export const WEAK_WORDS = new Set(
-  'help helps support supports service services activity activities group groups club clubs advice information info ' +
+  (
+    'help helps support supports service services activity activities group groups club clubs advice information info ' +
     'problem problems issue issues difficulty difficulties struggling struggle course courses session sessions class classes ' +
-    'programme program team things thing stuff best good new'.split(' '),
+    'programme program team things thing stuff best good new'
+  ).split(' '),
 );
 
 /** Optimal string alignment distance (Levenshtein plus swapped neighbours), stopping early past `limit`. */

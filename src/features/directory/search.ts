@@ -69,6 +69,15 @@ function conceptQuery(phrases: string[][]): RawBuilder<unknown> {
   return phrases.map(phraseQuery).reduce((all, next) => sql`(${all} || ${next})`);
 }
 
+/**
+ * Inverse document frequency of a concept: log(N / services using it). A phrase is as rare as its rarest word,
+ * and a concept as common as its most common way of saying it.
+ */
+export function rarity(phrases: string[][], vocabulary: Vocabulary, documents: number): number {
+  const frequency = Math.max(...phrases.map((words) => Math.min(...words.map((word) => vocabulary.get(word) ?? 0))));
+  return Math.log((documents + 1) / (Math.min(frequency, documents) + 1)) + 0.1;
+}
+
 const EARTH_RADIUS_KM = 6371;
 
 function distanceFrom(point: Point): RawBuilder<number | null> {
@@ -88,7 +97,7 @@ export async function searchServices(
   db: Kysely<Schema>,
   laCode: string,
   request: SearchRequest,
-  understanding: { glossary: Glossary; vocabulary: Vocabulary },
+  understanding: { glossary: Glossary; vocabulary: Vocabulary; documents: number },
 ): Promise<SearchResult> {
   const plan =
     request.text.trim() === '' ? null : understandQuery(request.text, understanding.glossary, understanding.vocabulary);
@@ -197,10 +206,20 @@ async function countWhenPastTheEnd(db: Kysely<Schema>, where: RawBuilder<unknown
   return Number(rows[0]?.total ?? 0);
 }
 
-/** Every word in a council's directory with how many services use it, for spelling correction. */
+/** Every word in a council's directory with how many services use it, for spelling correction and rarity. */
 export async function loadVocabulary(db: Kysely<Schema>, laCode: string): Promise<Vocabulary> {
   const { rows } = await sql<{ word: string; ndoc: number }>`
     select word, ndoc from ts_stat(${`select to_tsvector('simple', name || ' ' || description) from services where la_code = '${laCode.replace(/[^A-Z0-9]/g, '')}' and status = 'active'`})
      where length(word) >= 3 and word !~ '[0-9]'`.execute(db);
   return new Map(rows.map((row) => [row.word, Number(row.ndoc)]));
+}
+
+export async function countActiveServices(db: Kysely<Schema>, laCode: string): Promise<number> {
+  const row = await db
+    .selectFrom('services')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('la_code', '=', laCode)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
 }

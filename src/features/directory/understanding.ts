@@ -5,13 +5,15 @@ import type { Schema } from '../../db/schema.ts';
 import { buildGlossary, type Glossary, type GlossaryEntry } from '../../domain/search/glossary.ts';
 import type { Vocabulary } from '../../domain/search/understand.ts';
 import defaultGlossary from '../../domain/send-glossary.json' with { type: 'json' };
-import { loadVocabulary } from './search.ts';
+import { countActiveServices, loadVocabulary } from './search.ts';
 
 export const DEFAULT_GLOSSARY: GlossaryEntry[] = defaultGlossary.entries;
 
 export interface Understanding {
   glossary: Glossary;
   vocabulary: Vocabulary;
+  /** How many active services the vocabulary was counted over. */
+  documents: number;
 }
 
 const FRESH_FOR_MS = 5 * 60_000;
@@ -29,12 +31,11 @@ async function loadGlossaryEntries(db: Kysely<Schema>, laCode: string): Promise<
 export function understandingFor(db: Kysely<Schema>, laCode: string, now = Date.now()): Promise<Understanding> {
   const cached = cache.get(laCode);
   if (cached && now - cached.loadedAt < FRESH_FOR_MS) return cached.understanding;
-  const understanding = Promise.all([loadGlossaryEntries(db, laCode), loadVocabulary(db, laCode)]).then(
-    ([entries, vocabulary]) => ({
-      glossary: buildGlossary(entries),
-      vocabulary,
-    }),
-  );
+  const understanding = Promise.all([
+    loadGlossaryEntries(db, laCode),
+    loadVocabulary(db, laCode),
+    countActiveServices(db, laCode),
+  ]).then(([entries, vocabulary, documents]) => ({ glossary: buildGlossary(entries), vocabulary, documents }));
   // A failed load is not kept, so the next search tries again.
   understanding.catch(() => cache.delete(laCode));
   cache.set(laCode, { understanding, loadedAt: now });
