@@ -37,6 +37,8 @@ export interface Config {
   trustProxy: boolean;
   oidc?: OidcConfig;
   notify?: NotifyConfig;
+  /** The council whose directory the public pages and the Open Referral API show; the only council when unset. */
+  councilCode?: string;
   /** Runs the job worker inside the web process (embedded mode default). */
   inProcessWorker: boolean;
 }
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     inProcessWorker: boolean(env, 'IN_PROCESS_WORKER', databaseUrl === undefined),
   };
   if (databaseUrl) config.databaseUrl = databaseUrl;
+  if (env.COUNCIL_CODE) config.councilCode = env.COUNCIL_CODE;
   const oidc = oidcOf(env, port);
   if (oidc) config.oidc = oidc;
   const notify = notifyOf(env);

@@ -244,6 +244,17 @@ export interface GlossaryTermsTable {
   updated_at: Generated<Date>;
 }
 
+export interface ServiceFeedbackTable {
+  id: Generated<string>;
+  la_code: string;
+  service_id: string;
+  message: string;
+  reply_email: string | null;
+  status: Generated<'new' | 'in_progress' | 'resolved' | 'dismissed'>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
 export interface SchemaMigrationsTable {
   version: string;
   applied_at: CreatedAt;
@@ -271,6 +282,7 @@ export interface Schema {
   taxonomy_terms: TaxonomyTermsTable;
   service_attributes: ServiceAttributesTable;
   glossary_terms: GlossaryTermsTable;
+  service_feedback: ServiceFeedbackTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -15,6 +15,7 @@ import type { Role } from '../db/schema.ts';
 import { accountRoutes } from '../features/accounts/routes.ts';
 import { resumeSession } from '../features/accounts/service.ts';
 import { childrenRoutes } from '../features/children/routes.ts';
+import { orukApiRoutes } from '../features/directory/api-routes.ts';
 import { healthRoutes } from '../features/health/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { notificationRoutes } from '../features/notifications/routes.ts';
@@ -236,6 +237,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(accountRoutes);
   await app.register(childrenRoutes);
   await app.register(notificationRoutes);
+  await app.register(orukApiRoutes);
 
   return app;
 }

@@ -120,3 +120,16 @@ create table glossary_terms (
   updated_at timestamptz not null default now()
 );
 create unique index glossary_terms_unique on glossary_terms (la_code, lower(term));
+
+-- "Is something wrong?": what the public tells us about a listing, until an editor or the provider deals with it.
+create table service_feedback (
+  id uuid primary key default gen_random_uuid(),
+  la_code text not null references councils (la_code),
+  service_id uuid not null references services (id) on delete cascade,
+  message text not null,
+  reply_email text,
+  status text not null default 'new' check (status in ('new', 'in_progress', 'resolved', 'dismissed')),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index service_feedback_open on service_feedback (la_code, status, created_at);

@@ -45,6 +45,14 @@ export function stableId(namespace: string, name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** How a rejected record is named in the import report: its id, else its name. */
+export function referenceOf(raw: Json): string {
+  for (const value of [raw.id, raw.name]) {
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+  }
+  return '(no id or name)';
+}
+
 /** Keeps a feed's UUID, or makes a stable one from whatever id it has. */
 export function idFor(namespace: string, kind: string, value: unknown): string | null {
   if (isUuid(value)) return value.toLowerCase();

@@ -1,7 +1,17 @@
 // Reads the older Open Referral UK 1.0 feeds, including the Outpost flavour many councils publish
 // (integer ids, `organisation`, `locations` with GeoJSON points, `regular_schedules`, `send_needs`).
 import { weekdaysOf } from '../../domain/local-offer.ts';
-import { decimal, idFor, isObject, normalisePostcode, objects, plainText, text, wholeNumber } from './feed-values.ts';
+import {
+  decimal,
+  idFor,
+  referenceOf,
+  isObject,
+  normalisePostcode,
+  objects,
+  plainText,
+  text,
+  wholeNumber,
+} from './feed-values.ts';
 import { ownedList } from './owned-lists.ts';
 import { classify } from './normalise-v3.ts';
 import type { Json, LocationRecord, NormalisedRecord, ServiceStatus, TermRecord } from './records.ts';
@@ -91,7 +101,7 @@ export function normaliseV1Service(namespace: string, raw: Json): NormalisedReco
   if (minimumAge !== null && maximumAge !== null && minimumAge > maximumAge)
     reasons.push('its minimum age is above its maximum age');
   if (!id || !name || !status || reasons.length > 0) {
-    return { rejected: { reference: String(raw.id ?? raw.name ?? '(no id)'), reasons } };
+    return { rejected: { reference: referenceOf(raw), reasons } };
   }
   const owner = { key: 'service_id', id };
   const rawOrganization = isObject(raw.organisation)

@@ -1,6 +1,16 @@
 // Reads an Open Referral UK 3.0 service (as /services/{id} returns it) into the directory's write model.
 import { accessRouteOf, sendNeedOf, type AccessRoute, type SendNeed } from '../../domain/local-offer.ts';
-import { decimal, idFor, isObject, normalisePostcode, objects, plainText, text, wholeNumber } from './feed-values.ts';
+import {
+  decimal,
+  idFor,
+  referenceOf,
+  isObject,
+  normalisePostcode,
+  objects,
+  plainText,
+  text,
+  wholeNumber,
+} from './feed-values.ts';
 import { ownedList } from './owned-lists.ts';
 import type { Json, LocationRecord, NormalisedRecord, ServiceStatus, TermRecord } from './records.ts';
 
@@ -99,7 +109,7 @@ export function normaliseV3Service(namespace: string, raw: Json): NormalisedReco
   if (minimumAge !== null && maximumAge !== null && minimumAge > maximumAge)
     reasons.push('its minimum age is above its maximum age');
   if (!id || !name || !status || reasons.length > 0) {
-    return { rejected: { reference: String(raw.id ?? raw.name ?? '(no id)'), reasons } };
+    return { rejected: { reference: referenceOf(raw), reasons } };
   }
 
   const rawOrganization = isObject(raw.organization) ? raw.organization : null;

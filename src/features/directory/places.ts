@@ -24,9 +24,7 @@ export async function locatePostcode(db: Kysely<Schema>, laCode: string, text: s
       select avg(latitude) as latitude, avg(longitude) as longitude from locations
        where la_code = ${laCode} and latitude is not null and longitude is not null and ${condition}`.execute(db);
     const row = rows[0];
-    return row?.latitude != null && row.longitude != null
-      ? { latitude: Number(row.latitude), longitude: Number(row.longitude) }
-      : null;
+    return row?.latitude != null && row.longitude != null ? { latitude: row.latitude, longitude: row.longitude } : null;
   };
   if (postcode.full) {
     const exact = await centre(sql`postcode = ${postcode.full}`);

@@ -190,7 +190,7 @@ export async function searchServices(
       maximumAge: row.maximum_age,
       isFree: row.is_free,
       organizationName: row.organization_name,
-      distanceKm: row.distance_km === null ? null : Number(row.distance_km),
+      distanceKm: row.distance_km,
       lastModified: row.last_modified,
       assuredDate: row.assured_date,
     })),
@@ -211,7 +211,7 @@ export async function loadVocabulary(db: Kysely<Schema>, laCode: string): Promis
   const { rows } = await sql<{ word: string; ndoc: number }>`
     select word, ndoc from ts_stat(${`select to_tsvector('simple', name || ' ' || description) from services where la_code = '${laCode.replace(/[^A-Z0-9]/g, '')}' and status = 'active'`})
      where length(word) >= 3 and word !~ '[0-9]'`.execute(db);
-  return new Map(rows.map((row) => [row.word, Number(row.ndoc)]));
+  return new Map(rows.map((row) => [row.word, row.ndoc]));
 }
 
 export async function countActiveServices(db: Kysely<Schema>, laCode: string): Promise<number> {

@@ -12,7 +12,9 @@ function uniqueById<T extends { id: string }>(items: T[]): T[] {
 export function isFree(costOptions: Record<string, unknown>[]): boolean | null {
   if (costOptions.length === 0) return null;
   return costOptions.every(
-    (option) => option.amount === 0 || (option.amount === undefined && /free/i.test(String(option.option ?? ''))),
+    (option) =>
+      option.amount === 0 ||
+      (option.amount === undefined && typeof option.option === 'string' && /free/i.test(option.option)),
   );
 }
 

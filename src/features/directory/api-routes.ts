@@ -1,0 +1,133 @@
+// The Open Referral UK 3.0 API under /api/oruk/: open to anyone (no key), cross-origin, rate limited.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  dateTimeParameter,
+  pageEnvelope,
+  paging,
+  ParameterError,
+  textParameter,
+  uuidParameter,
+  wholeNumberParameter,
+} from './api-parameters.ts';
+import { listOrganizations, listServiceAtLocations, listTaxonomies, listTaxonomyTerms } from './catalogue-queries.ts';
+import { publicCouncil } from './council.ts';
+import { locatePostcode, parsePostcode } from './places.ts';
+import { loadFullServices, orukService } from './read.ts';
+import { searchServices, type SearchFilters } from './search.ts';
+import { understandingFor } from './understanding.ts';
+
+export const API_PREFIX = '/api/oruk';
+const PUBLIC = { access: 'public' as const, rateLimit: { max: 600, timeWindow: '1 minute' } };
+
+export async function orukApiRoutes(app: FastifyInstance) {
+  const { db } = app.deps.database;
+  const council = () => publicCouncil(db, app.config.councilCode);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith(`${API_PREFIX}/`) || request.url === API_PREFIX)
+      reply.header('access-control-allow-origin', '*');
+  });
+  app.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof ParameterError) {
+      return reply.status(400).send({ error: { status: 400, message: error.message, parameter: error.parameter } });
+    }
+    throw error;
+  });
+
+  const notFound = (reply: FastifyReply, what: string) =>
+    reply.status(404).send({ error: { status: 404, message: `No ${what} with that id` } });
+  const idOf = (request: FastifyRequest) => uuidParameter(request.params as Record<string, unknown>, 'id');
+
+  // Pathway implements the published Open Referral UK 3.0 API; its two extensions (age, postcode with
+  // proximity) are described in docs/open-referral-api.md.
+  app.get(`${API_PREFIX}/`, { config: PUBLIC }, async () => ({
+    version: 'HSDS-UK-3.0',
+    profile: 'https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md',
+    openapi_url: 'https://openreferraluk.org/specifications/3.0/openapi.json',
+  }));
+
+  app.get(`${API_PREFIX}/services`, { config: PUBLIC }, async (request) => {
+    const query = request.query as Record<string, unknown>;
+    const { page, perPage } = paging(query);
+    const { laCode } = await council();
+    const filters: SearchFilters = { activeOnly: false };
+    const age = wholeNumberParameter(query, 'age', { min: 0, max: 130 });
+    if (age !== undefined) filters.age = age;
+    const termId = uuidParameter(query, 'taxonomy_term_id');
+    if (termId) filters.termIds = [termId];
+    const taxonomyId = uuidParameter(query, 'taxonomy_id');
+    if (taxonomyId) filters.taxonomyId = taxonomyId;
+    const organizationId = uuidParameter(query, 'organization_id');
+    if (organizationId) filters.organizationId = organizationId;
+    const modifiedAfter = dateTimeParameter(query, 'modified_after');
+    if (modifiedAfter) filters.modifiedAfter = modifiedAfter;
+    const postcode = textParameter(query, 'postcode', 10);
+    const proximity = wholeNumberParameter(query, 'proximity', { min: 1, max: 1_000_000 });
+    if (proximity !== undefined && !postcode) throw new ParameterError('proximity', 'proximity needs a postcode');
+    if (postcode) {
+      if (!parsePostcode(postcode))
+        throw new ParameterError(
+          'postcode',
+          'postcode must be a UK postcode or outward code, such as BD21 or BD21 3AB',
+        );
+      const near = await locatePostcode(db, laCode, postcode);
+      if (!near) return pageEnvelope([], 0, page, perPage);
+      filters.near = near;
+      if (proximity !== undefined) filters.maxDistanceKm = proximity / 1000;
+    }
+    const search = textParameter(query, 'search', 200) ?? '';
+    const result = await searchServices(
+      db,
+      laCode,
+      { text: search, filters, page, perPage, order: search ? 'relevance' : postcode ? 'distance' : 'name' },
+      await understandingFor(db, laCode),
+    );
+    const services = await loadFullServices(
+      db,
+      laCode,
+      result.hits.map((hit) => hit.id),
+    );
+    return pageEnvelope(services.map(orukService), result.total, page, perPage);
+  });
+
+  app.get(`${API_PREFIX}/services/:id`, { config: PUBLIC }, async (request, reply) => {
+    const { laCode } = await council();
+    const id = idOf(request);
+    const [service] = id ? await loadFullServices(db, laCode, [id]) : [];
+    return service ? orukService(service) : notFound(reply, 'service');
+  });
+
+  const listing = (
+    path: string,
+    what: string,
+    list: (
+      laCode: string,
+      page: { page: number; perPage: number },
+      query: Record<string, unknown>,
+      id?: string,
+    ) => Promise<{ contents: unknown[]; total: number }>,
+  ) => {
+    app.get(`${API_PREFIX}/${path}`, { config: PUBLIC }, async (request) => {
+      const query = request.query as Record<string, unknown>;
+      const page = paging(query);
+      const { laCode } = await council();
+      const { contents, total } = await list(laCode, page, query);
+      return pageEnvelope(contents, total, page.page, page.perPage);
+    });
+    app.get(`${API_PREFIX}/${path}/:id`, { config: PUBLIC }, async (request, reply) => {
+      const { laCode } = await council();
+      const id = idOf(request);
+      const { contents } = id ? await list(laCode, { page: 1, perPage: 1 }, {}, id) : { contents: [] };
+      return contents[0] ?? notFound(reply, what);
+    });
+  };
+  listing('organizations', 'organisation', (laCode, page, _query, id) => listOrganizations(db, laCode, page, id));
+  listing('taxonomies', 'taxonomy', (laCode, page, _query, id) => listTaxonomies(db, laCode, page, id));
+  listing('taxonomy_terms', 'taxonomy term', (laCode, page, query, id) => {
+    const taxonomyId = uuidParameter(query, 'taxonomy_id');
+    return listTaxonomyTerms(db, laCode, page, { ...(id ? { id } : {}), ...(taxonomyId ? { taxonomyId } : {}) });
+  });
+  listing('service_at_locations', 'service at location', (laCode, page, _query, id) =>
+    listServiceAtLocations(db, laCode, page, id),
+  );
+}

@@ -1,0 +1,130 @@
+// Reads whole services (with their provider, places and classifications) for service pages and the API.
+import type { Kysely } from 'kysely';
+import type { Schema } from '../../db/schema.ts';
+import {
+  absoluteUrl,
+  compact,
+  emailAddress,
+  orukLocation,
+  orukOrganization,
+  orukTerm,
+  type LocationRow,
+  type TermRow,
+} from './oruk-shape.ts';
+import type { Json } from './records.ts';
+
+export interface FullService {
+  row: Awaited<ReturnType<typeof serviceRows>>[number];
+  organization: Json | undefined;
+  locations: (LocationRow & { service_at_location_id: string; postcode: string | null })[];
+  terms: (TermRow & { attribute_id: string })[];
+}
+
+function serviceRows(db: Kysely<Schema>, laCode: string, ids: string[]) {
+  return db.selectFrom('services').selectAll().where('la_code', '=', laCode).where('id', 'in', ids).execute();
+}
+
+/** Loads services by id in one round of queries, in the order asked for. */
+export async function loadFullServices(db: Kysely<Schema>, laCode: string, ids: string[]): Promise<FullService[]> {
+  if (ids.length === 0) return [];
+  const rows = await serviceRows(db, laCode, ids);
+  const organizationIds = [...new Set(rows.flatMap((row) => row.organization_id ?? []))];
+  const [organizations, locations, terms] = await Promise.all([
+    organizationIds.length > 0
+      ? db.selectFrom('organizations').selectAll().where('id', 'in', organizationIds).execute()
+      : [],
+    db
+      .selectFrom('service_at_locations as sal')
+      .innerJoin('locations as l', 'l.id', 'sal.location_id')
+      .select([
+        'sal.id as service_at_location_id',
+        'sal.service_id',
+        'l.id',
+        'l.location_type',
+        'l.name',
+        'l.description',
+        'l.latitude',
+        'l.longitude',
+        'l.addresses',
+        'l.accessibility',
+        'l.postcode',
+      ])
+      .where('sal.service_id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('service_attributes as a')
+      .innerJoin('taxonomy_terms as t', 't.id', 'a.taxonomy_term_id')
+      .leftJoin('taxonomies as x', 'x.id', 't.taxonomy_id')
+      .select([
+        'a.id as attribute_id',
+        'a.service_id',
+        't.id',
+        't.name',
+        't.description',
+        't.code',
+        't.term_uri',
+        't.parent_id',
+        't.taxonomy_id',
+        'x.name as taxonomy_name',
+      ])
+      .where('a.service_id', 'in', ids)
+      .orderBy('x.name')
+      .orderBy('t.name')
+      .execute(),
+  ]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    const organization = organizations.find((candidate) => candidate.id === row.organization_id);
+    return [
+      {
+        row,
+        organization: organization && orukOrganization(organization),
+        locations: locations.filter((location) => location.service_id === id),
+        terms: terms.filter((term) => term.service_id === id),
+      },
+    ];
+  });
+}
+
+export function orukService(service: FullService): Json {
+  const { row } = service;
+  return compact({
+    id: row.id,
+    organization_id: row.organization_id,
+    name: row.name,
+    description: row.description,
+    url: absoluteUrl(row.url),
+    email: emailAddress(row.email),
+    status: row.status,
+    fees: row.fees,
+    accreditations: row.accreditations,
+    minimum_age: row.minimum_age,
+    maximum_age: row.maximum_age,
+    assured_date: row.assured_date,
+    assurer_email: emailAddress(row.assurer_email),
+    alert: row.alert,
+    last_modified: row.last_modified.toISOString(),
+    schedules: row.schedules,
+    service_areas: row.service_areas,
+    service_at_locations: service.locations.map((location) => ({
+      id: location.service_at_location_id,
+      service_id: row.id,
+      location_id: location.id,
+      location: orukLocation(location),
+    })),
+    languages: row.languages,
+    organization: service.organization,
+    funding: row.funding,
+    cost_options: row.cost_options,
+    contacts: row.contacts,
+    attributes: service.terms.map((term) => ({
+      id: term.attribute_id,
+      link_id: row.id,
+      link_type: 'service',
+      taxonomy_term_id: term.id,
+      taxonomy_term: orukTerm(term),
+    })),
+  });
+}
