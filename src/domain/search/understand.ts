@@ -66,13 +66,18 @@ function correctSpelling(word: string, known: Set<string>, vocabulary: Vocabular
   return best?.word ?? word;
 }
 
-export function understandQuery(text: string, glossary: Glossary, vocabulary: Vocabulary): QueryPlan {
+export function understandQuery(
+  text: string,
+  glossary: Glossary,
+  vocabulary: Vocabulary,
+  options: { correctSpelling?: boolean } = {},
+): QueryPlan {
   const typed = wordsOf(text);
   const glossaryWords = glossary.words();
   const known = new Set([...glossaryWords, ...vocabulary.keys(), ...FILLER_WORDS, ...WEAK_WORDS, ...AGE_WORD_LIST]);
   const corrections: { from: string; to: string }[] = [];
   const words = typed.map((word) => {
-    const corrected = correctSpelling(word, known, vocabulary);
+    const corrected = options.correctSpelling === false ? word : correctSpelling(word, known, vocabulary);
     if (corrected !== word) corrections.push({ from: word, to: corrected });
     return corrected;
   });

@@ -35,6 +35,8 @@ export interface SearchRequest {
   order?: SearchOrder;
   page: number;
   perPage: number;
+  /** False searches for exactly what was typed ("Search instead for …"). */
+  correctSpelling?: boolean;
 }
 
 export interface SearchHit {
@@ -100,7 +102,11 @@ export async function searchServices(
   understanding: { glossary: Glossary; vocabulary: Vocabulary; documents: number },
 ): Promise<SearchResult> {
   const plan =
-    request.text.trim() === '' ? null : understandQuery(request.text, understanding.glossary, understanding.vocabulary);
+    request.text.trim() === ''
+      ? null
+      : understandQuery(request.text, understanding.glossary, understanding.vocabulary, {
+          correctSpelling: request.correctSpelling !== false,
+        });
   const filters = request.filters;
   const conditions: RawBuilder<unknown>[] = [sql`s.la_code = ${laCode}`];
   if (filters.activeOnly !== false) conditions.push(sql`s.status = 'active'`);

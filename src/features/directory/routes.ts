@@ -1,0 +1,239 @@
+// The public Local Offer pages: search, a service's page, "Is something wrong?", and the saved list.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Translate } from '../../web/i18n.ts';
+import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
+import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS } from '../../domain/local-offer.ts';
+import { publicCouncil } from './council.ts';
+import { readFeedbackForm, reportProblem, validateFeedbackForm, type FeedbackForm } from './feedback.ts';
+import { locatePostcode } from './places.ts';
+import { loadFullServices } from './read.ts';
+import { formatSavedList, parseSavedList, withService, withoutService } from './saved-list.ts';
+import { searchServices, type SearchFilters } from './search.ts';
+import {
+  DISTANCE_MILES,
+  KM_PER_MILE,
+  PAGE_SIZE,
+  readSearchForm,
+  searchLink,
+  validateSearchForm,
+} from './search-form.ts';
+import { agesText, isStale, servicePage } from './service-page.ts';
+import { understandingFor } from './understanding.ts';
+
+const SAVED_LIST_COOKIE = 'pathway_saved';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function directoryRoutes(app: FastifyInstance) {
+  const { db } = app.deps.database;
+  const council = () => publicCouncil(db, app.config.councilCode);
+  const secure = app.config.environment === 'production';
+
+  async function categories(laCode: string) {
+    return db
+      .selectFrom('taxonomy_terms as t')
+      .innerJoin('taxonomies as x', 'x.id', 't.taxonomy_id')
+      .select(['t.id', 't.name'])
+      .where('t.la_code', '=', laCode)
+      .where('x.name', '~*', 'categor|type|service')
+      .orderBy('t.name')
+      .execute();
+  }
+
+  function options(t: Translate) {
+    return {
+      needs: SEND_NEEDS.map((need) => ({ value: need, text: t(`directory.needs.${need}`) })),
+      accessRoutes: ACCESS_ROUTES.map((route) => ({ value: route, text: t(`directory.accessRoutes.${route}`) })),
+      weekdays: WEEKDAYS.map((day) => ({ value: day, text: t(`directory.weekdays.${day}`) })),
+      distances: DISTANCE_MILES.map((miles) => ({ value: String(miles), text: t('directory.withinMiles', { miles }) })),
+    };
+  }
+
+  app.get('/services', { config: { access: 'public' } }, async (request, reply) => {
+    const { laCode } = await council();
+    const form = readSearchForm(request.query as Record<string, unknown>);
+    const errors = validateSearchForm(form, request.t);
+    const filters: SearchFilters = {};
+    if (errors.length === 0) {
+      if (form.age) filters.age = Number(form.age);
+      if (form.needs.length) filters.needs = form.needs;
+      if (form.category) filters.termIds = [form.category];
+      if (form.cost) filters.free = form.cost === 'free';
+      if (form.access.length) filters.accessRoutes = form.access;
+      if (form.days.length) filters.days = form.days;
+    }
+    let postcodeFound = true;
+    if (errors.length === 0 && form.postcode) {
+      const near = await locatePostcode(db, laCode, form.postcode);
+      postcodeFound = near !== null;
+      if (near) {
+        filters.near = near;
+        if (form.distance) filters.maxDistanceKm = Number(form.distance) * KM_PER_MILE;
+      }
+    }
+    const result = await searchServices(
+      db,
+      laCode,
+      {
+        text: errors.length === 0 ? form.q : '',
+        filters,
+        ...(form.sort ? { order: form.sort } : {}),
+        page: form.page,
+        perPage: PAGE_SIZE,
+        correctSpelling: !form.exact,
+      },
+      await understandingFor(db, laCode),
+    );
+    const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
+    const totalPages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+    const corrected =
+      result.plan && result.plan.corrections.length > 0
+        ? result.plan.corrections.reduce((text, c) => text.replace(new RegExp(`\\b${c.from}\\b`, 'i'), c.to), form.q)
+        : null;
+    if (errors.length > 0) reply.status(400);
+    return reply.render('directory/views/search.njk', {
+      form,
+      errors: errorSummary(errors),
+      ageError: errorFor(errors, 'age'),
+      postcodeError: errorFor(errors, 'postcode'),
+      options: options(request.t),
+      categories: await categories(laCode),
+      total: result.total,
+      explanations: result.plan?.explanations ?? [],
+      corrected,
+      exactLink: corrected ? searchLink(form, { exact: true, page: 1 }) : null,
+      postcodeNotFound: form.postcode !== '' && errors.length === 0 && !postcodeFound,
+      savedCount: saved.length,
+      hits: result.hits.map((hit) => ({
+        ...hit,
+        ages: agesText(request.t, hit.minimumAge, hit.maximumAge),
+        summary:
+          hit.description.length > 220 ? `${hit.description.slice(0, 220).replace(/\s+\S*$/, '')}…` : hit.description,
+        miles: hit.distanceKm === null ? null : (hit.distanceKm / KM_PER_MILE).toFixed(1),
+      })),
+      pagination: {
+        previous:
+          form.page > 1
+            ? { href: searchLink(form, { page: form.page - 1 }), text: request.t('directory.pagination.previous') }
+            : undefined,
+        next:
+          form.page < totalPages
+            ? { href: searchLink(form, { page: form.page + 1 }), text: request.t('directory.pagination.next') }
+            : undefined,
+        items: Array.from({ length: totalPages }, (_, index) => index + 1)
+          .filter((number) => number === 1 || number === totalPages || Math.abs(number - form.page) <= 2)
+          .flatMap((number, index, shown) => [
+            ...(index > 0 && number - shown[index - 1]! > 1 ? [{ ellipsis: true }] : []),
+            { number, href: searchLink(form, { page: number }), current: number === form.page },
+          ]),
+      },
+      sortLinks: ['relevance', 'distance', 'name'] as const,
+    });
+  });
+
+  async function findService(request: FastifyRequest, reply: FastifyReply) {
+    const { laCode } = await council();
+    const id = (request.params as { id: string }).id;
+    const [service] = UUID.test(id) ? await loadFullServices(db, laCode, [id.toLowerCase()]) : [];
+    if (!service) {
+      reply.callNotFound();
+      return undefined;
+    }
+    return { laCode, service };
+  }
+
+  app.get('/services/:id', { config: { access: 'public' } }, async (request, reply) => {
+    const found = await findService(request, reply);
+    if (!found) return reply;
+    const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
+    return reply.render('directory/views/service.njk', {
+      service: servicePage(found.service, request.t),
+      onList: saved.includes(found.service.row.id),
+    });
+  });
+
+  function renderFeedback(
+    reply: FastifyReply,
+    service: { id: string; name: string },
+    form: FeedbackForm,
+    errors: FieldError[],
+  ) {
+    return reply.render('directory/views/feedback.njk', {
+      service,
+      form,
+      errors: errorSummary(errors),
+      messageError: errorFor(errors, 'message'),
+      emailError: errorFor(errors, 'email'),
+    });
+  }
+
+  app.get('/services/:id/feedback', { config: { access: 'public' } }, async (request, reply) => {
+    const found = await findService(request, reply);
+    if (!found) return reply;
+    return renderFeedback(
+      reply,
+      { id: found.service.row.id, name: found.service.row.name },
+      { message: '', email: '' },
+      [],
+    );
+  });
+
+  app.post(
+    '/services/:id/feedback',
+    { config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const found = await findService(request, reply);
+      if (!found) return reply;
+      const { row, organization } = found.service;
+      const form = readFeedbackForm(request.body);
+      const errors = validateFeedbackForm(form, request.t);
+      if (errors.length > 0) {
+        reply.status(400);
+        return renderFeedback(reply, { id: row.id, name: row.name }, form, errors);
+      }
+      const organizationEmail = typeof organization?.email === 'string' ? organization.email : null;
+      await reportProblem(db, found.laCode, { id: row.id, name: row.name, organizationEmail }, form, {
+        link: `/services/${row.id}`,
+        t: request.t,
+      });
+      return reply.redirect(`/services/${row.id}/feedback/sent`, 303);
+    },
+  );
+
+  app.get('/services/:id/feedback/sent', { config: { access: 'public' } }, async (request, reply) => {
+    const found = await findService(request, reply);
+    if (!found) return reply;
+    return reply.render('directory/views/feedback-sent.njk', {
+      service: { id: found.service.row.id, name: found.service.row.name },
+    });
+  });
+
+  app.post('/my-list', { config: { access: 'public' } }, async (request, reply) => {
+    const body = (request.body ?? {}) as { serviceId?: unknown; action?: unknown };
+    const serviceId =
+      typeof body.serviceId === 'string' && UUID.test(body.serviceId) ? body.serviceId.toLowerCase() : null;
+    if (!serviceId) return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
+    const updated = body.action === 'remove' ? withoutService(saved, serviceId) : withService(saved, serviceId);
+    reply.setCookie(SAVED_LIST_COOKIE, formatSavedList(updated), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      maxAge: 365 * 24 * 60 * 60,
+    });
+    return reply.redirect(body.action === 'remove' ? '/my-list' : `/services/${serviceId}`, 303);
+  });
+
+  app.get('/my-list', { config: { access: 'public' } }, async (request, reply) => {
+    const { laCode } = await council();
+    const shared = (request.query as { ids?: unknown }).ids;
+    const ids =
+      typeof shared === 'string' ? parseSavedList(shared) : parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
+    const services = await loadFullServices(db, laCode, ids);
+    return reply.render('directory/views/my-list.njk', {
+      shared: typeof shared === 'string',
+      services: services.map((service) => ({ ...servicePage(service, request.t), stale: isStale(service.row) })),
+      shareLink: `/my-list?ids=${formatSavedList(services.map((service) => service.row.id))}`,
+    });
+  });
+}

@@ -1,0 +1,246 @@
+// The public Local Offer: importing feeds, searching, a service's page, "Is something wrong?" and the saved list.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { importFeed } from '../src/features/directory/import.ts';
+import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
+import { seededApp, TestClient } from './helpers/app.ts';
+import { EVALUATION_SERVICES, ORUK_REFERENCE } from './helpers/reference-data.ts';
+
+for (const target of databaseTargets()) {
+  describe(`Local Offer directory on ${target.name}`, () => {
+    let database: TestDatabase;
+    let app: FastifyInstance;
+
+    before(async () => {
+      database = await target.open();
+      app = await seededApp(database);
+      await importFeed(database.db, 'Z99', EVALUATION_SERVICES, 'directory-test');
+    });
+    after(async () => {
+      await app.close();
+      await database.dispose();
+    });
+
+    const count = async (table: 'services' | 'organizations' | 'locations' | 'service_attributes' | 'taxonomy_terms') =>
+      Number(
+        (
+          await database.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    test('importing the same feed again updates rows and never duplicates them', async () => {
+      const before = await Promise.all([
+        count('services'),
+        count('organizations'),
+        count('locations'),
+        count('service_attributes'),
+        count('taxonomy_terms'),
+      ]);
+      const report = await importFeed(database.db, 'Z99', EVALUATION_SERVICES, 'directory-test');
+      assert.equal(report.accepted, 254);
+      assert.deepEqual(report.rejected, []);
+      const after = await Promise.all([
+        count('services'),
+        count('organizations'),
+        count('locations'),
+        count('service_attributes'),
+        count('taxonomy_terms'),
+      ]);
+      assert.deepEqual(after, before);
+    });
+
+    test('an Outpost (Open Referral 1.0) feed imports with stable ids, twice without duplicates', async () => {
+      const folder = join(ORUK_REFERENCE, 'data', 'buckinghamshire-outpost-api-2023');
+      const first = await importFeed(database.db, 'Z99', folder);
+      assert.ok(first.accepted > 0);
+      assert.equal(first.editions.v1, first.accepted);
+      const services = await count('services');
+      const second = await importFeed(database.db, 'Z99', folder);
+      assert.equal(second.accepted, first.accepted);
+      assert.equal(await count('services'), services);
+    });
+
+    test('records the standard would refuse are reported with reasons, and nothing of them is written', async () => {
+      const report = await importFeed(
+        database.db,
+        'Z99',
+        join(ORUK_REFERENCE, 'validator-mocks', 'V3.0-UK-Fail', 'service_list.json'),
+      );
+      assert.ok(report.rejected.length > 0);
+      assert.ok(report.rejected.every((rejected) => rejected.reasons.length > 0));
+      assert.ok(report.rejected.some((rejected) => rejected.reasons.includes('it has no name')));
+    });
+
+    test('a family searching an acronym is told what it means, and finds the service', async () => {
+      const response = await app.inject({ method: 'GET', url: '/services?q=SALT' });
+      assert.equal(response.statusCode, 200);
+      assert.match(response.body, /SALT means speech and language therapy/);
+      assert.match(response.body, /Speech/);
+    });
+
+    test('a misspelling is corrected, with a link to search for exactly what was typed', async () => {
+      const response = await app.inject({ method: 'GET', url: '/services?q=trampolinning' });
+      assert.match(response.body, /Showing results for <strong>trampolining<\/strong>/);
+      assert.match(response.body, /href="\/services\?q=trampolinning&amp;exact=1"/);
+      const exact = await app.inject({ method: 'GET', url: '/services?q=trampolinning&exact=1' });
+      assert.ok(!exact.body.includes('Showing results for'), 'no correction when asked for exactly what was typed');
+    });
+
+    test('filters narrow the results: age, free, day, need and distance from a postcode', async () => {
+      const all = await app.inject({ method: 'GET', url: '/services' });
+      const total = (body: string) => Number(/(\d+) services? found/.exec(body)?.[1] ?? -1);
+      const everything = total(all.body);
+      assert.ok(everything > 200);
+      for (const filter of [
+        'age=2',
+        'cost=free',
+        'day=SA',
+        'need=autism',
+        'postcode=BD21&distance=3',
+        'access=self_referral',
+      ]) {
+        const filtered = await app.inject({ method: 'GET', url: `/services?${filter}` });
+        assert.equal(filtered.statusCode, 200, filter);
+        const found = total(filtered.body);
+        assert.ok(found > 0 && found < everything, `${filter} found ${found} of ${everything}`);
+      }
+    });
+
+    test('bad filter values get GOV.UK error messages and status 400', async () => {
+      const response = await app.inject({ method: 'GET', url: '/services?age=forty&postcode=nowhere' });
+      assert.equal(response.statusCode, 400);
+      assert.match(response.body, /href="#age">Enter an age from 0 to 25/);
+      assert.match(response.body, /href="#postcode">Enter a postcode/);
+    });
+
+    test('HTML and SQL typed into the search box are shown as text and searched as words', async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/services?q=${encodeURIComponent("<script>alert(1)</script> '; drop table services; --")}`,
+      });
+      assert.equal(response.statusCode, 200);
+      assert.doesNotMatch(response.body, /<script>alert\(1\)<\/script>/);
+      assert.match(response.body, /&lt;script&gt;/);
+      assert.ok((await count('services')) > 0);
+    });
+
+    test('results page through, twenty at a time', async () => {
+      const first = await app.inject({ method: 'GET', url: '/services' });
+      assert.equal((first.body.match(/class="pathway-result"/g) ?? []).length, 20);
+      assert.match(first.body, /href="\/services\?page=2"/);
+      const beyond = await app.inject({ method: 'GET', url: '/services?page=999' });
+      assert.equal(beyond.statusCode, 200);
+      assert.match(beyond.body, /No services match/);
+    });
+
+    test('a service page says what, who for, where, when, cost, how to get it and when it was checked', async () => {
+      const [service] = await database.db
+        .selectFrom('services')
+        .select(['id', 'name'])
+        .where('status', '=', 'active')
+        .where('source', '=', 'directory-test')
+        .orderBy('name')
+        .limit(1)
+        .execute();
+      const response = await app.inject({ method: 'GET', url: `/services/${service!.id}` });
+      assert.equal(response.statusCode, 200);
+      for (const heading of [
+        'What it is',
+        'Who it is for',
+        'Where',
+        'When',
+        'Cost',
+        'How to get it',
+        'Last checked',
+        'Is something wrong',
+      ]) {
+        assert.ok(response.body.includes(heading), heading);
+      }
+    });
+
+    test('an unknown or malformed service id is a 404 page', async () => {
+      for (const id of ['00000000-0000-4000-8000-000000000000', 'nope', "1'or'1'='1"]) {
+        const response = await app.inject({ method: 'GET', url: `/services/${encodeURIComponent(id)}` });
+        assert.equal(response.statusCode, 404);
+        assert.match(response.body, /Page not found/);
+      }
+    });
+
+    test('"Is something wrong?" keeps the report and tells the directory editors', async () => {
+      const [service] = await database.db
+        .selectFrom('services')
+        .select(['id', 'name'])
+        .where('status', '=', 'active')
+        .limit(1)
+        .execute();
+      const client = new TestClient(app);
+      const empty = await client.submit(`/services/${service!.id}/feedback`, `/services/${service!.id}/feedback`, {
+        message: '',
+        email: 'not-an-email',
+      });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /Tell us what is wrong or out of date/);
+      assert.match(empty.body, /Enter an email address in the correct format/);
+      const sent = await client.submit(`/services/${service!.id}/feedback`, `/services/${service!.id}/feedback`, {
+        message: 'The group now meets on Thursdays.',
+        email: '',
+      });
+      assert.equal(sent.statusCode, 303);
+      const thanks = await client.get(String(sent.headers.location));
+      assert.match(thanks.body, /Thank you/);
+      const stored = await database.db
+        .selectFrom('service_feedback')
+        .selectAll()
+        .where('service_id', '=', service!.id)
+        .execute();
+      assert.equal(stored.length, 1);
+      assert.equal(stored[0]!.status, 'new');
+      const outbox = await database.db
+        .selectFrom('notifications_outbox')
+        .select(['recipient', 'body'])
+        .where('template', '=', 'directory-feedback')
+        .execute();
+      assert.ok(
+        outbox.some(
+          (message) =>
+            message.recipient === 'editor@demo.pathway.test' && message.body.includes('now meets on Thursdays'),
+        ),
+      );
+    });
+
+    test('a family saves services to a list without an account, prints it, and shares it as a link', async () => {
+      const services = await database.db
+        .selectFrom('services')
+        .select(['id', 'name'])
+        .where('status', '=', 'active')
+        .orderBy('name')
+        .limit(2)
+        .execute();
+      const client = new TestClient(app);
+      for (const service of services) {
+        const saved = await client.submit(`/services/${service.id}`, '/my-list', {
+          serviceId: service.id,
+          action: 'add',
+        });
+        assert.equal(saved.statusCode, 303);
+      }
+      const page = await client.get(`/services/${services[0]!.id}`);
+      assert.match(page.body, /This service is on your list/);
+      const list = await client.get('/my-list');
+      for (const service of services)
+        assert.ok(list.body.includes(service.name.replace(/'/g, '&#39;').replace(/&(?!#)/g, '&amp;')), service.name);
+      const shareLink = /href="(\/my-list\?ids=[^"]+)"/.exec(list.body)?.[1];
+      assert.ok(shareLink);
+      const shared = await app.inject({ method: 'GET', url: shareLink });
+      assert.match(shared.body, /Services someone shared with you/);
+      const removed = await client.submit('/my-list', '/my-list', { serviceId: services[0]!.id, action: 'remove' });
+      assert.equal(removed.statusCode, 303);
+      assert.doesNotMatch((await client.get('/my-list')).body, new RegExp(services[0]!.id));
+    });
+  });
+}
