@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
 import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
 
-describe('browser journeys', () => {
+describe('browser journeys', { timeout: 180_000 }, () => {
   let harness: BrowserHarness | string;
 
   before(async () => {

@@ -62,7 +62,7 @@ export function skipWithoutBrowser(harness: BrowserHarness | string, context: Te
   return false;
 }
 
-/** Fails on any WCAG 2.2 A or AA violation axe finds, naming each one and where it is. */
+/** Fails on any WCAG 2.2 A or AA violation axe finds, naming each one and where it is. Needs JavaScript in the page. */
 export async function assertAccessible(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
   const described = results.violations.map(
