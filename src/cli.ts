@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { hasCouncil, seedDemoCouncil } from './db/seed/demo.ts';
+import { seedDemoDirectory } from './db/seed/demo-directory.ts';
 import { describeReport, importFeed } from './features/directory/import.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
@@ -24,6 +25,7 @@ async function seedIfEmpty(config: Config, database: Database) {
   if (!config.demoData || config.environment === 'production') return;
   if (await hasCouncil(database.db)) return;
   await seedDemoCouncil(database.db, config.environment);
+  await seedDemoDirectory(database.db);
   say('Seeded the demo council (Northmoor Borough Council). Demo sign-ins are listed in the README.');
 }
 
@@ -127,6 +129,7 @@ async function main(command: string | undefined) {
           say('The database already has a council; nothing seeded.');
         } else {
           await seedDemoCouncil(database.db, config.environment);
+          await seedDemoDirectory(database.db);
           say('Seeded the demo council.');
         }
       } finally {

@@ -41,6 +41,8 @@ export interface Config {
   councilCode?: string;
   /** Runs the job worker inside the web process (embedded mode default). */
   inProcessWorker: boolean;
+  /** Requests per minute one address may make to the open Open Referral API. */
+  apiRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     inProcessWorker: boolean(env, 'IN_PROCESS_WORKER', databaseUrl === undefined),
+    apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
   };
   if (databaseUrl) config.databaseUrl = databaseUrl;
   if (env.COUNCIL_CODE) config.councilCode = env.COUNCIL_CODE;

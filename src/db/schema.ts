@@ -35,6 +35,7 @@ export interface LocalitiesTable {
   id: Generated<string>;
   la_code: string;
   name: string;
+  postcode_districts: Generated<string[]>;
 }
 
 export interface TeamsTable {
@@ -194,10 +195,12 @@ export interface ServicesTable {
   review_by: ColumnType<string | null, string | null | undefined, string | null>;
   is_free: boolean | null;
   open_days: Generated<string[]>;
-  search_document: ColumnType<string, never, never>;
+  search_document: ColumnType<string, string, string>;
   source: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
+  review_reminded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  stale_flagged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ServiceAtLocationsTable {
@@ -250,9 +253,46 @@ export interface ServiceFeedbackTable {
   service_id: string;
   message: string;
   reply_email: string | null;
-  status: Generated<'new' | 'in_progress' | 'resolved' | 'dismissed'>;
+  status: Generated<FeedbackStatus>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  response: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type FeedbackStatus = 'new' | 'in_progress' | 'resolved' | 'dismissed';
+
+export interface OrganizationMembersTable {
+  organization_id: string;
+  user_id: string;
+  la_code: string;
+}
+
+export interface ServiceVersionsTable {
+  id: Generated<string>;
+  la_code: string;
+  service_id: string;
+  version: number;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  changed_by: string | null;
+  summary: string;
+  created_at: CreatedAt;
+}
+
+export type ChangeStatus = 'pending' | 'approved' | 'rejected';
+
+export interface ServiceChangesTable {
+  id: Generated<string>;
+  la_code: string;
+  service_id: string;
+  base_version: number;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  status: Generated<ChangeStatus>;
+  proposed_by: string;
+  proposed_at: CreatedAt;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_note: string | null;
 }
 
 export interface SchemaMigrationsTable {
@@ -283,6 +323,9 @@ export interface Schema {
   service_attributes: ServiceAttributesTable;
   glossary_terms: GlossaryTermsTable;
   service_feedback: ServiceFeedbackTable;
+  organization_members: OrganizationMembersTable;
+  service_versions: ServiceVersionsTable;
+  service_changes: ServiceChangesTable;
 }
 
 export type User = Selectable<UsersTable>;

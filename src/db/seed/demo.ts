@@ -6,7 +6,13 @@ import { hashPassword } from '../../features/accounts/passwords.ts';
 
 export const DEMO_COUNCIL = { laCode: 'Z99', name: 'Northmoor Borough Council' } as const;
 export const DEMO_PASSWORD = 'Pathway-demo-2026';
-export const DEMO_LOCALITIES = ['Ashby Vale', 'Brookfield', 'Castlegate', 'Denholme Moor'] as const;
+/** Northmoor's localities, each with its own (fictional) postcode districts and a middle for maps and distances. */
+export const DEMO_LOCALITIES = [
+  { name: 'Ashby Vale', districts: ['NM1', 'NM2'], latitude: 53.912, longitude: -2.184 },
+  { name: 'Brookfield', districts: ['NM3', 'NM4'], latitude: 53.874, longitude: -2.121 },
+  { name: 'Castlegate', districts: ['NM5', 'NM6'], latitude: 53.851, longitude: -2.233 },
+  { name: 'Denholme Moor', districts: ['NM7', 'NM8'], latitude: 53.946, longitude: -2.276 },
+] as const;
 export const DEMO_TEAMS = [
   'Front door',
   'Short breaks team',
@@ -41,7 +47,7 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; team?: (t
   { email: 'panel@demo.pathway.test', name: 'Helen Wright', roles: ['panel_member'], team: 'Resource panel' },
   { email: 'send.casework@demo.pathway.test', name: 'Kamran Iqbal', roles: ['send_caseworker'] },
   { email: 'dsco@demo.pathway.test', name: 'Ruth Adeyemi', roles: ['dsco'] },
-  { email: 'provider@demo.pathway.test', name: 'Lee Morgan (Brookfield Play Club)', roles: ['provider'] },
+  { email: 'provider@demo.pathway.test', name: 'Lee Morgan', roles: ['provider'] },
   { email: 'editor@demo.pathway.test', name: 'Grace Kowalska', roles: ['directory_editor'] },
   { email: 'analyst@demo.pathway.test', name: 'Oliver Grant', roles: ['analyst'] },
   { email: 'admin@demo.pathway.test', name: 'Fatima Noor', roles: ['administrator'] },
@@ -94,7 +100,13 @@ export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): 
     await trx.insertInto('councils').values({ la_code: laCode, name: DEMO_COUNCIL.name }).execute();
     const localities = await trx
       .insertInto('localities')
-      .values(DEMO_LOCALITIES.map((name) => ({ la_code: laCode, name })))
+      .values(
+        DEMO_LOCALITIES.map((locality) => ({
+          la_code: laCode,
+          name: locality.name,
+          postcode_districts: [...locality.districts],
+        })),
+      )
       .returning(['id', 'name'])
       .execute();
     const teams = await trx

@@ -17,9 +17,12 @@ import { searchServices, type SearchFilters } from './search.ts';
 import { understandingFor } from './understanding.ts';
 
 export const API_PREFIX = '/api/oruk';
-const PUBLIC = { access: 'public' as const, rateLimit: { max: 600, timeWindow: '1 minute' } };
 
 export async function orukApiRoutes(app: FastifyInstance) {
+  const PUBLIC = {
+    access: 'public' as const,
+    rateLimit: { max: app.config.apiRateLimitPerMinute, timeWindow: '1 minute' },
+  };
   const { db } = app.deps.database;
   const council = () => publicCouncil(db, app.config.councilCode);
 

@@ -34,11 +34,16 @@ export async function importItems(
   const report: ImportReport = { accepted: 0, rejected: [], editions: { v3: 0, v1: 0 }, seconds: 0 };
   const batchSize = options.batchSize ?? 500;
   let batch: ServiceRecord[] = [];
+  // One batch is written while the next is read, so the database and this process work at the same time.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     // A feed may list a service twice; the last listing wins, as it would on a second import.
     const unique = [...new Map(batch.map((service) => [service.id, service])).values()];
-    await writeServices(db, laCode, unique, options.source);
     batch = [];
+    await writing;
+    writing = writeServices(db, laCode, unique, options.source);
+    // Its failure is reported at the next flush; this only stops Node calling it unhandled in the meantime.
+    writing.catch(() => undefined);
   };
   for (const item of items) {
     const result =
@@ -55,6 +60,7 @@ export async function importItems(
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  await writing;
   forgetUnderstanding(laCode);
   report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return report;
