@@ -43,6 +43,8 @@ export interface Config {
   inProcessWorker: boolean;
   /** Requests per minute one address may make to the open Open Referral API. */
   apiRateLimitPerMinute: number;
+  /** Where people reach Pathway, for links in emails (no trailing slash). */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +108,14 @@ function notifyOf(env: Env): NotifyConfig | undefined {
   return config;
 }
 
+function publicUrlOf(env: Env, port: number): string {
+  const raw = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(raw)) {
+    throw new ConfigError(`PUBLIC_URL must be a web address like https://pathway.example.gov.uk, not "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const environment = environmentOf(env);
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -133,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     inProcessWorker: boolean(env, 'IN_PROCESS_WORKER', databaseUrl === undefined),
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    publicUrl: publicUrlOf(env, port),
   };
   if (databaseUrl) config.databaseUrl = databaseUrl;
   if (env.COUNCIL_CODE) config.councilCode = env.COUNCIL_CODE;

@@ -289,7 +289,7 @@ export interface ServiceChangesTable {
   details: ColumnType<Record<string, unknown>, string, string>;
   status: Generated<ChangeStatus>;
   proposed_by: string;
-  proposed_at: CreatedAt;
+  proposed_at: ColumnType<Date, Date | undefined, Date>;
   decided_by: string | null;
   decided_at: Date | null;
   decision_note: string | null;

@@ -1,8 +1,10 @@
-// The background work Pathway does on a schedule: deliver outbox messages and end idle sessions.
+// The background work Pathway does on a schedule: deliver outbox messages, end idle sessions, and the daily
+// directory round (review reminders to providers, stale entries to editors).
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeIdleSessions } from '../features/accounts/service.ts';
 import { deliverQueuedNotifications } from '../features/notifications/service.ts';
+import { flagStaleServices, sendReviewReminders } from '../features/directory/reminders.ts';
 import { notifySender, outboxOnlySender } from '../features/notifications/senders.ts';
 import type { ScheduledJob } from './queue.ts';
 
@@ -21,6 +23,14 @@ export function scheduledJobs(config: Config, database: Database): ScheduledJob[
       cron: '17 * * * *',
       handler: async () => {
         await purgeIdleSessions(database.db, config.sessionIdleMinutes);
+      },
+    },
+    {
+      name: 'directory-review-round',
+      cron: '30 6 * * *',
+      handler: async () => {
+        await sendReviewReminders(database.db, { baseUrl: config.publicUrl });
+        await flagStaleServices(database.db, { baseUrl: config.publicUrl });
       },
     },
   ];

@@ -31,5 +31,15 @@ export function createViewEnvironment(options: { watch: boolean }): nunjucks.Env
       timeZone: 'Europe/London',
     }).format(value);
   });
+  // Marks the radio or checkbox items whose values were chosen, for govukRadios and govukCheckboxes.
+  env.addFilter('withChecked', (items: { value: string }[], chosen: string | string[] | undefined) =>
+    items.map((item) => ({
+      ...item,
+      checked: Array.isArray(chosen) ? chosen.includes(item.value) : chosen === item.value,
+    })),
+  );
+  env.addFilter('withSelected', (items: { value: string }[], chosen: string | undefined) =>
+    items.map((item) => ({ ...item, selected: chosen === item.value })),
+  );
   return env;
 }

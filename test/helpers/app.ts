@@ -46,19 +46,24 @@ export class TestClient {
   }
 
   /** Posts a form the way a browser would, with the CSRF token from the page the form is on. */
-  async submit(pageUrl: string, actionUrl: string, fields: Record<string, string>) {
+  async submit(pageUrl: string, actionUrl: string, fields: Record<string, string | string[]>) {
     const page = await this.get(pageUrl);
     const token = csrfTokenIn(page.body);
     return this.post(actionUrl, { _csrf: token, ...fields });
   }
 
-  async post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  /** A list value is sent as the same name repeated, as a browser sends ticked checkboxes. */
+  async post(url: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+    const form = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields)) {
+      for (const item of Array.isArray(value) ? value : [value]) form.append(name, item);
+    }
     return this.remember(
       await this.app.inject({
         method: 'POST',
         url,
         headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        payload: new URLSearchParams(fields).toString(),
+        payload: form.toString(),
       }),
     );
   }

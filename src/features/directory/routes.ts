@@ -183,15 +183,14 @@ export async function directoryRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const found = await findService(request, reply);
       if (!found) return reply;
-      const { row, organization } = found.service;
+      const { row } = found.service;
       const form = readFeedbackForm(request.body);
       const errors = validateFeedbackForm(form, request.t);
       if (errors.length > 0) {
         reply.status(400);
         return renderFeedback(reply, { id: row.id, name: row.name }, form, errors);
       }
-      const organizationEmail = typeof organization?.email === 'string' ? organization.email : null;
-      await reportProblem(db, found.laCode, { id: row.id, name: row.name, organizationEmail }, form, {
+      await reportProblem(db, found.laCode, { id: row.id, name: row.name, organizationId: row.organization_id }, form, {
         link: `/services/${row.id}`,
         t: request.t,
       });
