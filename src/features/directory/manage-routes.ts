@@ -1,7 +1,7 @@
 // Staff pages for keeping the directory right: a provider's and an editor's list of services, editing with
 // approval and a diff, version history with restore, public reports with a status, and the sufficiency view.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FeedbackStatus, Role } from '../../db/schema.ts';
+import type { Role } from '../../db/schema.ts';
 import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS, type SendNeed } from '../../domain/local-offer.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary } from '../../web/errors.ts';
@@ -338,8 +338,7 @@ export async function manageRoutes(app: FastifyInstance) {
 
   app.post('/manage/feedback/:id', { config: { access: UPKEEP } }, async (request, reply) => {
     const feedbackId = uuidParam(request, 'id');
-    const status = FEEDBACK_STATUSES.find((candidate) => candidate === bodyText(request, 'status')) as
-      FeedbackStatus | undefined;
+    const status = FEEDBACK_STATUSES.find((candidate) => candidate === bodyText(request, 'status'));
     const response = bodyText(request, 'response');
     if (!feedbackId || !status || response.length > MAX_NOTE) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
