@@ -366,5 +366,32 @@ for (const target of databaseTargets()) {
       const analyst = await signedInClient(app, 'analyst@demo.pathway.test');
       assert.equal((await analyst.get('/manage/sufficiency')).statusCode, 200);
     });
+
+    test('an editor adds a glossary term and search understands it at once; others may not edit it', async () => {
+      const before = await app.inject({ url: '/services?q=boogaloo' });
+      assert.doesNotMatch(before.body, /BOOGALOO means/);
+      const empty = await editor.submit('/manage/glossary', '/manage/glossary', {
+        term: '',
+        meaning: '',
+        alternatives: '',
+      });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /Enter the term/);
+      const saved = await editor.submit('/manage/glossary', '/manage/glossary', {
+        term: 'BOOGALOO',
+        meaning: 'speech and language therapy',
+        alternatives: 'speech therapy, SALT',
+        explain: 'yes',
+      });
+      assert.equal(saved.statusCode, 303);
+      const after = await app.inject({ url: '/services?q=boogaloo' });
+      assert.match(after.body, /BOOGALOO means speech and language therapy/);
+      const terms = await database.db.selectFrom('glossary_terms').select('term').execute();
+      assert.ok(terms.length > 80, 'the shipped glossary became the council’s own, with the new term');
+      const removed = await editor.submit('/manage/glossary', '/manage/glossary/delete', { term: 'boogaloo' });
+      assert.equal(removed.statusCode, 303);
+      assert.doesNotMatch((await app.inject({ url: '/services?q=boogaloo' })).body, /BOOGALOO means/);
+      assert.equal((await provider.get('/manage/glossary')).statusCode, 403);
+    });
   });
 }

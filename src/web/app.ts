@@ -18,6 +18,7 @@ import { childrenRoutes } from '../features/children/routes.ts';
 import { orukApiRoutes } from '../features/directory/api-routes.ts';
 import { directoryRoutes } from '../features/directory/routes.ts';
 import { manageRoutes } from '../features/directory/manage-routes.ts';
+import { glossaryRoutes } from '../features/directory/glossary-routes.ts';
 import { healthRoutes } from '../features/health/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { notificationRoutes } from '../features/notifications/routes.ts';
@@ -242,6 +243,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(orukApiRoutes);
   await app.register(directoryRoutes);
   await app.register(manageRoutes);
+  await app.register(glossaryRoutes);
 
   return app;
 }
