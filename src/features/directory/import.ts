@@ -6,7 +6,7 @@ import { readFeed, type FeedItem } from './feeds.ts';
 import { normaliseV1Service } from './normalise-v1.ts';
 import { normaliseV3Service } from './normalise-v3.ts';
 import type { RejectedRecord, ServiceRecord } from './records.ts';
-import { forgetUnderstanding } from './understanding.ts';
+import { directoryChanged } from './understanding.ts';
 import { writeServices } from './writes.ts';
 
 export interface ImportReport {
@@ -61,7 +61,7 @@ export async function importItems(
   }
   await flush();
   await writing;
-  forgetUnderstanding(laCode);
+  directoryChanged(laCode);
   report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return report;
 }

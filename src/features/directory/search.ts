@@ -4,6 +4,7 @@ import type { Schema } from '../../db/schema.ts';
 import type { AccessRoute, SendNeed, Weekday } from '../../domain/local-offer.ts';
 import type { Glossary } from '../../domain/search/glossary.ts';
 import { understandQuery, type AgeRange, type QueryPlan, type Vocabulary } from '../../domain/search/understand.ts';
+import { lexemePhrases, searchIndex, searchIndexFor } from './search-index.ts';
 
 export interface Point {
   latitude: number;
@@ -72,13 +73,10 @@ function conceptQuery(phrases: string[][]): RawBuilder<unknown> {
 }
 
 /**
- * Inverse document frequency of a concept: log(N / services using it). A phrase is as rare as its rarest word,
- * and a concept as common as its most common way of saying it.
+ * The database ranks at least this many candidates exactly; the in-memory index picks them and counts every
+ * match. A query matching fewer services is ranked entirely in the database (search-index.ts, ADR 0006).
  */
-export function rarity(phrases: string[][], vocabulary: Vocabulary, documents: number): number {
-  const frequency = Math.max(...phrases.map((words) => Math.min(...words.map((word) => vocabulary.get(word) ?? 0))));
-  return Math.log((documents + 1) / (Math.min(frequency, documents) + 1)) + 0.1;
-}
+export const EXACT_CANDIDATES = 200;
 
 const EARTH_RADIUS_KM = 6371;
 
@@ -161,6 +159,23 @@ export async function searchServices(
         ? sql`relevance desc, s.name`
         : sql`s.name`;
 
+  const index = await searchIndexFor(db, laCode);
+  const lexemes = await lexemePhrases(
+    db,
+    concepts.flatMap((concept) => concept.phrases.map((words) => words.join(' '))),
+  );
+  const found = searchIndex(index, {
+    concepts: concepts.map((concept) => ({
+      weak: concept.weak,
+      phrases: concept.phrases.flatMap((words) => lexemes.get(words.join(' ')) ?? []),
+    })),
+    filters,
+    age: age ?? undefined,
+    penaliseAdults: !(plan?.adultIntent || age),
+    order,
+    limit: Math.max(EXACT_CANDIDATES, request.page * request.perPage * 2),
+  });
+  conditions.push(sql`s.id = any(${found.candidates}::uuid[])`);
   const where = conditions.reduce((all, next) => sql`${all} and ${next}`);
   const rows = await sql<{
     id: string;
@@ -175,10 +190,9 @@ export async function searchServices(
     last_modified: Date;
     assured_date: string | null;
     relevance: number;
-    total: string | number;
   }>`
     select s.id, s.name, s.description, s.status, s.minimum_age, s.maximum_age, s.is_free, o.name as organization_name,
-           s.last_modified, s.assured_date, ${distance} as distance_km, ${relevance} as relevance, count(*) over () as total
+           s.last_modified, s.assured_date, ${distance} as distance_km, ${relevance} as relevance
       from services s left join organizations o on o.id = s.organization_id
      where ${where}
      order by ${orderBy}
@@ -186,7 +200,7 @@ export async function searchServices(
 
   return {
     plan,
-    total: rows.rows[0] ? Number(rows.rows[0].total) : await countWhenPastTheEnd(db, where, request.page),
+    total: found.total,
     hits: rows.rows.map((row) => ({
       id: row.id,
       name: row.name,
@@ -203,16 +217,7 @@ export async function searchServices(
   };
 }
 
-/** A page past the last still needs the total, for "page 9 of 3" links and the API's paging envelope. */
-async function countWhenPastTheEnd(db: Kysely<Schema>, where: RawBuilder<unknown>, page: number): Promise<number> {
-  if (page <= 1) return 0;
-  const { rows } = await sql<{
-    total: string | number;
-  }>`select count(*) as total from services s where ${where}`.execute(db);
-  return Number(rows[0]?.total ?? 0);
-}
-
-/** Every word in a council's directory with how many services use it, for spelling correction and rarity. */
+/** Every word in a council's directory with how many services use it, for spelling correction. */
 export async function loadVocabulary(db: Kysely<Schema>, laCode: string): Promise<Vocabulary> {
   const { rows } = await sql<{ word: string; ndoc: number }>`
     select word, ndoc from ts_stat(${`select to_tsvector('simple', name || ' ' || description) from services where la_code = '${laCode.replace(/[^A-Z0-9]/g, '')}' and status = 'active'`})

@@ -6,6 +6,7 @@ import { buildGlossary, type Glossary, type GlossaryEntry } from '../../domain/s
 import type { Vocabulary } from '../../domain/search/understand.ts';
 import defaultGlossary from '../../domain/send-glossary.json' with { type: 'json' };
 import { countActiveServices, loadVocabulary } from './search.ts';
+import { forgetSearchIndex } from './search-index.ts';
 
 export const DEFAULT_GLOSSARY: GlossaryEntry[] = defaultGlossary.entries;
 
@@ -45,4 +46,10 @@ export function understandingFor(db: Kysely<Schema>, laCode: string, now = Date.
 /** Called after the directory or glossary changes, so the next search sees the new words. */
 export function forgetUnderstanding(laCode: string): void {
   cache.delete(laCode);
+}
+
+/** Called after a council's services change: search re-reads its words and rebuilds its index. */
+export function directoryChanged(laCode: string): void {
+  forgetUnderstanding(laCode);
+  forgetSearchIndex(laCode);
 }

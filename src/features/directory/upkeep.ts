@@ -7,7 +7,7 @@ import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { columnsFor, detailsOf, storedDetails, type ServiceDetails } from './details.ts';
-import { forgetUnderstanding } from './understanding.ts';
+import { directoryChanged } from './understanding.ts';
 import { refreshSearchDocuments } from './writes.ts';
 
 /** How long a checked entry stays fresh before it is due for review again. */
@@ -271,7 +271,7 @@ export async function proposeChange(
     }
     return { waiting: changeId };
   });
-  if ('published' in outcome) forgetUnderstanding(user.laCode);
+  if ('published' in outcome) directoryChanged(user.laCode);
   return outcome;
 }
 
@@ -336,7 +336,7 @@ export async function decideChange(
     }
     return status;
   });
-  if (outcome === 'approved') forgetUnderstanding(user.laCode);
+  if (outcome === 'approved') directoryChanged(user.laCode);
   return outcome;
 }
 
@@ -375,7 +375,7 @@ export async function restoreVersion(
     });
     return version;
   });
-  if (restored !== undefined) forgetUnderstanding(user.laCode);
+  if (restored !== undefined) directoryChanged(user.laCode);
   return restored;
 }
 
