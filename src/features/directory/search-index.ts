@@ -453,7 +453,7 @@ export async function searchIndexFor(db: Kysely<Schema>, laCode: string, now = D
   entry.changed = false;
   // A build already under way may have read the directory before the change, so a change waits for it and builds again.
   const next =
-    changedHere && entry.building ? entry.building.then(() => rebuild(db, laCode, entry!)) : rebuild(db, laCode, entry);
+    changedHere && entry.building ? entry.building.then(() => rebuild(db, laCode, entry)) : rebuild(db, laCode, entry);
   if (changedHere && current.services.length < REBUILD_IN_LINE_BELOW) return next;
   next.catch(() => (entry.changed = true));
   return current;
