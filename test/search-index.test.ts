@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { seedDemoCouncil } from '../src/db/seed/demo.ts';
 import { englishPlaces, generateServices } from '../src/features/directory/generate.ts';
 import { importFeed, importItems } from '../src/features/directory/import.ts';
-import { parsePhraseQuery, parseTsvector } from '../src/features/directory/search-index.ts';
+import { parsePhraseQuery, readTsvector } from '../src/features/directory/search-index.ts';
 import { EXACT_CANDIDATES, searchServices, type SearchFilters } from '../src/features/directory/search.ts';
 import { understandingFor } from '../src/features/directory/understanding.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
@@ -25,7 +25,10 @@ const QUERIES = [
 ];
 
 test('tsvector text is read with positions and weights, quotes included', () => {
-  const { words, length } = parseTsvector("'autism':3A,17 'it''s':5C 'play':1B,2");
+  const words = new Map<string, number[]>();
+  const length = readTsvector("'autism':3A,17 'it''s':5C 'play':1B,2", (lexeme, positions) =>
+    words.set(lexeme, positions),
+  );
   assert.deepEqual(words.get('autism'), [3 * 4 + 3, 17 * 4 + 0]);
   assert.deepEqual(words.get("it's"), [5 * 4 + 1]);
   assert.deepEqual(words.get('play'), [1 * 4 + 2, 2 * 4 + 0]);

@@ -12,41 +12,57 @@ import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS } from '../../domain/local-offer.ts
 import type { AgeRange } from '../../domain/search/understand.ts';
 import type { Point, SearchFilters, SearchOrder } from './search.ts';
 
-/** tsvector weight letters as ts_rank weights: the same {D, C, B, A} as search.ts. */
-const WEIGHT = { A: 1, B: 0.4, C: 0.2, D: 0.05 } as const;
-const WEIGHT_OF_CODE = [WEIGHT.D, WEIGHT.C, WEIGHT.B, WEIGHT.A];
+/** tsvector weight codes (D, C, B, A) as ts_rank weights: the same {D, C, B, A} as search.ts. */
+const WEIGHT_OF_CODE = [0.05, 0.2, 0.4, 1];
 const CODE_OF_LETTER: Record<string, number> = { A: 3, B: 2, C: 1, D: 0 };
 
-interface IndexedService {
-  id: string;
-  name: string;
-  active: boolean;
-  minimumAge: number | null;
-  maximumAge: number | null;
-  needs: number;
-  routes: number;
-  days: number;
-  isFree: boolean | null;
-  organizationId: string | null;
-  lastModified: number;
-  termIds: string[];
-  taxonomyIds: string[];
-  points: Point[];
-  /** Number of words in the search document, for length normalisation as ts_rank does. */
-  length: number;
-  /** lexeme → positions, each position × 4 + weight code. */
-  words: Map<string, number[]>;
+/**
+ * A posting list: the services holding one lexeme, ascending, with the summed weight of its occurrences in each,
+ * and its positions (position × 4 + weight code) for phrase matching. Typed arrays keep 200,000 services in a
+ * few hundred megabytes and make a scan over tens of thousands of matches take a millisecond or two.
+ */
+interface Postings {
+  services: Int32Array;
+  weights: Float32Array;
+  /** positions of services[i] are positions[starts[i]] up to positions[starts[i + 1]]. */
+  starts: Int32Array;
+  positions: Int32Array;
+}
+
+/** What filters read, one entry per service, in typed arrays; null ages and prices are -1. */
+interface ServiceFields {
+  ids: string[];
+  active: Uint8Array;
+  minimumAge: Int16Array;
+  maximumAge: Int16Array;
+  needs: Uint16Array;
+  routes: Uint8Array;
+  days: Uint8Array;
+  isFree: Int8Array;
+  organization: Int32Array;
+  lastModified: Float64Array;
+  /** Words in the search document, for length normalisation as ts_rank does. */
+  length: Int32Array;
+  /** Terms of service i are terms[termStarts[i]] up to terms[termStarts[i + 1]]; taxonomies and places likewise. */
+  termStarts: Int32Array;
+  terms: Int32Array;
+  taxonomyStarts: Int32Array;
+  taxonomies: Int32Array;
+  pointStarts: Int32Array;
+  latitudes: Float64Array;
+  longitudes: Float64Array;
 }
 
 export interface SearchIndex {
-  services: IndexedService[];
-  /** lexeme → indexes of services whose search document holds it, ascending. */
-  postings: Map<string, number[]>;
-  /** Service indexes in name order, for browsing. */
-  byName: Int32Array;
+  fields: ServiceFields;
+  postings: Map<string, Postings>;
+  /** Organisation, term and taxonomy ids as the small numbers the fields hold. */
+  numbers: { organizations: Map<string, number>; terms: Map<string, number>; taxonomies: Map<string, number> };
   /** Each service's place in name order. */
   nameRank: Int32Array;
   builtAt: number;
+  /** Per-query scratch space, reused: searches run one at a time in this process. */
+  scratch: { seen: Int32Array; concepts: Uint8Array; weight: Float32Array; touched: Int32Array; stamp: number };
 }
 
 function maskOf(values: readonly string[], all: readonly string[]): number {
@@ -56,54 +72,66 @@ function maskOf(values: readonly string[], all: readonly string[]): number {
   }, 0);
 }
 
-/** Reads PostgreSQL's text form of a tsvector: 'lexeme':1A,5,7B 'it''s':3 */
-export function parseTsvector(text: string): { words: Map<string, number[]>; length: number } {
-  const words = new Map<string, number[]>();
+/** Reads PostgreSQL's text form of a tsvector ('lexeme':1A,5,7B 'it''s':3), one lexeme at a time. */
+export function readTsvector(text: string, each: (lexeme: string, positions: number[]) => void): number {
   let length = 0;
-  let index = 0;
-  while (index < text.length) {
-    if (text[index] !== "'") {
-      index += 1;
-      continue;
-    }
-    let lexeme = '';
-    index += 1;
-    while (index < text.length) {
-      if (text[index] === "'" && text[index + 1] === "'") {
-        lexeme += "'";
-        index += 2;
-      } else if (text[index] === "'") {
-        index += 1;
-        break;
-      } else {
-        lexeme += text[index];
-        index += 1;
-      }
-    }
-    const positions: number[] = [];
-    if (text[index] === ':') {
-      index += 1;
-      const end = text.indexOf(' ', index);
-      const list = text.slice(index, end < 0 ? text.length : end);
-      for (const item of list.split(',')) {
-        const letter = item.at(-1)!;
-        const weight = CODE_OF_LETTER[letter];
-        const position = Number(weight === undefined ? item : item.slice(0, -1));
-        positions.push(position * 4 + (weight ?? 0));
-      }
-      index = end < 0 ? text.length : end;
-    }
+  const pattern = /'((?:[^']|'')*)'(?::([0-9A-D,]+))?/g;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const lexeme = match[1]!.replaceAll("''", "'");
+    const positions = (match[2] ?? '').split(',').flatMap((item) => {
+      if (item === '') return [];
+      const weight = CODE_OF_LETTER[item.slice(-1)];
+      return [Number(weight === undefined ? item : item.slice(0, -1)) * 4 + (weight ?? 0)];
+    });
     length += Math.max(positions.length, 1);
-    words.set(lexeme, positions);
+    each(lexeme, positions);
   }
-  return { words, length };
+  return length;
 }
 
 const BUILD_PAGE = 20_000;
 
+/** Grows into a typed array: a plain array while building, converted once at the end. */
+function numbering(map: Map<string, number>, id: string): number {
+  let number = map.get(id);
+  if (number === undefined) {
+    number = map.size;
+    map.set(id, number);
+  }
+  return number;
+}
+
 /** Loads a council's services into a new index, a page at a time. */
 export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Promise<SearchIndex> {
-  const services: IndexedService[] = [];
+  const numbers = {
+    organizations: new Map<string, number>(),
+    terms: new Map<string, number>(),
+    taxonomies: new Map<string, number>(),
+  };
+  const ids: string[] = [];
+  const names: string[] = [];
+  const columns = {
+    active: [] as number[],
+    minimumAge: [] as number[],
+    maximumAge: [] as number[],
+    needs: [] as number[],
+    routes: [] as number[],
+    days: [] as number[],
+    isFree: [] as number[],
+    organization: [] as number[],
+    lastModified: [] as number[],
+    length: [] as number[],
+  };
+  const lists = {
+    termStarts: [0],
+    terms: [] as number[],
+    taxonomyStarts: [0],
+    taxonomies: [] as number[],
+    pointStarts: [0],
+    latitudes: [] as number[],
+    longitudes: [] as number[],
+  };
+  const building = new Map<string, { services: number[]; weights: number[]; starts: number[]; positions: number[] }>();
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const { rows } = await sql<{
@@ -137,44 +165,90 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
        order by s.id
        limit ${BUILD_PAGE}`.execute(db);
     for (const row of rows) {
-      const { words, length } = parseTsvector(row.document);
-      services.push({
-        id: row.id,
-        name: row.name,
-        active: row.status === 'active',
-        minimumAge: row.minimum_age,
-        maximumAge: row.maximum_age,
-        needs: maskOf(row.send_needs, SEND_NEEDS),
-        routes: maskOf(row.access_routes, ACCESS_ROUTES),
-        days: maskOf(row.open_days, WEEKDAYS),
-        isFree: row.is_free,
-        organizationId: row.organization_id,
-        lastModified: row.last_modified.getTime(),
-        termIds: row.terms ?? [],
-        taxonomyIds: row.taxonomies ?? [],
-        points: (row.points ?? []).map(([latitude, longitude]) => ({ latitude, longitude })),
-        length,
-        words,
+      const service = ids.length;
+      ids.push(row.id);
+      names.push(row.name);
+      columns.active.push(row.status === 'active' ? 1 : 0);
+      columns.minimumAge.push(row.minimum_age ?? -1);
+      columns.maximumAge.push(row.maximum_age ?? -1);
+      columns.needs.push(maskOf(row.send_needs, SEND_NEEDS));
+      columns.routes.push(maskOf(row.access_routes, ACCESS_ROUTES));
+      columns.days.push(maskOf(row.open_days, WEEKDAYS));
+      columns.isFree.push(row.is_free === null ? -1 : row.is_free ? 1 : 0);
+      columns.organization.push(row.organization_id ? numbering(numbers.organizations, row.organization_id) : -1);
+      columns.lastModified.push(row.last_modified.getTime());
+      for (const term of row.terms ?? []) lists.terms.push(numbering(numbers.terms, term));
+      lists.termStarts.push(lists.terms.length);
+      for (const taxonomy of row.taxonomies ?? []) lists.taxonomies.push(numbering(numbers.taxonomies, taxonomy));
+      lists.taxonomyStarts.push(lists.taxonomies.length);
+      for (const [latitude, longitude] of row.points ?? []) {
+        lists.latitudes.push(latitude);
+        lists.longitudes.push(longitude);
+      }
+      lists.pointStarts.push(lists.latitudes.length);
+      const length = readTsvector(row.document, (lexeme, positions) => {
+        let postings = building.get(lexeme);
+        if (!postings) {
+          postings = { services: [], weights: [], starts: [0], positions: [] };
+          building.set(lexeme, postings);
+        }
+        postings.services.push(service);
+        postings.weights.push(positions.reduce((sum, packed) => sum + WEIGHT_OF_CODE[packed & 3]!, 0));
+        for (const packed of positions) postings.positions.push(packed);
+        postings.starts.push(postings.positions.length);
       });
+      columns.length.push(length);
     }
     if (rows.length < BUILD_PAGE) break;
     after = rows.at(-1)!.id;
   }
-  const postings = new Map<string, number[]>();
-  services.forEach((service, position) => {
-    for (const lexeme of service.words.keys()) {
-      const list = postings.get(lexeme);
-      if (list) list.push(position);
-      else postings.set(lexeme, [position]);
-    }
-  });
+  const postings = new Map<string, Postings>();
+  for (const [lexeme, list] of building) {
+    postings.set(lexeme, {
+      services: Int32Array.from(list.services),
+      weights: Float32Array.from(list.weights),
+      starts: Int32Array.from(list.starts),
+      positions: Int32Array.from(list.positions),
+    });
+  }
   const collator = new Intl.Collator('en-GB');
-  const byName = Int32Array.from(services.keys()).sort((a, b) =>
-    collator.compare(services[a]!.name, services[b]!.name),
-  );
-  const nameRank = new Int32Array(services.length);
-  byName.forEach((position, rank) => (nameRank[position] = rank));
-  return { services, postings, byName, nameRank, builtAt: Date.now() };
+  const byName = Int32Array.from(names.keys()).sort((a, b) => collator.compare(names[a]!, names[b]!));
+  const nameRank = new Int32Array(names.length);
+  byName.forEach((service, rank) => (nameRank[service] = rank));
+  const count = ids.length;
+  return {
+    fields: {
+      ids,
+      active: Uint8Array.from(columns.active),
+      minimumAge: Int16Array.from(columns.minimumAge),
+      maximumAge: Int16Array.from(columns.maximumAge),
+      needs: Uint16Array.from(columns.needs),
+      routes: Uint8Array.from(columns.routes),
+      days: Uint8Array.from(columns.days),
+      isFree: Int8Array.from(columns.isFree),
+      organization: Int32Array.from(columns.organization),
+      lastModified: Float64Array.from(columns.lastModified),
+      length: Int32Array.from(columns.length),
+      termStarts: Int32Array.from(lists.termStarts),
+      terms: Int32Array.from(lists.terms),
+      taxonomyStarts: Int32Array.from(lists.taxonomyStarts),
+      taxonomies: Int32Array.from(lists.taxonomies),
+      pointStarts: Int32Array.from(lists.pointStarts),
+      latitudes: Float64Array.from(lists.latitudes),
+      longitudes: Float64Array.from(lists.longitudes),
+    },
+    postings,
+    numbers,
+    nameRank,
+    builtAt: Date.now(),
+    scratch: {
+      seen: new Int32Array(count),
+      concepts: new Uint8Array(count),
+      weight: new Float32Array(count),
+      touched: new Int32Array(count),
+      stamp: 0,
+    },
+  };
 }
 
 /** A phrase as PostgreSQL's phraseto_tsquery reads it: lexemes and how far each is from the first. */
@@ -217,30 +291,6 @@ export async function lexemePhrases(db: Kysely<Schema>, phrases: string[]): Prom
   return new Map(phrases.map((phrase) => [phrase, phraseCache.get(phrase) ?? null]));
 }
 
-/** The weight codes of each place a phrase occurs in a service's words; empty when it does not. */
-function occurrences(service: IndexedService, phrase: LexemePhrase): number[] {
-  const first = service.words.get(phrase.lexemes[0]!);
-  if (!first) return [];
-  if (phrase.lexemes.length === 1) return first.map((packed) => packed & 3);
-  const rest = phrase.lexemes.slice(1).map((lexeme) => service.words.get(lexeme));
-  if (rest.some((positions) => !positions)) return [];
-  const found: number[] = [];
-  for (const packed of first) {
-    const start = packed >> 2;
-    const all = rest.every((positions, index) =>
-      positions!.some((other) => other >> 2 === start + phrase.offsets[index + 1]!),
-    );
-    if (all) found.push(packed & 3);
-  }
-  return found;
-}
-
-/** Services holding every lexeme of a phrase: the shortest posting list, checked against the others. */
-function phraseCandidates(index: SearchIndex, phrase: LexemePhrase): number[] {
-  const lists = phrase.lexemes.map((lexeme) => index.postings.get(lexeme) ?? []);
-  return lists.reduce((shortest, list) => (list.length < shortest.length ? list : shortest));
-}
-
 export interface IndexConcept {
   phrases: LexemePhrase[];
   weak: boolean;
@@ -257,6 +307,71 @@ export interface IndexQuery {
   limit: number;
 }
 
+/** Where in a sorted posting list a service is, or -1. */
+function find(services: Int32Array, service: number, from: number): number {
+  let low = from;
+  let high = services.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const value = services[middle]!;
+    if (value === service) return middle;
+    if (value < service) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
+/**
+ * Calls `found(service, weight)` for each service holding the phrase, its words the right distance apart, as
+ * PostgreSQL's phrase match does; weight sums the ts_rank weights of where it occurs.
+ */
+function eachMatch(index: SearchIndex, phrase: LexemePhrase, found: (service: number, weight: number) => void) {
+  const lists = phrase.lexemes.map((lexeme) => index.postings.get(lexeme));
+  if (lists.some((list) => !list)) return;
+  const postings = lists as Postings[];
+  const first = postings[0]!;
+  if (postings.length === 1) {
+    for (let i = 0; i < first.services.length; i += 1) found(first.services[i]!, first.weights[i]!);
+    return;
+  }
+  // Walk the first word's list; look the service up in the others, then compare positions.
+  const cursors = postings.map(() => 0);
+  for (let i = 0; i < first.services.length; i += 1) {
+    const service = first.services[i]!;
+    const at = [i];
+    let all = true;
+    for (let word = 1; word < postings.length; word += 1) {
+      const j = find(postings[word]!.services, service, cursors[word]!);
+      if (j < 0) {
+        all = false;
+        break;
+      }
+      cursors[word] = j;
+      at.push(j);
+    }
+    if (!all) continue;
+    let weight = 0;
+    for (let p = first.starts[i]!; p < first.starts[i + 1]!; p += 1) {
+      const start = first.positions[p]! >> 2;
+      let next = true;
+      for (let word = 1; word < postings.length && next; word += 1) {
+        const list = postings[word]!;
+        const j = at[word]!;
+        const wanted = start + phrase.offsets[word]!;
+        next = false;
+        for (let q = list.starts[j]!; q < list.starts[j + 1]!; q += 1) {
+          if (list.positions[q]! >> 2 === wanted) {
+            next = true;
+            break;
+          }
+        }
+      }
+      if (next) weight += WEIGHT_OF_CODE[first.positions[p]! & 3]!;
+    }
+    if (weight > 0) found(service, weight);
+  }
+}
+
 const EARTH_RADIUS_KM = 6371;
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 
@@ -268,70 +383,116 @@ export function distanceKm(a: Point, b: Point): number {
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h));
 }
 
-function nearest(service: IndexedService, point: Point): number | null {
+function nearest(fields: ServiceFields, service: number, point: Point): number | null {
   let best: number | null = null;
-  for (const place of service.points) {
-    const distance = distanceKm(point, place);
+  for (let p = fields.pointStarts[service]!; p < fields.pointStarts[service + 1]!; p += 1) {
+    const distance = distanceKm(point, { latitude: fields.latitudes[p]!, longitude: fields.longitudes[p]! });
     if (best === null || distance < best) best = distance;
   }
   return best;
 }
 
+/** The filters of a query, in the numbers the index holds. */
+interface Conditions {
+  activeOnly: boolean;
+  age: AgeRange | undefined;
+  needs: number;
+  allNeeds: number;
+  routes: number;
+  days: number;
+  free: number;
+  organization: number | undefined;
+  modifiedAfter: number | undefined;
+  terms: number[] | undefined;
+  taxonomy: number | undefined;
+}
+
+function conditionsOf(index: SearchIndex, query: IndexQuery): Conditions {
+  const { filters } = query;
+  const { numbers } = index;
+  return {
+    activeOnly: filters.activeOnly !== false,
+    age: query.age,
+    needs: filters.needs?.length ? maskOf(filters.needs, SEND_NEEDS) : 0,
+    allNeeds: 1 << SEND_NEEDS.indexOf('all_send'),
+    routes: filters.accessRoutes?.length ? maskOf(filters.accessRoutes, ACCESS_ROUTES) : 0,
+    days: filters.days?.length ? maskOf(filters.days, WEEKDAYS) : 0,
+    free: filters.free === undefined ? -2 : filters.free ? 1 : 0,
+    // An id the index has never seen matches nothing.
+    organization: filters.organizationId ? (numbers.organizations.get(filters.organizationId) ?? -2) : undefined,
+    modifiedAfter: filters.modifiedAfter?.getTime(),
+    terms: filters.termIds?.length ? filters.termIds.map((id) => numbers.terms.get(id) ?? -2) : undefined,
+    taxonomy: filters.taxonomyId ? (numbers.taxonomies.get(filters.taxonomyId) ?? -2) : undefined,
+  };
+}
+
 /** The same conditions as the database query in search.ts, on one service. */
-function passes(service: IndexedService, query: IndexQuery): boolean {
-  const { filters, age } = query;
-  if (filters.activeOnly !== false && !service.active) return false;
-  if (age && ((service.minimumAge ?? 0) > age.max || (service.maximumAge ?? 200) < age.min)) return false;
-  if (filters.needs?.length) {
-    const wanted = maskOf(filters.needs, SEND_NEEDS);
-    if ((service.needs & wanted) === 0 && (service.needs & (1 << SEND_NEEDS.indexOf('all_send'))) === 0) return false;
+function passes(fields: ServiceFields, service: number, c: Conditions): boolean {
+  if (c.activeOnly && fields.active[service] === 0) return false;
+  if (c.age) {
+    const minimum = fields.minimumAge[service]!;
+    const maximum = fields.maximumAge[service]!;
+    if ((minimum < 0 ? 0 : minimum) > c.age.max || (maximum < 0 ? 200 : maximum) < c.age.min) return false;
   }
-  if (filters.accessRoutes?.length && (service.routes & maskOf(filters.accessRoutes, ACCESS_ROUTES)) === 0)
-    return false;
-  if (filters.days?.length && (service.days & maskOf(filters.days, WEEKDAYS)) === 0) return false;
-  if (filters.free !== undefined && service.isFree !== filters.free) return false;
-  if (filters.organizationId && service.organizationId !== filters.organizationId) return false;
-  if (filters.modifiedAfter && service.lastModified <= filters.modifiedAfter.getTime()) return false;
-  if (filters.termIds?.length && !service.termIds.some((term) => filters.termIds!.includes(term))) return false;
-  if (filters.taxonomyId && !service.taxonomyIds.includes(filters.taxonomyId)) return false;
+  if (c.needs !== 0 && (fields.needs[service]! & (c.needs | c.allNeeds)) === 0) return false;
+  if (c.routes !== 0 && (fields.routes[service]! & c.routes) === 0) return false;
+  if (c.days !== 0 && (fields.days[service]! & c.days) === 0) return false;
+  if (c.free !== -2 && fields.isFree[service] !== c.free) return false;
+  if (c.organization !== undefined && fields.organization[service] !== c.organization) return false;
+  if (c.modifiedAfter !== undefined && fields.lastModified[service]! <= c.modifiedAfter) return false;
+  if (c.terms) {
+    let any = false;
+    for (let t = fields.termStarts[service]!; t < fields.termStarts[service + 1]! && !any; t += 1)
+      any = c.terms.includes(fields.terms[t]!);
+    if (!any) return false;
+  }
+  if (c.taxonomy !== undefined) {
+    let any = false;
+    for (let t = fields.taxonomyStarts[service]!; t < fields.taxonomyStarts[service + 1]! && !any; t += 1)
+      any = fields.taxonomies[t] === c.taxonomy;
+    if (!any) return false;
+  }
   return true;
 }
 
-interface Scored {
-  position: number;
-  /** Higher is better: estimated relevance, or minus the distance, or minus the name order. */
-  score: number;
-}
-
-/** Keeps the best `limit` items seen, as a min-heap on score. */
+/** Keeps the `limit` highest-scoring services seen, as a min-heap on score. */
 class BestOf {
-  readonly items: Scored[] = [];
+  readonly services: number[] = [];
+  private readonly scores: number[] = [];
   constructor(private readonly limit: number) {}
 
-  offer(item: Scored) {
-    const { items } = this;
-    if (items.length < this.limit) {
-      items.push(item);
-      let child = items.length - 1;
+  private swap(a: number, b: number) {
+    [this.services[a], this.services[b]] = [this.services[b]!, this.services[a]!];
+    [this.scores[a], this.scores[b]] = [this.scores[b]!, this.scores[a]!];
+  }
+
+  offer(service: number, score: number) {
+    const { scores } = this;
+    if (scores.length < this.limit) {
+      this.services.push(service);
+      scores.push(score);
+      let child = scores.length - 1;
       while (child > 0) {
         const parent = (child - 1) >> 1;
-        if (items[parent]!.score <= items[child]!.score) break;
-        [items[parent], items[child]] = [items[child]!, items[parent]!];
+        if (scores[parent]! <= scores[child]!) break;
+        this.swap(parent, child);
         child = parent;
       }
-    } else if (this.limit > 0 && item.score > items[0]!.score) {
-      items[0] = item;
-      let parent = 0;
-      for (;;) {
-        const left = parent * 2 + 1;
-        const right = left + 1;
-        let smallest = parent;
-        if (left < items.length && items[left]!.score < items[smallest]!.score) smallest = left;
-        if (right < items.length && items[right]!.score < items[smallest]!.score) smallest = right;
-        if (smallest === parent) break;
-        [items[parent], items[smallest]] = [items[smallest]!, items[parent]!];
-        parent = smallest;
-      }
+      return;
+    }
+    if (this.limit === 0 || score <= scores[0]!) return;
+    this.services[0] = service;
+    scores[0] = score;
+    let parent = 0;
+    for (;;) {
+      const left = parent * 2 + 1;
+      const right = left + 1;
+      let smallest = parent;
+      if (left < scores.length && scores[left]! < scores[smallest]!) smallest = left;
+      if (right < scores.length && scores[right]! < scores[smallest]!) smallest = right;
+      if (smallest === parent) return;
+      this.swap(parent, smallest);
+      parent = smallest;
     }
   }
 }
@@ -345,68 +506,67 @@ export interface IndexResult {
 /**
  * Every service the query matches and the filters keep, counted; and the best `limit` of them by estimated
  * relevance (or distance, or name). Matching follows the database: a service matches when it holds any way
- * of saying any concept, each phrase's words next to each other.
+ * of saying any concept, each phrase's words the right distance apart.
  */
 export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult {
-  const { services } = index;
-  const strong = query.concepts.filter((concept) => !concept.weak);
+  const { fields, nameRank, scratch } = index;
+  const conditions = conditionsOf(index, query);
   const best = new BestOf(query.limit);
   const near = query.filters.near;
+  const byDistance = query.order === 'distance' && near !== undefined;
   let total = 0;
 
   /** Counts a service the filters keep and offers it as a candidate: nearest first, or by the given score. */
-  const consider = (position: number, score: number) => {
-    const service = services[position]!;
-    if (!passes(service, query)) return;
+  const consider = (service: number, score: number) => {
+    if (!passes(fields, service, conditions)) return;
     let distance: number | null = null;
     if (near) {
-      distance = nearest(service, near);
+      distance = nearest(fields, service, near);
       if (query.filters.maxDistanceKm !== undefined && (distance === null || distance > query.filters.maxDistanceKm))
         return;
     }
     total += 1;
-    best.offer({
-      position,
-      score: query.order === 'distance' && near ? -(distance ?? Number.MAX_SAFE_INTEGER) : score,
-    });
+    best.offer(service, byDistance ? -(distance ?? Number.MAX_SAFE_INTEGER) : score);
   };
 
   if (query.concepts.length === 0) {
     // Browsing: every service, by name unless sorted by distance.
-    for (const [position, rank] of index.nameRank.entries()) consider(position, -rank);
+    for (let service = 0; service < nameRank.length; service += 1) consider(service, -nameRank[service]!);
   } else {
-    const covered = new Map<number, { concepts: number; weight: number }>();
+    const { seen, concepts, weight, touched } = scratch;
+    let touchedCount = 0;
     for (const concept of query.concepts) {
-      const seen = new Set<number>();
+      scratch.stamp += 1;
+      const stamp = scratch.stamp;
       for (const phrase of concept.phrases) {
-        for (const position of phraseCandidates(index, phrase)) {
-          const found = occurrences(services[position]!, phrase);
-          if (found.length === 0) continue;
-          const entry = covered.get(position) ?? { concepts: 0, weight: 0 };
-          if (!seen.has(position)) {
-            seen.add(position);
-            if (!concept.weak) entry.concepts += 1;
+        eachMatch(index, phrase, (service, found) => {
+          if (seen[service] !== stamp) {
+            // seen holds the last concept stamp; 0 concepts and 0 weight mean not yet touched by this query.
+            if (concepts[service] === 0 && weight[service] === 0) touched[touchedCount++] = service;
+            seen[service] = stamp;
+            if (!concept.weak) concepts[service] = concepts[service]! + 1;
           }
-          for (const code of found) entry.weight += WEIGHT_OF_CODE[code]!;
-          covered.set(position, entry);
-        }
+          weight[service] = weight[service]! + found;
+        });
       }
     }
-    for (const [position, entry] of covered) {
-      const service = services[position]!;
-      if (query.order !== 'relevance') {
-        consider(position, -index.nameRank[position]!);
-        continue;
+    const strong = Math.max(query.concepts.filter((concept) => !concept.weak).length, 1);
+    for (let t = 0; t < touchedCount; t += 1) {
+      const service = touched[t]!;
+      if (query.order !== 'relevance') consider(service, -nameRank[service]!);
+      else {
+        // The estimate follows search.ts: concepts covered first, adult services down, then where the words are.
+        const penalty = query.penaliseAdults && fields.minimumAge[service]! >= 18 ? 1 : 0;
+        consider(
+          service,
+          concepts[service]! / strong - penalty + weight[service]! / Math.log(fields.length[service]! + 1),
+        );
       }
-      // The estimate follows search.ts: concepts covered first, adult services down, then where the words are.
-      const penalty = query.penaliseAdults && (service.minimumAge ?? 0) >= 18 ? 1 : 0;
-      consider(
-        position,
-        entry.concepts / Math.max(strong.length, 1) - penalty + entry.weight / Math.log(service.length + 1),
-      );
+      concepts[service] = 0;
+      weight[service] = 0;
     }
   }
-  return { total, candidates: best.items.map((item) => services[item.position]!.id) };
+  return { total, candidates: best.services.map((service) => fields.ids[service]!) };
 }
 
 /** Below this many services an index rebuilds at once after a change; above it, in the background. */
@@ -454,7 +614,7 @@ export async function searchIndexFor(db: Kysely<Schema>, laCode: string, now = D
   // A build already under way may have read the directory before the change, so a change waits for it and builds again.
   const next =
     changedHere && entry.building ? entry.building.then(() => rebuild(db, laCode, entry)) : rebuild(db, laCode, entry);
-  if (changedHere && current.services.length < REBUILD_IN_LINE_BELOW) return next;
+  if (changedHere && current.fields.ids.length < REBUILD_IN_LINE_BELOW) return next;
   next.catch(() => (entry.changed = true));
   return current;
 }

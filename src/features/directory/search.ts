@@ -137,7 +137,6 @@ export async function searchServices(
     concepts.length > 0
       ? concepts.map((concept) => conceptQuery(concept.phrases)).reduce((all, next) => sql`(${all} || ${next})`)
       : null;
-  if (anyQuery) conditions.push(sql`s.search_document @@ ${anyQuery}`);
 
   // Relevance: how many of the query's concepts a service covers comes first; then how well (name over
   // categories over description); adult-only services sink when the family has not asked about adults.
@@ -175,6 +174,7 @@ export async function searchServices(
     order,
     limit: Math.max(EXACT_CANDIDATES, request.page * request.perPage * 2),
   });
+  // The index has already matched the words; the database ranks only its candidates, found by primary key.
   conditions.push(sql`s.id = any(${found.candidates}::uuid[])`);
   const where = conditions.reduce((all, next) => sql`${all} and ${next}`);
   const rows = await sql<{
