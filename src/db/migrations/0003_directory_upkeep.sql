@@ -60,3 +60,6 @@ returns tsvector language sql immutable parallel safe as $$
          setweight(to_tsvector('english', coalesce(description, '')), 'C') ||
          setweight(to_tsvector('english', coalesce(extra, '')), 'D')
 $$;
+
+-- "Near me" searches place a postcode at the directory's locations with that postcode or postcode district.
+create index locations_postcode on locations (la_code, postcode text_pattern_ops);

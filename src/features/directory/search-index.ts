@@ -329,32 +329,38 @@ function eachMatch(index: SearchIndex, phrase: LexemePhrase, found: (service: nu
   const lists = phrase.lexemes.map((lexeme) => index.postings.get(lexeme));
   if (lists.some((list) => !list)) return;
   const postings = lists as Postings[];
-  const first = postings[0]!;
   if (postings.length === 1) {
-    for (let i = 0; i < first.services.length; i += 1) found(first.services[i]!, first.weights[i]!);
+    const only = postings[0]!;
+    for (let i = 0; i < only.services.length; i += 1) found(only.services[i]!, only.weights[i]!);
     return;
   }
-  // Walk the first word's list; look the service up in the others, then compare positions.
+  // Walk the rarest word's list; look each service up in the others, then compare positions.
+  let driver = 0;
+  postings.forEach((list, word) => {
+    if (list.services.length < postings[driver]!.services.length) driver = word;
+  });
+  const lead = postings[driver]!;
   const cursors = postings.map(() => 0);
-  for (let i = 0; i < first.services.length; i += 1) {
-    const service = first.services[i]!;
-    const at = [i];
+  const at = postings.map(() => 0);
+  for (let i = 0; i < lead.services.length; i += 1) {
+    const service = lead.services[i]!;
     let all = true;
-    for (let word = 1; word < postings.length; word += 1) {
-      const j = find(postings[word]!.services, service, cursors[word]!);
-      if (j < 0) {
-        all = false;
-        break;
+    for (let word = 0; word < postings.length && all; word += 1) {
+      if (word === driver) {
+        at[word] = i;
+        continue;
       }
-      cursors[word] = j;
-      at.push(j);
+      const j = find(postings[word]!.services, service, cursors[word]!);
+      if (j < 0) all = false;
+      else cursors[word] = at[word] = j;
     }
     if (!all) continue;
     let weight = 0;
-    for (let p = first.starts[i]!; p < first.starts[i + 1]!; p += 1) {
-      const start = first.positions[p]! >> 2;
+    for (let p = lead.starts[i]!; p < lead.starts[i + 1]!; p += 1) {
+      const start = (lead.positions[p]! >> 2) - phrase.offsets[driver]!;
       let next = true;
-      for (let word = 1; word < postings.length && next; word += 1) {
+      for (let word = 0; word < postings.length && next; word += 1) {
+        if (word === driver) continue;
         const list = postings[word]!;
         const j = at[word]!;
         const wanted = start + phrase.offsets[word]!;
@@ -366,10 +372,22 @@ function eachMatch(index: SearchIndex, phrase: LexemePhrase, found: (service: nu
           }
         }
       }
-      if (next) weight += WEIGHT_OF_CODE[first.positions[p]! & 3]!;
+      if (next) weight += WEIGHT_OF_CODE[lead.positions[p]! & 3]!;
     }
     if (weight > 0) found(service, weight);
   }
+}
+
+/**
+ * A concept's phrases without those that cannot match a service the concept's one-word phrases do not already
+ * match ("autistic spectrum condition" when "autistic" is one of them): they only add to the estimate, and
+ * walking them is the slowest part of a search.
+ */
+function phrasesWorthWalking(phrases: LexemePhrase[]): LexemePhrase[] {
+  const single = new Set(phrases.filter((phrase) => phrase.lexemes.length === 1).map((phrase) => phrase.lexemes[0]));
+  return phrases.filter(
+    (phrase) => phrase.lexemes.length === 1 || !phrase.lexemes.some((lexeme) => single.has(lexeme)),
+  );
 }
 
 const EARTH_RADIUS_KM = 6371;
@@ -538,7 +556,7 @@ export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult 
     for (const concept of query.concepts) {
       scratch.stamp += 1;
       const stamp = scratch.stamp;
-      for (const phrase of concept.phrases) {
+      for (const phrase of phrasesWorthWalking(concept.phrases)) {
         eachMatch(index, phrase, (service, found) => {
           if (seen[service] !== stamp) {
             // seen holds the last concept stamp; 0 concepts and 0 weight mean not yet touched by this query.
