@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'scripts/*.mjs', 'eslint.config.js', 'test/helpers/*.mjs', 'src/web/static/'] },
+  { ignores: ['node_modules/', 'data/', 'scripts/*.mjs', 'eslint.config.js', 'test/helpers/*.mjs', 'bench/*.mjs', 'src/web/static/'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -1,0 +1,43 @@
+// The clients of bench/load.ts, run in a worker thread so the server under test has the main thread to itself.
+// Plain JavaScript: worker threads on Node 20 do not load TypeScript.
+import { parentPort, workerData } from 'node:worker_threads';
+
+function percentile(sorted, fraction) {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
+  return Math.round(sorted[Math.max(0, index)] * 100) / 100;
+}
+
+const { urls, concurrency, seconds, headers } = workerData;
+const timings = [];
+let errors = 0;
+let next = 0;
+const deadline = performance.now() + seconds * 1000;
+
+async function client() {
+  while (performance.now() < deadline) {
+    const url = urls[next++ % urls.length];
+    const started = performance.now();
+    try {
+      const response = await fetch(url, { headers, redirect: 'manual' });
+      await response.arrayBuffer();
+      if (response.status >= 400) errors += 1;
+    } catch {
+      errors += 1;
+    }
+    timings.push(performance.now() - started);
+  }
+}
+
+const started = performance.now();
+await Promise.all(Array.from({ length: concurrency }, client));
+const elapsed = (performance.now() - started) / 1000;
+timings.sort((a, b) => a - b);
+parentPort.postMessage({
+  requests: timings.length,
+  errors,
+  requestsPerSecond: Math.round(timings.length / elapsed),
+  p50Ms: percentile(timings, 0.5),
+  p95Ms: percentile(timings, 0.95),
+  p99Ms: percentile(timings, 0.99),
+});
