@@ -1,0 +1,104 @@
+// A short-breaks scoring model is data, never code: questions in the six needs-led domains, answers with
+// points, optional weights, flags, and rules that turn scores and flags into an outcome. Councils edit it and
+// publish new versions; every decision keeps the version it was made under.
+
+/** The six questions of the needs-led eligibility framework (DOMAIN.md, capability 4). */
+export const NEEDS_DOMAINS = [
+  'impact_on_child',
+  'impact_on_family',
+  'coping_and_support',
+  'willing_and_able_to_care',
+  'without_support',
+  'support_that_would_help',
+] as const;
+export type NeedsDomain = (typeof NEEDS_DOMAINS)[number];
+
+export interface AnswerOption {
+  id: string;
+  label: string;
+  points: number;
+  /** Answering this raises a flag, such as a safeguarding concern, that rules can act on. */
+  flags?: string[];
+  /** Why this answer matters, in plain English, for the family's decision letter. */
+  explanation: string;
+}
+
+export interface Question {
+  id: string;
+  domain: NeedsDomain;
+  text: string;
+  hint?: string;
+  options: AnswerOption[];
+  /** Multiplies the answer's points; 1 when absent. */
+  weight?: number;
+}
+
+export type OutcomeKind = 'signpost' | 'standard_offer' | 'band' | 'social_work_assessment';
+
+export interface Outcome {
+  kind: OutcomeKind;
+  /** What the family is told they get, in plain English. */
+  label: string;
+  amountPerYear?: number;
+  hoursPerYear?: number;
+}
+
+/** A rule fires when every condition it states holds. Rules are tried in order; the first that fires decides. */
+export interface Rule {
+  id: string;
+  /** Why this outcome, in plain English, for the decision letter. */
+  reason: string;
+  when: {
+    anyFlag?: string[];
+    childAgeBelow?: number;
+    minTotal?: number;
+    maxTotal?: number;
+    minDomain?: { domain: NeedsDomain; points: number };
+  };
+  outcome: Outcome;
+}
+
+export interface ScoringModel {
+  /** Increases by one with each published version. */
+  version: number;
+  name: string;
+  questions: Question[];
+  rules: Rule[];
+}
+
+/** Everything wrong with a model, in plain English; an empty list means it can be published. */
+export function problemsWithModel(model: ScoringModel): string[] {
+  const problems: string[] = [];
+  const questionIds = new Set<string>();
+  for (const question of model.questions) {
+    if (questionIds.has(question.id)) problems.push(`Two questions have the id "${question.id}"`);
+    questionIds.add(question.id);
+    if (!(NEEDS_DOMAINS as readonly string[]).includes(question.domain))
+      problems.push(`Question "${question.id}" is in an unknown domain "${question.domain}"`);
+    if (question.options.length < 2) problems.push(`Question "${question.id}" needs at least two answers`);
+    if (question.weight !== undefined && !(question.weight > 0))
+      problems.push(`Question "${question.id}" has a weight that is not above 0`);
+    const optionIds = new Set<string>();
+    for (const option of question.options) {
+      if (optionIds.has(option.id)) problems.push(`Question "${question.id}" has two answers "${option.id}"`);
+      optionIds.add(option.id);
+      if (!Number.isInteger(option.points) || option.points < 0)
+        problems.push(`Answer "${option.id}" of "${question.id}" has points that are not a whole number of 0 or more`);
+    }
+  }
+  for (const domain of NEEDS_DOMAINS) {
+    if (!model.questions.some((question) => question.domain === domain))
+      problems.push(`No question asks about "${domain}"`);
+  }
+  if (model.rules.length === 0) problems.push('The model has no rules');
+  const last = model.rules.at(-1);
+  if (last && Object.keys(last.when).length > 0)
+    problems.push('The last rule must have no conditions, so every application gets an outcome');
+  for (const rule of model.rules) {
+    if (rule.outcome.amountPerYear !== undefined && rule.outcome.amountPerYear < 0)
+      problems.push(`Rule "${rule.id}" gives a negative amount`);
+    if (rule.when.minDomain && !(NEEDS_DOMAINS as readonly string[]).includes(rule.when.minDomain.domain))
+      problems.push(`Rule "${rule.id}" names an unknown domain`);
+  }
+  return problems;
+}
