@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { hasCouncil, seedDemoCouncil } from './db/seed/demo.ts';
 import { seedDemoDirectory } from './db/seed/demo-directory.ts';
+import { seedDemoApplications } from './db/seed/demo-applications.ts';
 import { describeReport, importFeed } from './features/directory/import.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
@@ -26,6 +27,7 @@ async function seedIfEmpty(config: Config, database: Database) {
   if (await hasCouncil(database.db)) return;
   await seedDemoCouncil(database.db, config.environment);
   await seedDemoDirectory(database.db);
+  await seedDemoApplications(database.db);
   say('Seeded the demo council (Northmoor Borough Council). Demo sign-ins are listed in the README.');
 }
 
@@ -130,6 +132,7 @@ async function main(command: string | undefined) {
         } else {
           await seedDemoCouncil(database.db, config.environment);
           await seedDemoDirectory(database.db);
+          await seedDemoApplications(database.db);
           say('Seeded the demo council.');
         }
       } finally {

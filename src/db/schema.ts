@@ -300,6 +300,36 @@ export interface SchemaMigrationsTable {
   applied_at: CreatedAt;
 }
 
+export interface ScoringModelsTable {
+  id: Generated<string>;
+  la_code: string;
+  version: number;
+  status: 'published' | 'retired';
+  model: ColumnType<Record<string, unknown>, string, string>;
+  published_by: string | null;
+  published_at: Generated<Date>;
+}
+
+export type ApplicationStatus =
+  'draft' | 'submitted' | 'more_information_requested' | 'verified' | 'decided' | 'withdrawn';
+
+export interface ShortBreakApplicationsTable {
+  id: Generated<string>;
+  la_code: string;
+  child_id: string;
+  status: Generated<ApplicationStatus>;
+  answers: ColumnType<Record<string, string>, string | undefined, string>;
+  child_age: number | null;
+  model_version: number | null;
+  total: number | null;
+  domain_scores: ColumnType<Record<string, number> | null, string | null, string | null>;
+  rule_id: string | null;
+  outcome: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  submitted_at: Date | null;
+  created_at: CreatedAt;
+  version: Generated<number>;
+}
+
 export interface Schema {
   councils: CouncilsTable;
   localities: LocalitiesTable;
@@ -326,6 +356,8 @@ export interface Schema {
   organization_members: OrganizationMembersTable;
   service_versions: ServiceVersionsTable;
   service_changes: ServiceChangesTable;
+  scoring_models: ScoringModelsTable;
+  short_break_applications: ShortBreakApplicationsTable;
 }
 
 export type User = Selectable<UsersTable>;

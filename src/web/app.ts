@@ -19,6 +19,7 @@ import { orukApiRoutes } from '../features/directory/api-routes.ts';
 import { directoryRoutes } from '../features/directory/routes.ts';
 import { manageRoutes } from '../features/directory/manage-routes.ts';
 import { glossaryRoutes } from '../features/directory/glossary-routes.ts';
+import { scoringRoutes } from '../features/scoring/routes.ts';
 import { healthRoutes } from '../features/health/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { notificationRoutes } from '../features/notifications/routes.ts';
@@ -244,6 +245,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(directoryRoutes);
   await app.register(manageRoutes);
   await app.register(glossaryRoutes);
+  await app.register(scoringRoutes);
 
   return app;
 }

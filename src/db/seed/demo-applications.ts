@@ -1,0 +1,64 @@
+// Demo short-breaks applications: one for each demo child, in different states, scored with the shipped model,
+// so the scoring pages have past applications to replay a draft model against.
+import type { Kysely } from 'kysely';
+import type { ApplicationStatus, Schema } from '../schema.ts';
+import { scoreApplication } from '../../domain/scoring/score.ts';
+import { SHIPPED_MODEL } from '../../features/scoring/service.ts';
+import { DEMO_COUNCIL } from './demo.ts';
+
+const STATES: ApplicationStatus[] = [
+  'submitted',
+  'verified',
+  'decided',
+  'more_information_requested',
+  'decided',
+  'draft',
+];
+const LEVELS = ['none', 'some', 'a_lot', 'exceptional'];
+
+function ageOn(dateOfBirth: string, today: Date): number {
+  const born = new Date(`${dateOfBirth}T12:00:00Z`);
+  let age = today.getUTCFullYear() - born.getUTCFullYear();
+  const birthdayPassed =
+    today.getUTCMonth() > born.getUTCMonth() ||
+    (today.getUTCMonth() === born.getUTCMonth() && today.getUTCDate() >= born.getUTCDate());
+  if (!birthdayPassed) age -= 1;
+  return age;
+}
+
+export async function seedDemoApplications(db: Kysely<Schema>, today = new Date()): Promise<void> {
+  const children = await db
+    .selectFrom('children')
+    .select(['id', 'date_of_birth'])
+    .where('la_code', '=', DEMO_COUNCIL.laCode)
+    .orderBy('date_of_birth')
+    .execute();
+  for (const [index, child] of children.entries()) {
+    const childAge = Math.min(25, ageOn(child.date_of_birth, today));
+    // Each child's answers step up the levels differently, so the demo covers a spread of outcomes.
+    const answers = Object.fromEntries(
+      SHIPPED_MODEL.questions.map((question, position) => [
+        question.id,
+        question.id === 'risk_of_harm' ? 'no' : LEVELS[(index + position) % LEVELS.length]!,
+      ]),
+    );
+    const status = STATES[index % STATES.length]!;
+    const scored = status === 'draft' ? null : scoreApplication(SHIPPED_MODEL, { answers, childAge });
+    await db
+      .insertInto('short_break_applications')
+      .values({
+        la_code: DEMO_COUNCIL.laCode,
+        child_id: child.id,
+        status,
+        answers: JSON.stringify(answers),
+        child_age: childAge,
+        model_version: scored?.modelVersion ?? null,
+        total: scored?.total ?? null,
+        domain_scores: scored ? JSON.stringify(scored.domainScores) : null,
+        rule_id: scored?.ruleId ?? null,
+        outcome: scored ? JSON.stringify(scored.outcome) : null,
+        submitted_at: scored ? today : null,
+      })
+      .execute();
+  }
+}
