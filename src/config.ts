@@ -45,6 +45,8 @@ export interface Config {
   apiRateLimitPerMinute: number;
   /** Where people reach Pathway, for links in emails (no trailing slash). */
   publicUrl: string;
+  /** The ages, in whole years, the council's short breaks serve. */
+  shortBreaksAges: { min: number; max: number };
 }
 
 export class ConfigError extends Error {}
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     inProcessWorker: boolean(env, 'IN_PROCESS_WORKER', databaseUrl === undefined),
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     publicUrl: publicUrlOf(env, port),
+    shortBreaksAges: { min: 0, max: integer(env, 'SHORT_BREAKS_MAX_AGE', 17, 0, 25) },
   };
   if (databaseUrl) config.databaseUrl = databaseUrl;
   if (env.COUNCIL_CODE) config.councilCode = env.COUNCIL_CODE;

@@ -318,6 +318,7 @@ export interface ShortBreakApplicationsTable {
   la_code: string;
   child_id: string;
   status: Generated<ApplicationStatus>;
+  eligibility: ColumnType<Record<string, string>, string | undefined, string>;
   answers: ColumnType<Record<string, string>, string | undefined, string>;
   child_age: number | null;
   model_version: number | null;
@@ -326,6 +327,7 @@ export interface ShortBreakApplicationsTable {
   rule_id: string | null;
   outcome: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   submitted_at: Date | null;
+  reference: string | null;
   created_at: CreatedAt;
   version: Generated<number>;
 }

@@ -22,6 +22,8 @@ create table short_break_applications (
   status text not null default 'draft' check (status in (
     'draft', 'submitted', 'more_information_requested', 'verified', 'decided', 'withdrawn'
   )),
+  -- The gateway: lives in the area, and the evidence of disability the family has.
+  eligibility jsonb not null default '{}'::jsonb,
   answers jsonb not null default '{}'::jsonb,
   child_age integer check (child_age between 0 and 25),
   model_version integer,
@@ -30,6 +32,8 @@ create table short_break_applications (
   rule_id text,
   outcome jsonb,
   submitted_at timestamptz,
+  -- What the family quotes: set when the application is submitted.
+  reference text unique,
   created_at timestamptz not null default now(),
   version integer not null default 1
 );

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { ApplicationStatus, Schema } from '../schema.ts';
 import { scoreApplication } from '../../domain/scoring/score.ts';
+import { ageOn } from '../../domain/short-breaks/eligibility.ts';
 import { SHIPPED_MODEL } from '../../features/scoring/service.ts';
 import { DEMO_COUNCIL } from './demo.ts';
 
@@ -15,16 +16,6 @@ const STATES: ApplicationStatus[] = [
   'draft',
 ];
 const LEVELS = ['none', 'some', 'a_lot', 'exceptional'];
-
-function ageOn(dateOfBirth: string, today: Date): number {
-  const born = new Date(`${dateOfBirth}T12:00:00Z`);
-  let age = today.getUTCFullYear() - born.getUTCFullYear();
-  const birthdayPassed =
-    today.getUTCMonth() > born.getUTCMonth() ||
-    (today.getUTCMonth() === born.getUTCMonth() && today.getUTCDate() >= born.getUTCDate());
-  if (!birthdayPassed) age -= 1;
-  return age;
-}
 
 export async function seedDemoApplications(db: Kysely<Schema>, today = new Date()): Promise<void> {
   const children = await db

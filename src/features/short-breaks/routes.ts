@@ -1,0 +1,312 @@
+// The family's short-breaks application, GOV.UK style: a start page, a task list, the gateway, one question per
+// page, check your answers with a declaration, and a confirmation with a reference. Drafts are saved as the
+// family goes, so they can stop and come back.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ScoringModel } from '../../domain/scoring/model.ts';
+import { EVIDENCE, ageOn, ineligibleReasons, type Gateway } from '../../domain/short-breaks/eligibility.ts';
+import { FAMILY_ROLES } from '../../web/access.ts';
+import { signedInUser } from '../../web/context.ts';
+import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
+import { modelInUse } from '../scoring/service.ts';
+import {
+  familyApplication,
+  familyApplications,
+  saveDraft,
+  startApplication,
+  submitApplication,
+  type FamilyApplication,
+} from './service.ts';
+
+const ACCESS = { access: FAMILY_ROLES };
+
+function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+function gatewayOf(application: FamilyApplication): Gateway | undefined {
+  const { livesInArea, evidence } = application.eligibility;
+  const evidenceChoice = EVIDENCE.find((choice) => choice === evidence);
+  return (livesInArea === 'yes' || livesInArea === 'no') && evidenceChoice
+    ? { livesInArea, evidence: evidenceChoice }
+    : undefined;
+}
+
+export async function shortBreaksRoutes(app: FastifyInstance) {
+  const { db } = app.deps.database;
+  const ages = app.config.shortBreaksAges;
+
+  async function load(request: FastifyRequest, reply: FastifyReply) {
+    const id = (request.params as { id: string }).id;
+    const application = await familyApplication(db, signedInUser(request), id);
+    if (!application) reply.callNotFound();
+    return application;
+  }
+
+  /** A draft to change; a sent application goes to its confirmation instead, unchanged. */
+  async function loadDraft(request: FastifyRequest, reply: FastifyReply) {
+    const application = await load(request, reply);
+    if (application && application.status !== 'draft') {
+      await reply.redirect(`/short-breaks/applications/${application.id}/confirmation`, 303);
+      return undefined;
+    }
+    return application;
+  }
+
+  const isEligible = (application: FamilyApplication) => {
+    const gateway = gatewayOf(application);
+    return (
+      gateway !== undefined &&
+      ineligibleReasons(gateway, ageOn(application.date_of_birth, new Date()), ages).length === 0
+    );
+  };
+
+  const councilNames = new Map<string, string>();
+  async function councilName(laCode: string): Promise<string> {
+    let name = councilNames.get(laCode);
+    if (!name) {
+      const row = await db
+        .selectFrom('councils')
+        .select('name')
+        .where('la_code', '=', laCode)
+        .executeTakeFirstOrThrow();
+      name = row.name;
+      councilNames.set(laCode, name);
+    }
+    return name;
+  }
+
+  const link = (application: FamilyApplication, page = '') => `/short-breaks/applications/${application.id}${page}`;
+
+  app.get('/short-breaks', { config: ACCESS }, async (request, reply) => {
+    const children = await familyApplications(db, signedInUser(request));
+    return reply.render('short-breaks/views/start.njk', { children });
+  });
+
+  app.post('/short-breaks/start', { config: ACCESS }, async (request, reply) => {
+    const id = await startApplication(db, signedInUser(request), field(request.body, 'childId'), request.id);
+    if (!id) {
+      reply.callNotFound();
+      return reply;
+    }
+    return reply.redirect(`/short-breaks/applications/${id}`, 303);
+  });
+
+  app.get('/short-breaks/applications/:id', { config: ACCESS }, async (request, reply) => {
+    const application = await load(request, reply);
+    if (!application) return reply;
+    if (application.status !== 'draft') return reply.redirect(link(application, '/confirmation'), 303);
+    const { model } = await modelInUse(db, signedInUser(request).laCode);
+    const answered = model.questions.filter((question) => application.answers[question.id] !== undefined).length;
+    const eligible = isEligible(application);
+    return reply.render('short-breaks/views/task-list.njk', {
+      application,
+      gatewayDone: gatewayOf(application) !== undefined,
+      eligible,
+      answered,
+      questions: model.questions.length,
+      firstQuestion:
+        model.questions.find((question) => application.answers[question.id] === undefined) ?? model.questions[0],
+      ready: eligible && answered === model.questions.length,
+    });
+  });
+
+  async function renderGateway(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    application: FamilyApplication,
+    errors: FieldError[],
+  ) {
+    return reply.render('short-breaks/views/eligibility.njk', {
+      application,
+      council: await councilName(signedInUser(request).laCode),
+      livesInArea: application.eligibility.livesInArea ?? '',
+      evidence: application.eligibility.evidence ?? '',
+      errors: errorSummary(errors),
+      livesInAreaError: errorFor(errors, 'livesInArea'),
+      evidenceError: errorFor(errors, 'evidence'),
+    });
+  }
+
+  app.get('/short-breaks/applications/:id/eligibility', { config: ACCESS }, async (request, reply) => {
+    const application = await loadDraft(request, reply);
+    if (!application) return reply;
+    return renderGateway(request, reply, application, []);
+  });
+
+  app.post('/short-breaks/applications/:id/eligibility', { config: ACCESS }, async (request, reply) => {
+    const application = await loadDraft(request, reply);
+    if (!application) return reply;
+    const livesInArea = field(request.body, 'livesInArea');
+    const evidence = EVIDENCE.find((choice) => choice === field(request.body, 'evidence'));
+    const errors: FieldError[] = [];
+    if (livesInArea !== 'yes' && livesInArea !== 'no')
+      errors.push({
+        field: 'livesInArea',
+        text: request.t('shortBreaks.errors.livesInArea', { council: await councilName(signedInUser(request).laCode) }),
+      });
+    if (!evidence) errors.push({ field: 'evidence', text: request.t('shortBreaks.errors.evidence') });
+    if (errors.length > 0 || !evidence || (livesInArea !== 'yes' && livesInArea !== 'no')) {
+      reply.status(400);
+      return renderGateway(
+        request,
+        reply,
+        { ...application, eligibility: { livesInArea, evidence: evidence ?? '' } },
+        errors,
+      );
+    }
+    await saveDraft(db, application, { eligibility: { livesInArea, evidence } });
+    const reasons = ineligibleReasons({ livesInArea, evidence }, ageOn(application.date_of_birth, new Date()), ages);
+    return reply.redirect(link(application, reasons.length > 0 ? '/not-eligible' : ''), 303);
+  });
+
+  app.get('/short-breaks/applications/:id/not-eligible', { config: ACCESS }, async (request, reply) => {
+    const application = await load(request, reply);
+    if (!application) return reply;
+    const gateway = gatewayOf(application);
+    if (!gateway) return reply.redirect(link(application, '/eligibility'), 303);
+    const reasons = ineligibleReasons(gateway, ageOn(application.date_of_birth, new Date()), ages);
+    const council = await councilName(signedInUser(request).laCode);
+    return reply.render('short-breaks/views/not-eligible.njk', {
+      application,
+      reasons: reasons.map((reason) => request.t(`shortBreaks.notEligible.${reason}`, { max: ages.max, council })),
+    });
+  });
+
+  function questionOf(model: ScoringModel, request: FastifyRequest) {
+    const questionId = (request.params as { questionId: string }).questionId;
+    return model.questions.find((question) => question.id === questionId);
+  }
+
+  function renderQuestion(
+    reply: FastifyReply,
+    application: FamilyApplication,
+    question: ScoringModel['questions'][number],
+    chosen: string,
+    errors: FieldError[],
+    returnTo: string,
+  ) {
+    return reply.render('short-breaks/views/question.njk', {
+      application,
+      question,
+      items: question.options.map((option) => ({
+        value: option.id,
+        text: option.label,
+        checked: option.id === chosen,
+      })),
+      errors: errorSummary(errors),
+      answerError: errorFor(errors, 'answer'),
+      returnTo,
+    });
+  }
+
+  app.get('/short-breaks/applications/:id/questions/:questionId', { config: ACCESS }, async (request, reply) => {
+    const application = await loadDraft(request, reply);
+    if (!application) return reply;
+    if (!isEligible(application)) return reply.redirect(link(application, '/eligibility'), 303);
+    const { model } = await modelInUse(db, signedInUser(request).laCode);
+    const question = questionOf(model, request);
+    if (!question) {
+      reply.callNotFound();
+      return reply;
+    }
+    const returnTo = (request.query as Record<string, unknown>).return === 'check' ? 'check' : '';
+    return renderQuestion(reply, application, question, application.answers[question.id] ?? '', [], returnTo);
+  });
+
+  app.post('/short-breaks/applications/:id/questions/:questionId', { config: ACCESS }, async (request, reply) => {
+    const application = await loadDraft(request, reply);
+    if (!application) return reply;
+    const { model } = await modelInUse(db, signedInUser(request).laCode);
+    const question = questionOf(model, request);
+    if (!question || !isEligible(application)) {
+      reply.callNotFound();
+      return reply;
+    }
+    const answer = field(request.body, 'answer');
+    const returnTo = field(request.body, 'returnTo') === 'check' ? 'check' : '';
+    if (!question.options.some((option) => option.id === answer)) {
+      reply.status(400);
+      return renderQuestion(
+        reply,
+        application,
+        question,
+        '',
+        [{ field: 'answer', text: request.t('shortBreaks.errors.answer') }],
+        returnTo,
+      );
+    }
+    await saveDraft(db, application, { questionId: question.id, optionId: answer });
+    const next = model.questions[model.questions.indexOf(question) + 1];
+    return reply.redirect(link(application, returnTo === 'check' || !next ? '/check' : `/questions/${next.id}`), 303);
+  });
+
+  async function renderCheck(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    application: FamilyApplication,
+    errors: FieldError[],
+  ) {
+    const { model } = await modelInUse(db, signedInUser(request).laCode);
+    const gateway = gatewayOf(application);
+    return reply.render('short-breaks/views/check.njk', {
+      application,
+      gatewayRows: gateway
+        ? [
+            {
+              key: request.t('shortBreaks.eligibility.livesInArea'),
+              value: request.t(`shortBreaks.${gateway.livesInArea}`),
+              href: link(application, '/eligibility'),
+            },
+            {
+              key: request.t('shortBreaks.eligibility.evidence'),
+              value: request.t(`shortBreaks.evidence.${gateway.evidence}`),
+              href: link(application, '/eligibility'),
+            },
+          ]
+        : [],
+      answerRows: model.questions.map((question) => ({
+        key: question.text,
+        value:
+          question.options.find((option) => option.id === application.answers[question.id])?.label ??
+          request.t('shortBreaks.notAnswered'),
+        href: link(application, `/questions/${question.id}?return=check`),
+      })),
+      errors: errorSummary(errors),
+      declarationError: errorFor(errors, 'declaration'),
+    });
+  }
+
+  app.get('/short-breaks/applications/:id/check', { config: ACCESS }, async (request, reply) => {
+    const application = await load(request, reply);
+    if (!application) return reply;
+    if (application.status !== 'draft') return reply.redirect(link(application, '/confirmation'), 303);
+    return renderCheck(request, reply, application, []);
+  });
+
+  app.post('/short-breaks/applications/:id/submit', { config: ACCESS }, async (request, reply) => {
+    const application = await load(request, reply);
+    if (!application) return reply;
+    if (application.status !== 'draft') return reply.redirect(link(application, '/confirmation'), 303);
+    const { model } = await modelInUse(db, signedInUser(request).laCode);
+    const errors: FieldError[] = [];
+    if (!isEligible(application)) errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.gateway') });
+    else if (model.questions.some((question) => application.answers[question.id] === undefined))
+      errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.unanswered') });
+    else if (field(request.body, 'declaration') !== 'yes')
+      errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.declaration') });
+    if (errors.length > 0) {
+      reply.status(400);
+      return renderCheck(request, reply, application, errors);
+    }
+    await submitApplication(db, signedInUser(request), application, request.id);
+    return reply.redirect(link(application, '/confirmation'), 303);
+  });
+
+  app.get('/short-breaks/applications/:id/confirmation', { config: ACCESS }, async (request, reply) => {
+    const application = await load(request, reply);
+    if (!application) return reply;
+    if (application.status === 'draft') return reply.redirect(link(application), 303);
+    return reply.render('short-breaks/views/confirmation.njk', { application });
+  });
+}

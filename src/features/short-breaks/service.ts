@@ -1,0 +1,186 @@
+// A family's online short-breaks application: started or continued for one of their own children, the gateway,
+// one needs question at a time, then submitted once and scored with the council's model in use.
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../../db/schema.ts';
+import { scoreApplication } from '../../domain/scoring/score.ts';
+import { ageOn, type Gateway } from '../../domain/short-breaks/eligibility.ts';
+import { primaryRole, type SignedInUser } from '../../web/context.ts';
+import { recordAudit } from '../audit/service.ts';
+import { modelInUse } from '../scoring/service.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A child of this family member's, or undefined. */
+async function ownChild(db: Kysely<Schema>, user: SignedInUser, childId: string) {
+  if (!UUID.test(childId)) return undefined;
+  return db
+    .selectFrom('children as c')
+    .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
+    .select(['c.id', 'c.given_name', 'c.family_name', 'c.date_of_birth'])
+    .where('c.la_code', '=', user.laCode)
+    .where('c.id', '=', childId)
+    .where('fc.user_id', '=', user.id)
+    .executeTakeFirst();
+}
+
+/** The family member's children, each with their latest application. */
+export async function familyApplications(db: Kysely<Schema>, user: SignedInUser) {
+  return db
+    .selectFrom('children as c')
+    .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
+    .leftJoin('short_break_applications as a', (join) =>
+      join.onRef('a.child_id', '=', 'c.id').on('a.status', '!=', 'withdrawn'),
+    )
+    .select(['c.id as child_id', 'c.given_name', 'a.id as application_id', 'a.status', 'a.reference'])
+    .where('c.la_code', '=', user.laCode)
+    .where('fc.user_id', '=', user.id)
+    .orderBy('c.date_of_birth')
+    .execute();
+}
+
+/** Continues the child's draft, or starts one. Undefined when the child is not this family's. */
+export async function startApplication(db: Kysely<Schema>, user: SignedInUser, childId: string, requestId: string) {
+  const child = await ownChild(db, user, childId);
+  if (!child) return undefined;
+  return db.transaction().execute(async (trx) => {
+    const draft = await trx
+      .selectFrom('short_break_applications')
+      .select('id')
+      .where('child_id', '=', child.id)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    if (draft) return draft.id;
+    const { id } = await trx
+      .insertInto('short_break_applications')
+      .values({
+        la_code: user.laCode,
+        child_id: child.id,
+        child_age: null,
+        model_version: null,
+        total: null,
+        domain_scores: null,
+        rule_id: null,
+        outcome: null,
+        submitted_at: null,
+        reference: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'start-short-breaks-application',
+      requestId,
+      subjectChildId: child.id,
+      subjectType: 'short_break_application',
+      subjectId: id,
+    });
+    return id;
+  });
+}
+
+/** An application of this family member's child, with the child; undefined otherwise (so ids cannot be probed). */
+export async function familyApplication(db: Kysely<Schema>, user: SignedInUser, applicationId: string) {
+  if (!UUID.test(applicationId)) return undefined;
+  return db
+    .selectFrom('short_break_applications as a')
+    .innerJoin('children as c', 'c.id', 'a.child_id')
+    .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
+    .select([
+      'a.id',
+      'a.status',
+      'a.eligibility',
+      'a.answers',
+      'a.reference',
+      'a.version',
+      'c.id as child_id',
+      'c.given_name',
+      'c.date_of_birth',
+    ])
+    .where('a.la_code', '=', user.laCode)
+    .where('a.id', '=', applicationId)
+    .where('fc.user_id', '=', user.id)
+    .executeTakeFirst();
+}
+
+export type FamilyApplication = NonNullable<Awaited<ReturnType<typeof familyApplication>>>;
+
+/** Saves the gateway or one answer to a draft; a submitted application is not changed. */
+export async function saveDraft(
+  db: Kysely<Schema>,
+  application: FamilyApplication,
+  change: { eligibility: Gateway } | { questionId: string; optionId: string },
+): Promise<boolean> {
+  const values =
+    'eligibility' in change
+      ? { eligibility: JSON.stringify(change.eligibility) }
+      : { answers: JSON.stringify({ ...application.answers, [change.questionId]: change.optionId }) };
+  const result = await db
+    .updateTable('short_break_applications')
+    .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
+    .where('id', '=', application.id)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+function newReference(): string {
+  return `SB-${randomBytes(4).toString('hex').toUpperCase()}`;
+}
+
+/**
+ * Submits a draft: scores it with the council's model in use and stores the version, scores, the rule that fired
+ * and the outcome, with a reference. Submitting twice (a double click, a resent form) changes nothing and gives
+ * the same reference.
+ */
+export async function submitApplication(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  application: FamilyApplication,
+  requestId: string,
+  today = new Date(),
+): Promise<string> {
+  const { model } = await modelInUse(db, user.laCode);
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('short_break_applications')
+      .select(['status', 'reference', 'answers'])
+      .where('id', '=', application.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (current.status !== 'draft' && current.reference) return current.reference;
+    const childAge = ageOn(application.date_of_birth, today);
+    const scored = scoreApplication(model, { answers: current.answers, childAge });
+    const reference = newReference();
+    await trx
+      .updateTable('short_break_applications')
+      .set((eb) => ({
+        status: 'submitted',
+        child_age: childAge,
+        model_version: scored.modelVersion,
+        total: scored.total,
+        domain_scores: JSON.stringify(scored.domainScores),
+        rule_id: scored.ruleId,
+        outcome: JSON.stringify(scored.outcome),
+        submitted_at: today,
+        reference,
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', application.id)
+      .execute();
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'submit-short-breaks-application',
+      requestId,
+      subjectChildId: application.child_id,
+      subjectType: 'short_break_application',
+      subjectId: application.id,
+      details: { modelVersion: scored.modelVersion, ruleId: scored.ruleId },
+    });
+    return reference;
+  });
+}
