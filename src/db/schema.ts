@@ -328,6 +328,13 @@ export interface ShortBreakApplicationsTable {
   outcome: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   submitted_at: Date | null;
   reference: string | null;
+  verification: ColumnType<Record<string, boolean> | null, string | null | undefined, string | null>;
+  verified_by: ColumnType<string | null, string | null | undefined, string | null>;
+  verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  decision: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  override_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_by: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   version: Generated<number>;
 }

@@ -21,6 +21,7 @@ import { manageRoutes } from '../features/directory/manage-routes.ts';
 import { glossaryRoutes } from '../features/directory/glossary-routes.ts';
 import { scoringRoutes } from '../features/scoring/routes.ts';
 import { shortBreaksRoutes } from '../features/short-breaks/routes.ts';
+import { shortBreaksStaffRoutes } from '../features/short-breaks/staff-routes.ts';
 import { healthRoutes } from '../features/health/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { notificationRoutes } from '../features/notifications/routes.ts';
@@ -247,6 +248,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(manageRoutes);
   await app.register(glossaryRoutes);
   await app.register(scoringRoutes);
+  await app.register(shortBreaksStaffRoutes);
   await app.register(shortBreaksRoutes);
 
   return app;

@@ -34,6 +34,15 @@ create table short_break_applications (
   submitted_at timestamptz,
   -- What the family quotes: set when the application is submitted.
   reference text unique,
+  -- A short breaks officer's check of the evidence, then a manager's decision: the proposed outcome ratified,
+  -- or overridden with a reason.
+  verification jsonb,
+  verified_by uuid references users (id),
+  verified_at timestamptz,
+  decision jsonb,
+  override_reason text,
+  decided_by uuid references users (id),
+  decided_at timestamptz,
   created_at timestamptz not null default now(),
   version integer not null default 1
 );

@@ -1,0 +1,57 @@
+// An officer checks the evidence and a manager ratifies, in a real browser with axe on every page.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
+import { seedDemoApplications } from '../../src/db/seed/demo-applications.ts';
+import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
+
+describe('short breaks staff work in the browser', { timeout: 180_000 }, () => {
+  let harness: BrowserHarness | string;
+
+  before(async () => {
+    harness = await startBrowserHarness();
+    if (typeof harness !== 'string') await seedDemoApplications(harness.app.deps.database.db);
+  });
+  after(async () => {
+    if (typeof harness !== 'string') await harness.close();
+  });
+
+  async function signIn(email: string): Promise<Page> {
+    const { baseUrl, browser } = harness as BrowserHarness;
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Short breaks applications' }).click();
+    await page.waitForURL(/\/short-breaks\/queue$/);
+    return page;
+  }
+
+  test('an officer checks the evidence, then a manager agrees the outcome', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const officer = await signIn('short.breaks@demo.pathway.test');
+    await assertAccessible(officer);
+    await officer.getByRole('link', { name: /Jordan Price/ }).click();
+    await assertAccessible(officer);
+    for (const label of [/name and date of birth/, /evidence of disability/, /lives in the council/])
+      await officer.getByLabel(label).check();
+    await officer.getByRole('button', { name: 'Evidence checked' }).click();
+    assert.match(await officer.locator('.govuk-caption-l').innerText(), /Waiting for a manager/);
+    await officer.context().close();
+
+    const manager = await signIn('manager@demo.pathway.test');
+    await manager.getByRole('link', { name: /Jordan Price/ }).click();
+    await assertAccessible(manager);
+    await manager.getByLabel('Change the outcome').check();
+    await manager.getByRole('button', { name: 'Save decision' }).click();
+    assert.match(await manager.locator('.govuk-error-summary').innerText(), /Enter the reason/);
+    await assertAccessible(manager);
+    await manager.getByLabel(/Agree:/).check();
+    await manager.getByRole('button', { name: 'Save decision' }).click();
+    assert.match(await manager.locator('.govuk-caption-l').innerText(), /Decided/);
+    await assertAccessible(manager);
+    await manager.context().close();
+  });
+});
