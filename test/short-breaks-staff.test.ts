@@ -128,6 +128,37 @@ for (const target of databaseTargets()) {
       );
     });
 
+    test('the family reads the decision in plain English and in Easy Read, and no other family can', async () => {
+      const jordan = await database.db
+        .selectFrom('short_break_applications as a')
+        .innerJoin('children as c', 'c.id', 'a.child_id')
+        .select(['a.id', 'a.decision'])
+        .where('c.given_name', '=', 'Jordan')
+        .executeTakeFirstOrThrow();
+      const decision = jordan.decision as { label: string; reason: string };
+      const family = await signedInClient(app, 'young.person@demo.pathway.test');
+      const start = await family.get('/short-breaks');
+      assert.match(start.body, new RegExp(`href="/short-breaks/applications/${jordan.id}/decision"`));
+      const letter = await family.get(`/short-breaks/applications/${jordan.id}/decision`);
+      assert.equal(letter.statusCode, 200);
+      assert.ok(letter.body.includes(decision.label.replaceAll("'", '&#39;')));
+      assert.match(letter.body, /Why we decided this/);
+      assert.match(letter.body, /What you told us/);
+      assert.match(letter.body, /When we will look at this again/);
+      assert.match(letter.body, /If you disagree/);
+      const easyRead = await family.get(`/short-breaks/applications/${jordan.id}/decision?format=easy-read`);
+      assert.equal(easyRead.statusCode, 200);
+      assert.match(
+        easyRead.body,
+        /<img class="pathway-easy-read__picture" src="\/static\/easy-read\/[a-z]+\.svg" alt="A picture of [^"]+"/,
+      );
+      assert.match(easyRead.body, /Tell us in 28 days/);
+      const picture = await app.inject({ url: '/static/easy-read/calendar.svg' });
+      assert.equal(picture.statusCode, 200);
+      const otherFamily = await signedInClient(app, 'parent@demo.pathway.test');
+      assert.equal((await otherFamily.get(`/short-breaks/applications/${jordan.id}/decision`)).statusCode, 404);
+    });
+
     test('two managers deciding at once: one decision stands, the other writes nothing and is told', async () => {
       const application = await applicationIn('verified');
       const manager = await database.db

@@ -233,7 +233,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       root: [join(GOVUK_FRONTEND_DIST, 'govuk'), join(import.meta.dirname, 'static')],
       prefix: '/static/',
       decorateReply: false,
-      allowedPath: (path) => /^\/[\w.-]+\.(css|js|mjs|map|svg)$/.test(path),
+      // Top-level files, and the Easy Read pictures.
+      allowedPath: (path) => /^\/(easy-read\/)?[\w.-]+\.(css|js|mjs|map|svg)$/.test(path),
       maxAge: '1h',
     });
   });

@@ -53,5 +53,20 @@ describe('short breaks staff work in the browser', { timeout: 180_000 }, () => {
     assert.match(await manager.locator('.govuk-caption-l').innerText(), /Decided/);
     await assertAccessible(manager);
     await manager.context().close();
+
+    const { baseUrl, browser } = harness;
+    const family = await (await browser.newContext()).newPage();
+    await family.goto(`${baseUrl}/sign-in`);
+    await family.getByLabel('Email address').fill('young.person@demo.pathway.test');
+    await family.getByLabel('Password').fill(DEMO_PASSWORD);
+    await family.getByRole('button', { name: 'Sign in' }).click();
+    await family.getByRole('link', { name: 'Short breaks' }).click();
+    await family.getByRole('link', { name: 'Read the decision for Jordan' }).click();
+    assert.match(await family.locator('h1').innerText(), /Our decision about short breaks for Jordan/);
+    await assertAccessible(family);
+    await family.getByRole('link', { name: 'Read this decision in Easy Read' }).click();
+    assert.equal(await family.locator('img[alt^="A picture of"]').count(), 4);
+    await assertAccessible(family);
+    await family.context().close();
   });
 });

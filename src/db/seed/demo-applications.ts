@@ -5,6 +5,7 @@ import type { ApplicationStatus, Schema } from '../schema.ts';
 import { scoreApplication } from '../../domain/scoring/score.ts';
 import { ageOn } from '../../domain/short-breaks/eligibility.ts';
 import { SHIPPED_MODEL } from '../../features/scoring/service.ts';
+import { proposalOf } from '../../features/short-breaks/service.ts';
 import { DEMO_COUNCIL } from './demo.ts';
 
 const STATES: ApplicationStatus[] = [
@@ -47,7 +48,9 @@ export async function seedDemoApplications(db: Kysely<Schema>, today = new Date(
         total: scored?.total ?? null,
         domain_scores: scored ? JSON.stringify(scored.domainScores) : null,
         rule_id: scored?.ruleId ?? null,
-        outcome: scored ? JSON.stringify(scored.outcome) : null,
+        outcome: scored ? JSON.stringify(proposalOf(scored)) : null,
+        decision: scored && status === 'decided' ? JSON.stringify(proposalOf(scored)) : null,
+        decided_at: scored && status === 'decided' ? today : null,
         submitted_at: scored ? today : null,
       })
       .execute();

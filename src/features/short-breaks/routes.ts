@@ -2,7 +2,7 @@
 // page, check your answers with a declaration, and a confirmation with a reference. Drafts are saved as the
 // family goes, so they can stop and come back.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ScoringModel } from '../../domain/scoring/model.ts';
+import type { Outcome, ScoringModel } from '../../domain/scoring/model.ts';
 import { EVIDENCE, ageOn, ineligibleReasons, type Gateway } from '../../domain/short-breaks/eligibility.ts';
 import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
@@ -301,6 +301,38 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     }
     await submitApplication(db, signedInUser(request), application, request.id);
     return reply.redirect(link(application, '/confirmation'), 303);
+  });
+
+  app.get('/short-breaks/applications/:id/decision', { config: ACCESS }, async (request, reply) => {
+    const application = await load(request, reply);
+    if (!application) return reply;
+    const decision = application.decision as (Outcome & { reason?: string; explanations?: string[] }) | null;
+    if (application.status !== 'decided' || !decision || !application.decided_at) {
+      return reply.redirect(link(application, '/confirmation'), 303);
+    }
+    const proposal = application.outcome as { reason?: string; explanations?: string[] } | null;
+    // An annual review: the family is invited after eleven months, for support to go on after twelve.
+    const monthsAfter = (months: number) => {
+      const date = new Date(application.decided_at!);
+      date.setUTCMonth(date.getUTCMonth() + months);
+      return new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(
+        date,
+      );
+    };
+    const easyRead = (request.query as Record<string, unknown>).format === 'easy-read';
+    return reply.render(`short-breaks/views/${easyRead ? 'decision-easy-read' : 'decision'}.njk`, {
+      application,
+      decision,
+      amount: decision.amountPerYear?.toLocaleString('en-GB') ?? '',
+      reason: application.override_reason
+        ? request.t('shortBreaksLetter.changedByManager', { reason: application.override_reason })
+        : (proposal?.reason ?? ''),
+      answers: application.override_reason
+        ? []
+        : (proposal?.explanations ?? []).map((explanation) => ({ explanation })),
+      invite: monthsAfter(11),
+      review: monthsAfter(12),
+    });
   });
 
   app.get('/short-breaks/applications/:id/confirmation', { config: ACCESS }, async (request, reply) => {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import { scoreApplication } from '../../domain/scoring/score.ts';
+import { scoreApplication, type ScoreResult } from '../../domain/scoring/score.ts';
 import { ageOn, type Gateway } from '../../domain/short-breaks/eligibility.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -95,6 +95,13 @@ export async function familyApplication(db: Kysely<Schema>, user: SignedInUser, 
       'a.answers',
       'a.reference',
       'a.version',
+      'a.child_age',
+      'a.model_version',
+      'a.rule_id',
+      'a.outcome',
+      'a.decision',
+      'a.override_reason',
+      'a.decided_at',
       'c.id as child_id',
       'c.given_name',
       'c.date_of_birth',
@@ -124,6 +131,14 @@ export async function saveDraft(
     .where('status', '=', 'draft')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/**
+ * The proposed outcome as stored: with its reason and the explanation of every answer, so the family's decision
+ * letter says why in the model's words even after the model changes.
+ */
+export function proposalOf(scored: ScoreResult) {
+  return { ...scored.outcome, reason: scored.reason, explanations: scored.answers.map((answer) => answer.explanation) };
 }
 
 function newReference(): string {
@@ -163,7 +178,7 @@ export async function submitApplication(
         total: scored.total,
         domain_scores: JSON.stringify(scored.domainScores),
         rule_id: scored.ruleId,
-        outcome: JSON.stringify(scored.outcome),
+        outcome: JSON.stringify(proposalOf(scored)),
         submitted_at: today,
         reference,
         version: eb('version', '+', 1),
