@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { SHIPPED_MODEL } from '../src/features/scoring/service.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
-import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
+import { csrfTokenIn, seededApp, signedInClient, type TestClient } from './helpers/app.ts';
 
 const PARENT = 'parent@demo.pathway.test';
 
@@ -102,10 +102,10 @@ for (const target of databaseTargets()) {
     });
 
     test('sending twice makes one submission with one reference, scored with the model in use', async () => {
-      const [first, second] = await Promise.all([
-        parent.submit(`${applicationUrl}/check`, `${applicationUrl}/submit`, { declaration: 'yes' }),
-        parent.submit(`${applicationUrl}/check`, `${applicationUrl}/submit`, { declaration: 'yes' }),
-      ]);
+      // A double click: the same form, with the same token, sent twice at once.
+      const token = csrfTokenIn((await parent.get(`${applicationUrl}/check`)).body);
+      const send = () => parent.post(`${applicationUrl}/submit`, { _csrf: token, declaration: 'yes' });
+      const [first, second] = await Promise.all([send(), send()]);
       assert.equal(first.statusCode, 303);
       assert.equal(second.statusCode, 303);
       const rows = await database.db
