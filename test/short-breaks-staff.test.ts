@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
 import { decideApplication } from '../src/features/short-breaks/staff.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
-import { seededApp, signedInClient } from './helpers/app.ts';
+import { seededApp, signedInClient, testConfig } from './helpers/app.ts';
+import { scheduledJobs } from '../src/jobs/worker.ts';
 
 for (const target of databaseTargets()) {
   describe(`Short breaks staff work on ${target.name}`, () => {
@@ -193,6 +194,35 @@ for (const target of databaseTargets()) {
       const winner = outcomes[0] === 'done' ? { label: 'First', reason: 'one' } : { label: 'Second', reason: 'two' };
       assert.equal((row.decision as { label: string }).label, winner.label);
       assert.equal(row.override_reason, winner.reason);
+    });
+
+    test('the weekday round tells team managers once about applications past the service standard', async () => {
+      const round = scheduledJobs(testConfig(), database).find((job) => job.name === 'short-breaks-overdue-round');
+      assert.ok(round, 'the round is scheduled');
+      const waiting = await database.db
+        .selectFrom('short_break_applications')
+        .select('reference')
+        .where('status', 'in', ['submitted', 'more_information_requested', 'verified'])
+        .execute();
+      assert.ok(waiting.length > 0);
+      await round.handler();
+      const told = await database.db
+        .selectFrom('notifications_outbox')
+        .select(['recipient', 'body'])
+        .where('template', '=', 'short-breaks-overdue')
+        .execute();
+      assert.deepEqual(
+        told.map((message) => message.recipient),
+        ['manager@demo.pathway.test'],
+      );
+      for (const { reference } of waiting) assert.ok(told[0]!.body.includes(reference!), String(reference));
+      await round.handler();
+      const again = await database.db
+        .selectFrom('notifications_outbox')
+        .select('id')
+        .where('template', '=', 'short-breaks-overdue')
+        .execute();
+      assert.equal(again.length, 1, 'each application is flagged once');
     });
   });
 }

@@ -335,6 +335,7 @@ export interface ShortBreakApplicationsTable {
   override_reason: ColumnType<string | null, string | null | undefined, string | null>;
   decided_by: ColumnType<string | null, string | null | undefined, string | null>;
   decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  overdue_flagged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   version: Generated<number>;
 }

@@ -1,10 +1,12 @@
 // The background work Pathway does on a schedule: deliver outbox messages, end idle sessions, and the daily
-// directory round (review reminders to providers, stale entries to editors).
+// directory round (review reminders to providers, stale entries to editors), and overdue short-breaks
+// applications to managers.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeIdleSessions } from '../features/accounts/service.ts';
 import { deliverQueuedNotifications } from '../features/notifications/service.ts';
 import { flagStaleServices, sendReviewReminders } from '../features/directory/reminders.ts';
+import { flagOverdueApplications } from '../features/short-breaks/staff.ts';
 import { notifySender, outboxOnlySender } from '../features/notifications/senders.ts';
 import type { ScheduledJob } from './queue.ts';
 
@@ -31,6 +33,13 @@ export function scheduledJobs(config: Config, database: Database): ScheduledJob[
       handler: async () => {
         await sendReviewReminders(database.db, { baseUrl: config.publicUrl });
         await flagStaleServices(database.db, { baseUrl: config.publicUrl });
+      },
+    },
+    {
+      name: 'short-breaks-overdue-round',
+      cron: '0 7 * * 1-5',
+      handler: async () => {
+        await flagOverdueApplications(database.db, { baseUrl: config.publicUrl });
       },
     },
   ];

@@ -43,6 +43,8 @@ create table short_break_applications (
   override_reason text,
   decided_by uuid references users (id),
   decided_at timestamptz,
+  -- When managers were told the application had passed the service standard.
+  overdue_flagged_at timestamptz,
   created_at timestamptz not null default now(),
   version integer not null default 1
 );

@@ -52,6 +52,7 @@ export async function seedDemoApplications(db: Kysely<Schema>, today = new Date(
         decision: scored && status === 'decided' ? JSON.stringify(proposalOf(scored)) : null,
         decided_at: scored && status === 'decided' ? today : null,
         submitted_at: scored ? today : null,
+        reference: scored ? `SB-DEMO${String(index + 1).padStart(4, '0')}` : null,
       })
       .execute();
   }

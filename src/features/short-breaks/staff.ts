@@ -161,3 +161,60 @@ export async function decideApplication(
     return 'done';
   });
 }
+
+/**
+ * The daily round: each council's team managers are told, once per application, which applications have passed
+ * the service standard without a decision.
+ */
+export async function flagOverdueApplications(db: Kysely<Schema>, options: { baseUrl: string; today?: Date }) {
+  const todayIso = toIsoDate(options.today ?? new Date());
+  return db.transaction().execute(async (trx) => {
+    const waiting = await trx
+      .selectFrom('short_break_applications')
+      .select(['id', 'la_code', 'reference', 'submitted_at'])
+      .where('status', 'in', WAITING)
+      .where('overdue_flagged_at', 'is', null)
+      .where('submitted_at', 'is not', null)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    const overdue = waiting.filter(
+      (item) => workingDaysBetween(toIsoDate(item.submitted_at!), todayIso) > SERVICE_STANDARD_WORKING_DAYS,
+    );
+    for (const laCode of new Set(overdue.map((item) => item.la_code))) {
+      const references = overdue.filter((item) => item.la_code === laCode).map((item) => item.reference ?? '');
+      const managers = await trx
+        .selectFrom('users')
+        .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+        .select('users.email')
+        .where('users.la_code', '=', laCode)
+        .where('users.active', '=', true)
+        .where('user_roles.role', '=', 'team_manager')
+        .execute();
+      for (const manager of managers) {
+        await queueNotification(trx, {
+          laCode,
+          template: 'short-breaks-overdue',
+          recipient: manager.email,
+          params: {
+            count: references.length,
+            days: SERVICE_STANDARD_WORKING_DAYS,
+            references: references.join(', '),
+            link: `${options.baseUrl}/short-breaks/queue`,
+          },
+        });
+      }
+    }
+    if (overdue.length > 0)
+      await trx
+        .updateTable('short_break_applications')
+        .set({ overdue_flagged_at: new Date() })
+        .where(
+          'id',
+          'in',
+          overdue.map((item) => item.id),
+        )
+        .execute();
+    return overdue.length;
+  });
+}
