@@ -147,6 +147,15 @@ for (const target of databaseTargets()) {
       assert.match(letter.body, /What you told us/);
       assert.match(letter.body, /When we will look at this again/);
       assert.match(letter.body, /If you disagree/);
+      const reads = await database.db
+        .selectFrom('audit_events')
+        .select('subject_id')
+        .where('action', '=', 'view-short-breaks-decision')
+        .execute();
+      assert.deepEqual(
+        reads.map((read) => read.subject_id),
+        [jordan.id],
+      );
       const easyRead = await family.get(`/short-breaks/applications/${jordan.id}/decision?format=easy-read`);
       assert.equal(easyRead.statusCode, 200);
       assert.match(

@@ -16,6 +16,9 @@ export const SEND_NEEDS = [
 ] as const;
 export type SendNeed = (typeof SEND_NEEDS)[number];
 
+/** How long a checked entry stays fresh before it is due for review again. */
+export const REVIEW_MONTHS = 6;
+
 export const ACCESS_ROUTES = ['self_referral', 'professional_referral', 'needs_assessment', 'panel'] as const;
 export type AccessRoute = (typeof ACCESS_ROUTES)[number];
 

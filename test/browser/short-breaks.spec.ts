@@ -32,6 +32,12 @@ describe('applying for short breaks in the browser', { timeout: 180_000 }, () =>
     assert.match(await page.locator('.govuk-error-summary').innerText(), /Select yes if your child lives/);
     await assertAccessible(page);
     await page.getByLabel('Yes').check();
+    await page.getByLabel('None of these').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/not-eligible$/);
+    assert.match(await page.locator('main').innerText(), /We need to know your child has an EHC plan/);
+    await assertAccessible(page);
+    await page.getByRole('link', { name: 'Change your answers' }).click();
     await page.getByLabel('An education, health and care (EHC) plan').check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('link', { name: 'Tell us about your child and family' }).click();

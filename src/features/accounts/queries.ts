@@ -114,3 +114,15 @@ export async function findUserByOidcSubjectOrEmail(db: Kysely<Schema>, subject: 
 export async function linkOidcSubject(db: Kysely<Schema>, userId: string, subject: string) {
   await db.updateTable('users').set({ oidc_subject: subject }).where('id', '=', userId).execute();
 }
+
+export async function activeEmailsWithRole(db: Kysely<Schema>, laCode: string, role: Role): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .select('users.email')
+    .where('users.la_code', '=', laCode)
+    .where('users.active', '=', true)
+    .where('user_roles.role', '=', role)
+    .execute();
+  return rows.map((row) => row.email);
+}

@@ -1,7 +1,7 @@
 // Signing in and out: password checks with lock-out, server-side sessions, and OIDC account matching.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Schema } from '../../db/schema.ts';
+import type { Role, Schema } from '../../db/schema.ts';
 import type { SignedInUser } from '../../web/context.ts';
 import { primaryRole } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -145,4 +145,9 @@ export async function signInWithOidc(
 
 export async function purgeIdleSessions(db: Kysely<Schema>, idleMinutes: number, now = new Date()): Promise<number> {
   return queries.deleteSessionsIdleSince(db, new Date(now.getTime() - idleMinutes * MINUTE));
+}
+
+/** Where to email everyone in a council who holds a role, such as its directory editors or team managers. */
+export async function emailsOfRole(db: Kysely<Schema>, laCode: string, role: Role): Promise<string[]> {
+  return queries.activeEmailsWithRole(db, laCode, role);
 }

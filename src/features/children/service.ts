@@ -5,8 +5,7 @@ import { CASEWORK_ROLES } from '../../web/access.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as queries from './queries.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../web/ids.ts';
 
 function isCaseworker(user: SignedInUser): boolean {
   return user.roles.some((role) => (CASEWORK_ROLES as readonly string[]).includes(role));
@@ -14,7 +13,7 @@ function isCaseworker(user: SignedInUser): boolean {
 
 /** Returns the record, or undefined when it does not exist or this person may not see it (the same answer, so ids cannot be probed). */
 export async function viewChildRecord(db: Kysely<Schema>, viewer: SignedInUser, childId: string, requestId: string) {
-  if (!UUID.test(childId)) return undefined;
+  if (!isUuid(childId)) return undefined;
   return db.transaction().execute(async (trx) => {
     const child = await queries.findChild(trx, viewer.laCode, childId);
     if (!child) return undefined;

@@ -1,4 +1,5 @@
 // Reads the Open Referral API's query parameters strictly: a bad value is a 400 that names the parameter.
+import { isUuid } from '../../web/ids.ts';
 export class ParameterError extends Error {
   constructor(
     readonly parameter: string,
@@ -8,7 +9,6 @@ export class ParameterError extends Error {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_PER_PAGE = 100;
 
 type Query = Record<string, unknown>;
@@ -37,7 +37,7 @@ export function wholeNumberParameter(
 export function uuidParameter(query: Query, name: string): string | undefined {
   const value = single(query, name);
   if (value === undefined || value === '') return undefined;
-  if (!UUID.test(value)) throw new ParameterError(name, `${name} must be a UUID`);
+  if (!isUuid(value)) throw new ParameterError(name, `${name} must be a UUID`);
   return value.toLowerCase();
 }
 

@@ -1,12 +1,7 @@
 // Small, strict readers for values in untrusted feed JSON, and stable ids for feeds whose ids are not UUIDs.
 import { createHash } from 'node:crypto';
 import type { Json } from './records.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
+import { isUuid } from '../../web/ids.ts';
 
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

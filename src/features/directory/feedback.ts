@@ -7,7 +7,8 @@ import { recordAudit } from '../audit/service.ts';
 import type { FieldError } from '../../web/errors.ts';
 import type { Translate } from '../../web/i18n.ts';
 import { queueNotification } from '../notifications/service.ts';
-import { directoryEditorEmails, isEditor, providerEmails } from './upkeep.ts';
+import { isEditor, providerEmails } from './upkeep.ts';
+import { emailsOfRole } from '../accounts/service.ts';
 
 export const MAX_FEEDBACK_LENGTH = 2000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -50,7 +51,7 @@ export async function reportProblem(
       .returning('id')
       .executeTakeFirstOrThrow();
     const recipients = new Set([
-      ...(await directoryEditorEmails(trx, laCode)),
+      ...(await emailsOfRole(trx, laCode, 'directory_editor')),
       ...(await providerEmails(trx, laCode, service.organizationId)),
     ]);
     const params = {

@@ -34,17 +34,17 @@ import {
   waitingChanges,
   type ManageableService,
 } from './upkeep.ts';
+import { isUuid } from '../../web/ids.ts';
 
 const UPKEEP: readonly Role[] = ['provider', 'directory_editor'];
 const EDITORS: readonly Role[] = ['directory_editor'];
 const SUFFICIENCY: readonly Role[] = ['directory_editor', 'analyst', 'dsco', 'team_manager', 'administrator'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 50;
 const MAX_NOTE = 2000;
 
 function uuidParam(request: FastifyRequest, name: string): string | undefined {
   const value = (request.params as Record<string, unknown>)[name];
-  return typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : undefined;
+  return isUuid(value) ? value.toLowerCase() : undefined;
 }
 
 function bodyText(request: FastifyRequest, name: string): string {
@@ -296,16 +296,6 @@ export async function manageRoutes(app: FastifyInstance) {
         { field: 'note', text: request.t(note === '' ? 'manage.errors.reasonMissing' : 'manage.errors.noteTooLong') },
       ]);
     }
-    const exists = await db
-      .selectFrom('service_changes')
-      .select('id')
-      .where('id', '=', changeId)
-      .where('la_code', '=', signedInUser(request).laCode)
-      .executeTakeFirst();
-    if (!exists) {
-      reply.callNotFound();
-      return reply;
-    }
     const outcome = await decideChange(db, signedInUser(request), {
       changeId,
       decision,
@@ -314,6 +304,10 @@ export async function manageRoutes(app: FastifyInstance) {
       requestId: request.id,
       link: `${app.config.publicUrl}/manage/services`,
     });
+    if (outcome === 'not-found') {
+      reply.callNotFound();
+      return reply;
+    }
     if (outcome === 'already-decided' || outcome === 'changed-since') {
       reply.status(409);
       return renderChange(request, reply, request.t(`manage.change.${outcome}`));

@@ -2,8 +2,10 @@
 // which entries have gone past it (those are marked "not checked recently" on the public pages too).
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
+import { REVIEW_MONTHS } from '../../domain/local-offer.ts';
 import { queueNotification } from '../notifications/service.ts';
-import { directoryEditorEmails, providerEmails, REVIEW_MONTHS } from './upkeep.ts';
+import { providerEmails } from './upkeep.ts';
+import { emailsOfRole } from '../accounts/service.ts';
 
 /** Providers hear this many days before an entry is due. */
 export const REMINDER_DAYS = 14;
@@ -63,7 +65,7 @@ export async function flagStaleServices(db: Kysely<Schema>, options: { baseUrl: 
         returning s.la_code)
       select la_code, count(*)::int as count from stale group by la_code`.execute(trx);
     for (const council of rows) {
-      for (const recipient of await directoryEditorEmails(trx, council.la_code)) {
+      for (const recipient of await emailsOfRole(trx, council.la_code, 'directory_editor')) {
         await queueNotification(trx, {
           laCode: council.la_code,
           template: 'directory-stale-entries',

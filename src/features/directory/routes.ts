@@ -19,10 +19,9 @@ import {
 } from './search-form.ts';
 import { agesText, isStale, servicePage } from './service-page.ts';
 import { understandingFor } from './understanding.ts';
+import { isUuid } from '../../web/ids.ts';
 
 const SAVED_LIST_COOKIE = 'pathway_saved';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function directoryRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
   const council = () => publicCouncil(db, app.config.councilCode);
@@ -133,7 +132,7 @@ export async function directoryRoutes(app: FastifyInstance) {
   async function findService(request: FastifyRequest, reply: FastifyReply) {
     const { laCode } = await council();
     const id = (request.params as { id: string }).id;
-    const [service] = UUID.test(id) ? await loadFullServices(db, laCode, [id.toLowerCase()]) : [];
+    const [service] = isUuid(id) ? await loadFullServices(db, laCode, [id.toLowerCase()]) : [];
     if (!service) {
       reply.callNotFound();
       return undefined;
@@ -208,8 +207,7 @@ export async function directoryRoutes(app: FastifyInstance) {
 
   app.post('/my-list', { config: { access: 'public' } }, async (request, reply) => {
     const body = (request.body ?? {}) as { serviceId?: unknown; action?: unknown };
-    const serviceId =
-      typeof body.serviceId === 'string' && UUID.test(body.serviceId) ? body.serviceId.toLowerCase() : null;
+    const serviceId = isUuid(body.serviceId) ? body.serviceId.toLowerCase() : null;
     if (!serviceId) return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
     const updated = body.action === 'remove' ? withoutService(saved, serviceId) : withService(saved, serviceId);

@@ -1,11 +1,11 @@
 // "Save to my list" without an account: the list lives in a cookie on the family's device, and can be shared
 // as a link that carries the ids.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../web/ids.ts';
 export const MAX_SAVED = 50;
 
 export function parseSavedList(value: string | undefined): string[] {
   if (!value) return [];
-  return [...new Set(value.split(/[.,]/).filter((id) => UUID.test(id)))].slice(0, MAX_SAVED);
+  return [...new Set(value.split(/[.,]/).filter((id) => isUuid(id)))].slice(0, MAX_SAVED);
 }
 
 export function withService(list: string[], id: string): string[] {

@@ -390,7 +390,7 @@ function phrasesWorthWalking(phrases: LexemePhrase[]): LexemePhrase[] {
   );
 }
 
-const EARTH_RADIUS_KM = 6371;
+export const EARTH_RADIUS_KM = 6371;
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 
 export function distanceKm(a: Point, b: Point): number {

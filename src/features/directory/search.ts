@@ -4,7 +4,7 @@ import type { Schema } from '../../db/schema.ts';
 import type { AccessRoute, SendNeed, Weekday } from '../../domain/local-offer.ts';
 import type { Glossary } from '../../domain/search/glossary.ts';
 import { understandQuery, type AgeRange, type QueryPlan, type Vocabulary } from '../../domain/search/understand.ts';
-import { lexemePhrases, searchIndex, searchIndexFor } from './search-index.ts';
+import { EARTH_RADIUS_KM, lexemePhrases, searchIndex, searchIndexFor } from './search-index.ts';
 
 export interface Point {
   latitude: number;
@@ -77,8 +77,6 @@ function conceptQuery(phrases: string[][]): RawBuilder<unknown> {
  * match. A query matching fewer services is ranked entirely in the database (search-index.ts, ADR 0006).
  */
 export const EXACT_CANDIDATES = 200;
-
-const EARTH_RADIUS_KM = 6371;
 
 function distanceFrom(point: Point): RawBuilder<number | null> {
   return sql<number | null>`(

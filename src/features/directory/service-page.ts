@@ -1,10 +1,8 @@
 // What a parent sees about one service, in plain words: what, who for, where, when, cost, how to get it, when checked.
 import type { AccessRoute, SendNeed } from '../../domain/local-offer.ts';
-import { weekdaysOf } from '../../domain/local-offer.ts';
+import { REVIEW_MONTHS, weekdaysOf } from '../../domain/local-offer.ts';
 import type { Translate } from '../../web/i18n.ts';
 import type { FullService } from './read.ts';
-
-const REVIEW_MONTHS = 6;
 
 /** The date an entry should next be checked: its review-by date, or six months after it was last checked. */
 export function reviewDue(service: {

@@ -3,15 +3,14 @@
 // entry is still right. Each change is one transaction with its history, its audit row and its messages.
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
+import { REVIEW_MONTHS } from '../../domain/local-offer.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
+import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { columnsFor, detailsOf, storedDetails, type ServiceDetails } from './details.ts';
 import { directoryChanged } from './understanding.ts';
 import { refreshSearchDocuments } from './writes.ts';
-
-/** How long a checked entry stays fresh before it is due for review again. */
-export const REVIEW_MONTHS = 6;
 
 export const isEditor = (user: SignedInUser) => user.roles.includes('directory_editor');
 
@@ -78,18 +77,6 @@ async function emailsOf(db: Kysely<Schema>, laCode: string, userIds: string[]): 
     .where('la_code', '=', laCode)
     .where('id', 'in', userIds)
     .where('active', '=', true)
-    .execute();
-  return rows.map((row) => row.email);
-}
-
-export async function directoryEditorEmails(db: Kysely<Schema>, laCode: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('users')
-    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
-    .select('users.email')
-    .where('users.la_code', '=', laCode)
-    .where('users.active', '=', true)
-    .where('user_roles.role', '=', 'directory_editor')
     .execute();
   return rows.map((row) => row.email);
 }
@@ -261,7 +248,7 @@ export async function proposeChange(
       subjectId: service.id,
       details: { changeId },
     });
-    for (const recipient of await directoryEditorEmails(trx, user.laCode)) {
+    for (const recipient of await emailsOfRole(trx, user.laCode, 'directory_editor')) {
       await queueNotification(trx, {
         laCode: user.laCode,
         template: 'directory-change-proposed',
@@ -275,7 +262,7 @@ export async function proposeChange(
   return outcome;
 }
 
-export type DecisionOutcome = 'approved' | 'rejected' | 'already-decided' | 'changed-since';
+export type DecisionOutcome = 'approved' | 'rejected' | 'already-decided' | 'changed-since' | 'not-found';
 
 /**
  * An editor approves or rejects a waiting change. The editor decides on the diff against the version they saw;
@@ -302,7 +289,8 @@ export async function decideChange(
       .where('id', '=', options.changeId)
       .where('la_code', '=', user.laCode)
       .forUpdate()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!change) return 'not-found';
     if (change.status !== 'pending') return 'already-decided';
     const service = await lockService(trx, change.service_id);
     if (service.version !== options.seenVersion) return 'changed-since';

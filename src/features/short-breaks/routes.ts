@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome, ScoringModel } from '../../domain/scoring/model.ts';
 import { EVIDENCE, ageOn, ineligibleReasons, type Gateway } from '../../domain/short-breaks/eligibility.ts';
 import { FAMILY_ROLES } from '../../web/access.ts';
-import { signedInUser } from '../../web/context.ts';
+import { primaryRole, signedInUser } from '../../web/context.ts';
+import { recordAudit } from '../audit/service.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { modelInUse } from '../scoring/service.ts';
 import {
@@ -310,6 +311,18 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     if (application.status !== 'decided' || !decision || !application.decided_at) {
       return reply.redirect(link(application, '/confirmation'), 303);
     }
+    const user = signedInUser(request);
+    // The decision is part of the child's record, so reading it is audited, as every view of the record is.
+    await recordAudit(db, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'view-short-breaks-decision',
+      requestId: request.id,
+      subjectChildId: application.child_id,
+      subjectType: 'short_break_application',
+      subjectId: application.id,
+    });
     const proposal = application.outcome as { reason?: string; explanations?: string[] } | null;
     // An annual review: the family is invited after eleven months, for support to go on after twelve.
     const monthsAfter = (months: number) => {

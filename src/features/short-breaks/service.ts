@@ -8,12 +8,11 @@ import { ageOn, type Gateway } from '../../domain/short-breaks/eligibility.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { modelInUse } from '../scoring/service.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../web/ids.ts';
 
 /** A child of this family member's, or undefined. */
 async function ownChild(db: Kysely<Schema>, user: SignedInUser, childId: string) {
-  if (!UUID.test(childId)) return undefined;
+  if (!isUuid(childId)) return undefined;
   return db
     .selectFrom('children as c')
     .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
@@ -83,7 +82,7 @@ export async function startApplication(db: Kysely<Schema>, user: SignedInUser, c
 
 /** An application of this family member's child, with the child; undefined otherwise (so ids cannot be probed). */
 export async function familyApplication(db: Kysely<Schema>, user: SignedInUser, applicationId: string) {
-  if (!UUID.test(applicationId)) return undefined;
+  if (!isUuid(applicationId)) return undefined;
   return db
     .selectFrom('short_break_applications as a')
     .innerJoin('children as c', 'c.id', 'a.child_id')

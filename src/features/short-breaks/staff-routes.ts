@@ -15,11 +15,11 @@ import {
   verifyApplication,
   viewApplication,
 } from './staff.ts';
+import { isUuid } from '../../web/ids.ts';
 
 const OFFICERS: readonly Role[] = ['short_breaks_officer'];
 const MANAGERS: readonly Role[] = ['team_manager'];
 const STAFF: readonly Role[] = [...OFFICERS, ...MANAGERS];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_REASON = 2000;
 
 function field(body: unknown, name: string): string {
@@ -58,7 +58,7 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
   async function render(request: FastifyRequest, reply: FastifyReply, message: string | null, errors: FieldError[]) {
     const user = signedInUser(request);
     const id = (request.params as { id: string }).id;
-    const application = UUID.test(id) ? await viewApplication(db, user, id, request.id) : undefined;
+    const application = isUuid(id) ? await viewApplication(db, user, id, request.id) : undefined;
     if (!application) {
       reply.callNotFound();
       return reply;
@@ -98,7 +98,7 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
     const id = (request.params as { id: string }).id;
     const checked = listField(request.body, 'checks');
     const seenVersion = Number(field(request.body, 'version'));
-    if (!UUID.test(id) || !Number.isInteger(seenVersion)) {
+    if (!isUuid(id) || !Number.isInteger(seenVersion)) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
     if (EVIDENCE_CHECKS.some((check) => !checked.includes(check))) {
@@ -123,7 +123,7 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
     const id = (request.params as { id: string }).id;
     const seenVersion = Number(field(request.body, 'version'));
     const decision = field(request.body, 'decision');
-    if (!UUID.test(id) || !Number.isInteger(seenVersion) || (decision !== 'ratify' && decision !== 'override')) {
+    if (!isUuid(id) || !Number.isInteger(seenVersion) || (decision !== 'ratify' && decision !== 'override')) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
     const current = await db

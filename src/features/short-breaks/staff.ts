@@ -6,6 +6,7 @@ import type { Schema } from '../../db/schema.ts';
 import type { Outcome } from '../../domain/scoring/model.ts';
 import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
+import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 
@@ -183,19 +184,11 @@ export async function flagOverdueApplications(db: Kysely<Schema>, options: { bas
     );
     for (const laCode of new Set(overdue.map((item) => item.la_code))) {
       const references = overdue.filter((item) => item.la_code === laCode).map((item) => item.reference ?? '');
-      const managers = await trx
-        .selectFrom('users')
-        .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
-        .select('users.email')
-        .where('users.la_code', '=', laCode)
-        .where('users.active', '=', true)
-        .where('user_roles.role', '=', 'team_manager')
-        .execute();
-      for (const manager of managers) {
+      for (const recipient of await emailsOfRole(trx, laCode, 'team_manager')) {
         await queueNotification(trx, {
           laCode,
           template: 'short-breaks-overdue',
-          recipient: manager.email,
+          recipient,
           params: {
             count: references.length,
             days: SERVICE_STANDARD_WORKING_DAYS,
