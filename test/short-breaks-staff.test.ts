@@ -190,8 +190,9 @@ for (const target of databaseTargets()) {
           seenVersion: application.version,
           outcome: { kind: 'band', label, amountPerYear: 1 },
           overrideReason: reason,
+          panelAmount: 5000,
           requestId: 'test',
-          link: 'http://localhost/short-breaks',
+          baseUrl: 'http://localhost',
         });
       const outcomes = await Promise.all([decide('First', 'one'), decide('Second', 'two')]);
       assert.deepEqual([...outcomes].sort(), ['changed-since', 'done']);

@@ -83,12 +83,41 @@ for (const target of databaseTargets()) {
       const early = await parent.submit(`${applicationUrl}/check`, `${applicationUrl}/submit`, { declaration: 'yes' });
       assert.equal(early.statusCode, 400);
       assert.match(early.body, /Answer every question before sending/);
+      const aboutChild = `${applicationUrl}/about/child`;
+      const noChild = await parent.submit(aboutChild, aboutChild, { condition: '' });
+      assert.equal(noChild.statusCode, 400);
+      assert.match(noChild.body, /Enter Tobi&#39;s disability or condition/);
+      assert.match(noChild.body, /Select Tobi&#39;s ethnic group, or prefer not to say/);
+      const child = await parent.submit(aboutChild, aboutChild, { condition: 'Autism', ethnicity: 'REFU' });
+      assert.equal(child.headers.location, applicationUrl);
+      const aboutFamily = `${applicationUrl}/about/family`;
+      const badFamily = await parent.submit(aboutFamily, aboutFamily, {
+        parentCarers: 'two',
+        siblings: 'three',
+        youngCarers: 'maybe',
+      });
+      assert.equal(badFamily.statusCode, 400);
+      assert.match(badFamily.body, /Enter a number from 0 to 20/);
+      assert.match(badFamily.body, /Select whether any brothers or sisters help to look after Tobi/);
+      const family = await parent.submit(aboutFamily, aboutFamily, {
+        parentCarers: 'two',
+        siblings: '1',
+        youngCarers: 'yes',
+      });
+      assert.equal(family.headers.location, applicationUrl);
+      const tooLong = await parent.submit(
+        `${applicationUrl}/questions/${questions[0]!.id}`,
+        `${applicationUrl}/questions/${questions[0]!.id}`,
+        { answer: 'a_lot', note: 'x'.repeat(2001) },
+      );
+      assert.equal(tooLong.statusCode, 400);
+      assert.match(tooLong.body, /What you tell us must be 2000 characters or fewer/);
       for (const [index, question] of questions.entries()) {
         const answer = question.id === 'risk_of_harm' ? 'no' : 'a_lot';
         const saved = await parent.submit(
           `${applicationUrl}/questions/${question.id}`,
           `${applicationUrl}/questions/${question.id}`,
-          { answer },
+          { answer, note: index === 0 ? 'He needs two adults when we go out.' : '' },
         );
         const next = questions[index + 1];
         assert.equal(saved.headers.location, `${applicationUrl}${next ? `/questions/${next.id}` : '/check'}`);
@@ -96,6 +125,8 @@ for (const target of databaseTargets()) {
       const check = await parent.get(`${applicationUrl}/check`);
       assert.match(check.body, /Check your answers before sending your application/);
       assert.match(check.body, /A lot of the time/);
+      assert.match(check.body, /Does your child live in the Northmoor Borough Council area\?/);
+      assert.match(check.body, /Prefer not to say/);
       const noDeclaration = await parent.submit(`${applicationUrl}/check`, `${applicationUrl}/submit`, {});
       assert.equal(noDeclaration.statusCode, 400);
       assert.match(noDeclaration.body, /Confirm the information is correct/);

@@ -311,7 +311,9 @@ export interface ScoringModelsTable {
 }
 
 export type ApplicationStatus =
-  'draft' | 'submitted' | 'more_information_requested' | 'verified' | 'decided' | 'withdrawn';
+  'draft' | 'submitted' | 'more_information_requested' | 'verified' | 'awaiting_panel' | 'decided' | 'withdrawn';
+
+type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export interface ShortBreakApplicationsTable {
   id: Generated<string>;
@@ -336,8 +338,55 @@ export interface ShortBreakApplicationsTable {
   decided_by: ColumnType<string | null, string | null | undefined, string | null>;
   decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   overdue_flagged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  about: ColumnType<Record<string, string>, string | undefined, string>;
+  notes: ColumnType<Record<string, string>, string | undefined, string>;
+  review_of: Maybe<string>;
+  review_invited_at: Maybe<Date>;
+  panel_reason: Maybe<string>;
+  panel_changed: Maybe<boolean>;
+  panel_decided_by: Maybe<string>;
+  panel_decided_at: Maybe<Date>;
   created_at: CreatedAt;
   version: Generated<number>;
+}
+
+export type EvidenceMediaType = 'application/pdf' | 'image/jpeg' | 'image/png';
+
+export interface ShortBreakEvidenceTable {
+  id: Generated<string>;
+  la_code: string;
+  application_id: string;
+  file_name: string;
+  media_type: EvidenceMediaType;
+  size_bytes: number;
+  content: Buffer;
+  uploaded_by: string;
+  uploaded_at: CreatedAt;
+}
+
+export interface ShortBreakInformationRequestsTable {
+  id: Generated<string>;
+  la_code: string;
+  application_id: string;
+  question: string;
+  asked_by: string;
+  asked_at: CreatedAt;
+  answer: Maybe<string>;
+  answered_by: Maybe<string>;
+  answered_at: Maybe<Date>;
+}
+
+export interface ReferralsTable {
+  id: Generated<string>;
+  la_code: string;
+  child_id: string;
+  kind: 'social_work_assessment';
+  source_code: string;
+  reason: Maybe<string>;
+  requested_by: string;
+  short_break_application_id: Maybe<string>;
+  received_at: CreatedAt;
+  status: Generated<'new'>;
 }
 
 export interface Schema {
@@ -368,6 +417,9 @@ export interface Schema {
   service_changes: ServiceChangesTable;
   scoring_models: ScoringModelsTable;
   short_break_applications: ShortBreakApplicationsTable;
+  short_break_evidence: ShortBreakEvidenceTable;
+  short_break_information_requests: ShortBreakInformationRequestsTable;
+  referrals: ReferralsTable;
 }
 
 export type User = Selectable<UsersTable>;

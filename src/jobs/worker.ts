@@ -39,7 +39,10 @@ export function scheduledJobs(config: Config, database: Database): ScheduledJob[
       name: 'short-breaks-overdue-round',
       cron: '0 7 * * 1-5',
       handler: async () => {
-        await flagOverdueApplications(database.db, { baseUrl: config.publicUrl });
+        await flagOverdueApplications(database.db, {
+          baseUrl: config.publicUrl,
+          standardDays: config.shortBreaks.serviceStandardDays,
+        });
       },
     },
   ];

@@ -22,6 +22,8 @@ import { glossaryRoutes } from '../features/directory/glossary-routes.ts';
 import { scoringRoutes } from '../features/scoring/routes.ts';
 import { shortBreaksRoutes } from '../features/short-breaks/routes.ts';
 import { shortBreaksStaffRoutes } from '../features/short-breaks/staff-routes.ts';
+import { referralRoutes } from '../features/referrals/routes.ts';
+import { familyFollowUpRoutes } from '../features/short-breaks/family-follow-up-routes.ts';
 import { healthRoutes } from '../features/health/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { notificationRoutes } from '../features/notifications/routes.ts';
@@ -131,9 +133,13 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(fastifyCsrf, {
     cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: production, signed: true },
-    getToken: (request) =>
-      (request.body as { _csrf?: string } | undefined)?._csrf ??
-      (request.headers['x-csrf-token'] as string | undefined),
+    getToken: (request) => {
+      // A multipart form (a file upload) gives each field as { value }.
+      const token = (request.body as { _csrf?: string | { value?: unknown } } | undefined)?._csrf;
+      if (typeof token === 'string') return token;
+      if (typeof token?.value === 'string') return token.value;
+      return request.headers['x-csrf-token'] as string | undefined;
+    },
   });
 
   app.decorateRequest('user', null);
@@ -251,6 +257,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(scoringRoutes);
   await app.register(shortBreaksStaffRoutes);
   await app.register(shortBreaksRoutes);
+  await app.register(familyFollowUpRoutes);
+  await app.register(referralRoutes);
 
   return app;
 }

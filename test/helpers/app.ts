@@ -52,6 +52,20 @@ export class TestClient {
     return this.post(actionUrl, { _csrf: token, ...fields });
   }
 
+  /** Uploads a file through a form, with the CSRF token from the page the form is on. */
+  async upload(pageUrl: string, actionUrl: string, file: UploadedFile) {
+    const token = csrfTokenIn((await this.get(pageUrl)).body);
+    const { body, contentType } = multipartBody({ _csrf: token }, file);
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url: actionUrl,
+        headers: { cookie: this.cookieHeader(), 'content-type': contentType },
+        payload: body,
+      }),
+    );
+  }
+
   /** A list value is sent as the same name repeated, as a browser sends ticked checkboxes. */
   async post(url: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
     const form = new URLSearchParams();
@@ -67,6 +81,32 @@ export class TestClient {
       }),
     );
   }
+}
+
+/** A file as a browser's file input sends it. */
+export interface UploadedFile {
+  field: string;
+  name: string;
+  type: string;
+  content: Buffer;
+}
+
+/** The multipart/form-data body a browser sends for a form with a file input. */
+export function multipartBody(fields: Record<string, string>, file: UploadedFile) {
+  const boundary = `----PathwayTest${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\n` +
+        `Content-Type: ${file.type}\r\n\r\n`,
+    ),
+    file.content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 export function csrfTokenIn(html: string): string {

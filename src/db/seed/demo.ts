@@ -75,6 +75,7 @@ const DEMO_FAMILIES = [
     locality: 'Denholme Moor',
     carer: undefined,
     children: [
+      ['Yusuf', '2011-04-02'],
       ['Ibrahim', '2013-01-08'],
       ['Maryam', '2017-07-19'],
     ],

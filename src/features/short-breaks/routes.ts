@@ -4,11 +4,22 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome, ScoringModel } from '../../domain/scoring/model.ts';
 import { EVIDENCE, ageOn, ineligibleReasons, type Gateway } from '../../domain/short-breaks/eligibility.ts';
+import {
+  ABOUT_FIELDS,
+  ETHNICITY_CODES,
+  MAX_CONDITION,
+  PARENT_CARERS,
+  YOUNG_CARERS,
+  aboutDone,
+  aboutProblems,
+  type AboutSection,
+} from '../../domain/short-breaks/about.ts';
 import { FAMILY_ROLES } from '../../web/access.ts';
 import { primaryRole, signedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { modelInUse } from '../scoring/service.ts';
+import { evidenceList } from './evidence.ts';
 import {
   familyApplication,
   familyApplications,
@@ -19,6 +30,7 @@ import {
 } from './service.ts';
 
 const ACCESS = { access: FAMILY_ROLES };
+const MAX_NOTE = 2000;
 
 function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -35,7 +47,7 @@ function gatewayOf(application: FamilyApplication): Gateway | undefined {
 
 export async function shortBreaksRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
-  const ages = app.config.shortBreaksAges;
+  const ages = app.config.shortBreaks.ages;
 
   async function load(request: FastifyRequest, reply: FastifyReply) {
     const id = (request.params as { id: string }).id;
@@ -100,15 +112,20 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     const { model } = await modelInUse(db, signedInUser(request).laCode);
     const answered = model.questions.filter((question) => application.answers[question.id] !== undefined).length;
     const eligible = isEligible(application);
+    const childDone = aboutDone('child', application.about);
+    const familyDone = aboutDone('family', application.about);
     return reply.render('short-breaks/views/task-list.njk', {
       application,
+      evidenceCount: (await evidenceList(db, application.id)).length,
       gatewayDone: gatewayOf(application) !== undefined,
       eligible,
+      childDone,
+      familyDone,
       answered,
       questions: model.questions.length,
       firstQuestion:
         model.questions.find((question) => application.answers[question.id] === undefined) ?? model.questions[0],
-      ready: eligible && answered === model.questions.length,
+      ready: eligible && childDone && familyDone && answered === model.questions.length,
     });
   });
 
@@ -174,6 +191,83 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     });
   });
 
+  function sectionOf(request: FastifyRequest): AboutSection | undefined {
+    const section = (request.params as { section: string }).section;
+    return section === 'child' || section === 'family' ? section : undefined;
+  }
+
+  function renderAbout(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    application: FamilyApplication,
+    section: AboutSection,
+    values: Record<string, string>,
+    errors: FieldError[],
+  ) {
+    const choices = (name: string, codes: readonly string[]) =>
+      codes.map((code) => ({
+        value: code,
+        text: request.t(`shortBreaks.about.${name}.options.${code}`, { name: application.given_name }),
+        checked: values[name] === code,
+      }));
+    const returnTo =
+      (request.query as Record<string, unknown>).return === 'check' || field(request.body, 'returnTo') === 'check'
+        ? 'check'
+        : '';
+    return reply.render('short-breaks/views/about.njk', {
+      application,
+      section,
+      values,
+      returnTo,
+      ethnicities: [
+        { value: '', text: request.t('shortBreaks.about.ethnicity.choose') },
+        ...choices('ethnicity', ETHNICITY_CODES).map((item) => ({ ...item, selected: item.checked })),
+      ],
+      parentCarers: choices('parentCarers', PARENT_CARERS),
+      youngCarers: choices('youngCarers', YOUNG_CARERS),
+      errors: errorSummary(errors),
+      fieldErrors: Object.fromEntries(ABOUT_FIELDS[section].map((name) => [name, errorFor(errors, name)])),
+    });
+  }
+
+  app.get('/short-breaks/applications/:id/about/:section', { config: ACCESS }, async (request, reply) => {
+    const application = await loadDraft(request, reply);
+    if (!application) return reply;
+    const section = sectionOf(request);
+    if (!section) {
+      reply.callNotFound();
+      return reply;
+    }
+    if (!isEligible(application)) return reply.redirect(link(application, '/eligibility'), 303);
+    return renderAbout(request, reply, application, section, application.about, []);
+  });
+
+  app.post('/short-breaks/applications/:id/about/:section', { config: ACCESS }, async (request, reply) => {
+    const application = await loadDraft(request, reply);
+    if (!application) return reply;
+    const section = sectionOf(request);
+    if (!section || !isEligible(application)) {
+      reply.callNotFound();
+      return reply;
+    }
+    const values = Object.fromEntries(ABOUT_FIELDS[section].map((name) => [name, field(request.body, name).trim()]));
+    const problems = aboutProblems(section, values);
+    const errors = Object.entries(problems).map(([name, problem]) => ({
+      field: name,
+      text: request.t(`shortBreaks.about.${name}.errors.${problem}`, {
+        name: application.given_name,
+        max: MAX_CONDITION,
+      }),
+    }));
+    if (errors.length > 0) {
+      reply.status(400);
+      return renderAbout(request, reply, application, section, values, errors);
+    }
+    await saveDraft(db, application, { about: values });
+    const returnTo = field(request.body, 'returnTo') === 'check';
+    return reply.redirect(link(application, returnTo ? '/check' : ''), 303);
+  });
+
   function questionOf(model: ScoringModel, request: FastifyRequest) {
     const questionId = (request.params as { questionId: string }).questionId;
     return model.questions.find((question) => question.id === questionId);
@@ -183,17 +277,19 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     reply: FastifyReply,
     application: FamilyApplication,
     question: ScoringModel['questions'][number],
-    chosen: string,
+    chosen: { answer: string; note: string },
     errors: FieldError[],
     returnTo: string,
   ) {
     return reply.render('short-breaks/views/question.njk', {
       application,
       question,
+      note: chosen.note,
+      noteError: errorFor(errors, 'note'),
       items: question.options.map((option) => ({
         value: option.id,
         text: option.label,
-        checked: option.id === chosen,
+        checked: option.id === chosen.answer,
       })),
       errors: errorSummary(errors),
       answerError: errorFor(errors, 'answer'),
@@ -212,7 +308,8 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       return reply;
     }
     const returnTo = (request.query as Record<string, unknown>).return === 'check' ? 'check' : '';
-    return renderQuestion(reply, application, question, application.answers[question.id] ?? '', [], returnTo);
+    const chosen = { answer: application.answers[question.id] ?? '', note: application.notes[question.id] ?? '' };
+    return renderQuestion(reply, application, question, chosen, [], returnTo);
   });
 
   app.post('/short-breaks/applications/:id/questions/:questionId', { config: ACCESS }, async (request, reply) => {
@@ -225,19 +322,18 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       return reply;
     }
     const answer = field(request.body, 'answer');
+    const note = field(request.body, 'note').trim();
     const returnTo = field(request.body, 'returnTo') === 'check' ? 'check' : '';
-    if (!question.options.some((option) => option.id === answer)) {
+    const errors: FieldError[] = [];
+    if (!question.options.some((option) => option.id === answer))
+      errors.push({ field: 'answer', text: request.t('shortBreaks.errors.answer') });
+    if (note.length > MAX_NOTE)
+      errors.push({ field: 'note', text: request.t('shortBreaks.errors.note', { max: MAX_NOTE }) });
+    if (errors.length > 0) {
       reply.status(400);
-      return renderQuestion(
-        reply,
-        application,
-        question,
-        '',
-        [{ field: 'answer', text: request.t('shortBreaks.errors.answer') }],
-        returnTo,
-      );
+      return renderQuestion(reply, application, question, { answer, note }, errors, returnTo);
     }
-    await saveDraft(db, application, { questionId: question.id, optionId: answer });
+    await saveDraft(db, application, { questionId: question.id, optionId: answer, note });
     const next = model.questions[model.questions.indexOf(question) + 1];
     return reply.redirect(link(application, returnTo === 'check' || !next ? '/check' : `/questions/${next.id}`), 303);
   });
@@ -255,7 +351,9 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       gatewayRows: gateway
         ? [
             {
-              key: request.t('shortBreaks.eligibility.livesInArea'),
+              key: request.t('shortBreaks.eligibility.livesInArea', {
+                council: await councilName(signedInUser(request).laCode),
+              }),
               value: request.t(`shortBreaks.${gateway.livesInArea}`),
               href: link(application, '/eligibility'),
             },
@@ -266,6 +364,19 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
             },
           ]
         : [],
+      aboutRows: (['child', 'family'] as const).flatMap((section) =>
+        ABOUT_FIELDS[section].map((name) => {
+          const value = application.about[name] ?? '';
+          return {
+            key: request.t(`shortBreaks.about.${name}.label`, { name: application.given_name }),
+            value:
+              name === 'condition' || name === 'siblings' || value === ''
+                ? value || request.t('shortBreaks.notAnswered')
+                : request.t(`shortBreaks.about.${name}.options.${value}`, { name: application.given_name }),
+            href: link(application, `/about/${section}?return=check`),
+          };
+        }),
+      ),
       answerRows: model.questions.map((question) => ({
         key: question.text,
         value:
@@ -292,7 +403,11 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     const { model } = await modelInUse(db, signedInUser(request).laCode);
     const errors: FieldError[] = [];
     if (!isEligible(application)) errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.gateway') });
-    else if (model.questions.some((question) => application.answers[question.id] === undefined))
+    else if (
+      model.questions.some((question) => application.answers[question.id] === undefined) ||
+      !aboutDone('child', application.about) ||
+      !aboutDone('family', application.about)
+    )
       errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.unanswered') });
     else if (field(request.body, 'declaration') !== 'yes')
       errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.declaration') });

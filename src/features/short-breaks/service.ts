@@ -23,19 +23,30 @@ async function ownChild(db: Kysely<Schema>, user: SignedInUser, childId: string)
     .executeTakeFirst();
 }
 
-/** The family member's children, each with their latest application. */
+/** The family member's children, youngest last, each with their latest application that was not withdrawn. */
 export async function familyApplications(db: Kysely<Schema>, user: SignedInUser) {
-  return db
+  const rows = await db
     .selectFrom('children as c')
     .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
     .leftJoin('short_break_applications as a', (join) =>
       join.onRef('a.child_id', '=', 'c.id').on('a.status', '!=', 'withdrawn'),
     )
-    .select(['c.id as child_id', 'c.given_name', 'a.id as application_id', 'a.status', 'a.reference'])
+    .distinctOn('c.id')
+    .select([
+      'c.id as child_id',
+      'c.given_name',
+      'c.date_of_birth',
+      'a.id as application_id',
+      'a.status',
+      'a.reference',
+      'a.review_of',
+    ])
     .where('c.la_code', '=', user.laCode)
     .where('fc.user_id', '=', user.id)
-    .orderBy('c.date_of_birth')
+    .orderBy('c.id')
+    .orderBy('a.created_at', 'desc')
     .execute();
+  return rows.sort((a, b) => a.date_of_birth.localeCompare(b.date_of_birth));
 }
 
 /** Continues the child's draft, or starts one. Undefined when the child is not this family's. */
@@ -92,6 +103,9 @@ export async function familyApplication(db: Kysely<Schema>, user: SignedInUser, 
       'a.status',
       'a.eligibility',
       'a.answers',
+      'a.about',
+      'a.notes',
+      'a.review_of',
       'a.reference',
       'a.version',
       'a.child_age',
@@ -100,6 +114,8 @@ export async function familyApplication(db: Kysely<Schema>, user: SignedInUser, 
       'a.outcome',
       'a.decision',
       'a.override_reason',
+      'a.panel_reason',
+      'a.panel_changed',
       'a.decided_at',
       'c.id as child_id',
       'c.given_name',
@@ -113,16 +129,24 @@ export async function familyApplication(db: Kysely<Schema>, user: SignedInUser, 
 
 export type FamilyApplication = NonNullable<Awaited<ReturnType<typeof familyApplication>>>;
 
-/** Saves the gateway or one answer to a draft; a submitted application is not changed. */
-export async function saveDraft(
-  db: Kysely<Schema>,
-  application: FamilyApplication,
-  change: { eligibility: Gateway } | { questionId: string; optionId: string },
-): Promise<boolean> {
-  const values =
-    'eligibility' in change
-      ? { eligibility: JSON.stringify(change.eligibility) }
-      : { answers: JSON.stringify({ ...application.answers, [change.questionId]: change.optionId }) };
+export type DraftChange =
+  { eligibility: Gateway } | { about: Record<string, string> } | { questionId: string; optionId: string; note: string };
+
+function draftValues(application: FamilyApplication, change: DraftChange) {
+  if ('eligibility' in change) return { eligibility: JSON.stringify(change.eligibility) };
+  if ('about' in change) return { about: JSON.stringify({ ...application.about, ...change.about }) };
+  const notes = Object.fromEntries(
+    Object.entries({ ...application.notes, [change.questionId]: change.note }).filter(([, text]) => text !== ''),
+  );
+  return {
+    answers: JSON.stringify({ ...application.answers, [change.questionId]: change.optionId }),
+    notes: JSON.stringify(notes),
+  };
+}
+
+/** Saves the gateway, a section about the child or family, or one answer to a draft; a sent one is not changed. */
+export async function saveDraft(db: Kysely<Schema>, application: FamilyApplication, change: DraftChange) {
+  const values = draftValues(application, change);
   const result = await db
     .updateTable('short_break_applications')
     .set((eb) => ({ ...values, version: eb('version', '+', 1) }))

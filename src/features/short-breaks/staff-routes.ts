@@ -1,5 +1,5 @@
-// Staff pages for short-breaks applications: the queue, an application, the officer's evidence check and the
-// manager's decision.
+// Staff pages for short-breaks applications: the queue, an application with its evidence files and questions to
+// the family, the officer's evidence check or question, the manager's decision and the resource panel's.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../db/schema.ts';
 import type { Outcome } from '../../domain/scoring/model.ts';
@@ -9,17 +9,22 @@ import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { modelInUse } from '../scoring/service.ts';
 import {
   EVIDENCE_CHECKS,
-  SERVICE_STANDARD_WORKING_DAYS,
   decideApplication,
+  needsPanel,
+  recordPanelDecision,
   staffQueue,
   verifyApplication,
   viewApplication,
 } from './staff.ts';
 import { isUuid } from '../../web/ids.ts';
+import { downloadEvidence, evidenceList } from './evidence.ts';
+import { MAX_QUESTION, askFamily, informationRequests } from './information-requests.ts';
+import { sendFile } from './family-follow-up-routes.ts';
 
 const OFFICERS: readonly Role[] = ['short_breaks_officer'];
 const MANAGERS: readonly Role[] = ['team_manager'];
-const STAFF: readonly Role[] = [...OFFICERS, ...MANAGERS];
+const PANEL: readonly Role[] = ['panel_member'];
+const STAFF: readonly Role[] = [...OFFICERS, ...MANAGERS, ...PANEL];
 const MAX_REASON = 2000;
 
 function field(body: unknown, name: string): string {
@@ -35,6 +40,7 @@ function listField(body: unknown, name: string): string[] {
 
 export async function shortBreaksStaffRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
+  const settings = app.config.shortBreaks;
 
   /** The outcomes a manager can choose: each distinct outcome of the model in use. */
   async function outcomesFor(laCode: string): Promise<Outcome[]> {
@@ -43,17 +49,28 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
     return [...unique.values()];
   }
 
-  app.get('/short-breaks/queue', { config: { access: STAFF } }, async (request, reply) => {
-    const queue = await staffQueue(db, signedInUser(request).laCode);
+  async function renderQueue(request: FastifyRequest, reply: FastifyReply, panelOnly: boolean) {
+    const queue = await staffQueue(db, signedInUser(request).laCode, settings.serviceStandardDays);
     return reply.render('short-breaks/views/queue.njk', {
-      standard: SERVICE_STANDARD_WORKING_DAYS,
-      applications: queue.map((item) => ({
-        ...item,
-        statusText: request.t(`shortBreaksStaff.statuses.${item.status}`),
-        proposed: typeof item.outcome?.label === 'string' ? item.outcome.label : '',
-      })),
+      panelOnly,
+      standard: settings.serviceStandardDays,
+      applications: queue
+        .filter((item) => !panelOnly || item.status === 'awaiting_panel')
+        .map((item) => ({
+          ...item,
+          statusText: request.t(`shortBreaksStaff.statuses.${item.status}`),
+          proposed: typeof item.outcome?.label === 'string' ? item.outcome.label : '',
+        })),
     });
-  });
+  }
+
+  app.get('/short-breaks/queue', { config: { access: STAFF } }, async (request, reply) =>
+    renderQueue(request, reply, false),
+  );
+
+  app.get('/short-breaks/panel', { config: { access: PANEL } }, async (request, reply) =>
+    renderQueue(request, reply, true),
+  );
 
   async function render(request: FastifyRequest, reply: FastifyReply, message: string | null, errors: FieldError[]) {
     const user = signedInUser(request);
@@ -70,11 +87,22 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
         ? scoreApplication(model, { answers: application.answers, childAge: application.child_age })
         : null;
     const outcomes = await outcomesFor(user.laCode);
+    const decision = application.decision as Outcome | null;
     return reply.render('short-breaks/views/application.njk', {
       application,
       message,
+      files: await evidenceList(db, application.id),
+      requests: await informationRequests(db, application.id),
+      about: application.about,
+      notes: Object.entries(application.notes).map(([questionId, text]) => ({
+        question: explained?.answers.find((answer) => answer.questionId === questionId)?.question ?? questionId,
+        text,
+      })),
+      panelAmount: settings.panelAmount.toLocaleString('en-GB'),
       errors: errorSummary(errors),
       reasonError: errorFor(errors, 'overrideReason'),
+      questionError: errorFor(errors, 'question'),
+      panelReasonError: errorFor(errors, 'panelReason'),
       proposed: application.outcome as Outcome | null,
       explained,
       checks: EVIDENCE_CHECKS.map((check) => ({
@@ -86,7 +114,13 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
       canVerify:
         user.roles.includes('short_breaks_officer') &&
         (application.status === 'submitted' || application.status === 'more_information_requested'),
+      canAsk:
+        user.roles.includes('short_breaks_officer') &&
+        (application.status === 'submitted' || application.status === 'more_information_requested'),
       canDecide: user.roles.includes('team_manager') && application.status === 'verified',
+      goesToPanel: (proposed: Outcome | null) => proposed !== null && needsPanel(proposed, settings.panelAmount),
+      canRecordPanel: user.roles.includes('panel_member') && application.status === 'awaiting_panel',
+      decision,
     });
   }
 
@@ -158,13 +192,98 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
       seenVersion,
       outcome,
       overrideReason,
+      panelAmount: settings.panelAmount,
       requestId: request.id,
-      link: `${app.config.publicUrl}/short-breaks`,
+      baseUrl: app.config.publicUrl,
     });
     if (result === 'changed-since') {
       reply.status(409);
       return render(request, reply, request.t('shortBreaksStaff.alreadyDecided'), []);
     }
     return reply.redirect(`/short-breaks/queue/${id}`, 303);
+  });
+
+  app.post('/short-breaks/queue/:id/ask', { config: { access: OFFICERS } }, async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    const seenVersion = Number(field(request.body, 'version'));
+    if (!isUuid(id) || !Number.isInteger(seenVersion)) {
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    const question = field(request.body, 'question');
+    if (question === '' || question.length > MAX_QUESTION) {
+      reply.status(400);
+      return render(request, reply, null, [
+        { field: 'question', text: request.t('shortBreaksStaff.errors.question', { max: MAX_QUESTION }) },
+      ]);
+    }
+    const outcome = await askFamily(db, signedInUser(request), {
+      id,
+      seenVersion,
+      question,
+      requestId: request.id,
+      baseUrl: app.config.publicUrl,
+    });
+    if (outcome === 'changed-since') {
+      reply.status(409);
+      return render(request, reply, request.t('shortBreaksStaff.changedSince'), []);
+    }
+    return reply.redirect(`/short-breaks/queue/${id}`, 303);
+  });
+
+  app.post('/short-breaks/queue/:id/panel', { config: { access: PANEL } }, async (request, reply) => {
+    const user = signedInUser(request);
+    const id = (request.params as { id: string }).id;
+    const seenVersion = Number(field(request.body, 'version'));
+    const decision = field(request.body, 'decision');
+    if (!isUuid(id) || !Number.isInteger(seenVersion) || (decision !== 'agree' && decision !== 'change')) {
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    const reason = field(request.body, 'panelReason');
+    const chosen =
+      decision === 'change'
+        ? (await outcomesFor(user.laCode)).find((candidate) => candidate.label === field(request.body, 'outcome'))
+        : null;
+    const errors: FieldError[] = [];
+    if (chosen === undefined) errors.push({ field: 'outcome', text: request.t('shortBreaksStaff.errors.outcome') });
+    if (reason === '' || reason.length > MAX_REASON)
+      errors.push({ field: 'panelReason', text: request.t('shortBreaksStaff.errors.panelReason') });
+    if (errors.length > 0 || chosen === undefined) {
+      reply.status(400);
+      return render(request, reply, null, errors);
+    }
+    const result = await recordPanelDecision(db, user, {
+      id,
+      seenVersion,
+      outcome: chosen,
+      reason,
+      requestId: request.id,
+      baseUrl: app.config.publicUrl,
+    });
+    if (result === 'changed-since') {
+      reply.status(409);
+      return render(request, reply, request.t('shortBreaksStaff.alreadyDecided'), []);
+    }
+    return reply.redirect(`/short-breaks/queue/${id}`, 303);
+  });
+
+  app.get('/short-breaks/queue/:id/evidence/:evidenceId', { config: { access: STAFF } }, async (request, reply) => {
+    const user = signedInUser(request);
+    const { id, evidenceId } = request.params as { id: string; evidenceId: string };
+    const application =
+      isUuid(id) && isUuid(evidenceId)
+        ? await db
+            .selectFrom('short_break_applications')
+            .select(['id', 'child_id'])
+            .where('id', '=', id)
+            .where('la_code', '=', user.laCode)
+            .where('status', '!=', 'draft')
+            .executeTakeFirst()
+        : undefined;
+    const file = application ? await downloadEvidence(db, user, application, evidenceId, request.id) : undefined;
+    if (!file) {
+      reply.callNotFound();
+      return reply;
+    }
+    return sendFile(reply, file);
   });
 }

@@ -1,7 +1,7 @@
 // Staff work on short-breaks applications: a queue oldest first with working days waiting against the service
 // standard, the application with its scores explained (viewing it is audited), an officer's evidence check,
 // and a manager's decision (ratify the proposed outcome, or override it with a reason), told to the family.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import type { Outcome } from '../../domain/scoring/model.ts';
 import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
@@ -10,18 +10,32 @@ import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 
-/** Working days from sending to decision the council aims for. */
-export const SERVICE_STANDARD_WORKING_DAYS = 20;
-
 export const EVIDENCE_CHECKS = ['identity', 'disability_evidence', 'lives_in_area'] as const;
 
-const WAITING = ['submitted', 'more_information_requested', 'verified'] as const;
+const WAITING = ['submitted', 'more_information_requested', 'verified', 'awaiting_panel'] as const;
 
-export async function staffQueue(db: Kysely<Schema>, laCode: string, today = new Date()) {
+/**
+ * Applications waiting for staff, oldest first, with working days since sending against the service standard.
+ * Where the family has been asked for more information, the days they have had the question are shown too.
+ */
+export async function staffQueue(db: Kysely<Schema>, laCode: string, standardDays: number, today = new Date()) {
   const rows = await db
     .selectFrom('short_break_applications as a')
     .innerJoin('children as c', 'c.id', 'a.child_id')
-    .select(['a.id', 'a.reference', 'a.status', 'a.submitted_at', 'a.outcome', 'c.given_name', 'c.family_name'])
+    .leftJoin('short_break_information_requests as r', (join) =>
+      join.onRef('r.application_id', '=', 'a.id').on('r.answered_at', 'is', null),
+    )
+    .select([
+      'a.id',
+      'a.reference',
+      'a.status',
+      'a.submitted_at',
+      'a.outcome',
+      'a.review_of',
+      'c.given_name',
+      'c.family_name',
+      'r.asked_at',
+    ])
     .where('a.la_code', '=', laCode)
     .where('a.status', 'in', WAITING)
     .orderBy('a.submitted_at')
@@ -29,7 +43,8 @@ export async function staffQueue(db: Kysely<Schema>, laCode: string, today = new
   const todayIso = toIsoDate(today);
   return rows.map((row) => {
     const waiting = row.submitted_at ? workingDaysBetween(toIsoDate(row.submitted_at), todayIso) : 0;
-    return { ...row, waiting, overdue: waiting > SERVICE_STANDARD_WORKING_DAYS };
+    const withFamily = row.asked_at ? workingDaysBetween(toIsoDate(row.asked_at), todayIso) : null;
+    return { ...row, waiting, withFamily, overdue: waiting > standardDays };
   });
 }
 
@@ -99,9 +114,35 @@ export async function verifyApplication(
   });
 }
 
+/** Whether an outcome is worth more than the council's panel amount, so the resource panel must agree it. */
+export function needsPanel(outcome: Outcome, panelAmount: number): boolean {
+  return (outcome.amountPerYear ?? 0) > panelAmount;
+}
+
+/** Tells the child's carers, through the outbox, that the decision is ready. */
+async function tellFamily(trx: Transaction<Schema>, laCode: string, childId: string, reference: string, link: string) {
+  const carers = await trx
+    .selectFrom('children as c')
+    .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
+    .innerJoin('users as u', 'u.id', 'fc.user_id')
+    .select('u.email')
+    .where('c.id', '=', childId)
+    .where('u.active', '=', true)
+    .execute();
+  for (const carer of carers) {
+    await queueNotification(trx, {
+      laCode,
+      template: 'short-breaks-decided',
+      recipient: carer.email,
+      params: { reference, link },
+    });
+  }
+}
+
 /**
  * A manager decides: the proposed outcome, or another with a reason. Two managers deciding at once: the first
- * wins; the second writes nothing and is told. The family's carers are told through the outbox.
+ * wins; the second writes nothing and is told. An outcome above the panel amount waits for the resource panel
+ * (who are told); otherwise it is final and the family's carers are told through the outbox.
  */
 export async function decideApplication(
   db: Kysely<Schema>,
@@ -111,19 +152,21 @@ export async function decideApplication(
     seenVersion: number;
     outcome: Outcome;
     overrideReason: string | null;
+    panelAmount: number;
     requestId: string;
-    link: string;
+    baseUrl: string;
   },
 ): Promise<StaffOutcome> {
+  const toPanel = needsPanel(options.outcome, options.panelAmount);
   return db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('short_break_applications')
       .set((eb) => ({
-        status: 'decided',
+        status: toPanel ? 'awaiting_panel' : 'decided',
         decision: JSON.stringify(options.outcome),
         override_reason: options.overrideReason,
         decided_by: user.id,
-        decided_at: new Date(),
+        decided_at: toPanel ? null : new Date(),
         version: eb('version', '+', 1),
       }))
       .where('id', '=', options.id)
@@ -142,23 +185,71 @@ export async function decideApplication(
       subjectChildId: updated.child_id,
       subjectType: 'short_break_application',
       subjectId: options.id,
+      details: { toPanel },
     });
-    const carers = await trx
-      .selectFrom('children as c')
-      .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
-      .innerJoin('users as u', 'u.id', 'fc.user_id')
-      .select('u.email')
-      .where('c.id', '=', updated.child_id)
-      .where('u.active', '=', true)
-      .execute();
-    for (const carer of carers) {
+    if (!toPanel) {
+      await tellFamily(trx, user.laCode, updated.child_id, updated.reference ?? '', `${options.baseUrl}/short-breaks`);
+      return 'done';
+    }
+    for (const recipient of await emailsOfRole(trx, user.laCode, 'panel_member')) {
       await queueNotification(trx, {
         laCode: user.laCode,
-        template: 'short-breaks-decided',
-        recipient: carer.email,
-        params: { reference: updated.reference ?? '', link: options.link },
+        template: 'short-breaks-panel',
+        recipient,
+        params: { reference: updated.reference ?? '', link: `${options.baseUrl}/short-breaks/queue/${options.id}` },
       });
     }
+    return 'done';
+  });
+}
+
+/**
+ * The resource panel records its decision on an outcome above the panel amount: the manager's outcome agreed, or
+ * another, always with the panel's reasons. Then the decision is final and the family is told.
+ */
+export async function recordPanelDecision(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: {
+    id: string;
+    seenVersion: number;
+    outcome: Outcome | null;
+    reason: string;
+    requestId: string;
+    baseUrl: string;
+  },
+): Promise<StaffOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('short_break_applications')
+      .set((eb) => ({
+        status: 'decided',
+        ...(options.outcome ? { decision: JSON.stringify(options.outcome) } : {}),
+        panel_changed: options.outcome !== null,
+        panel_reason: options.reason,
+        panel_decided_by: user.id,
+        panel_decided_at: new Date(),
+        decided_at: new Date(),
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', options.id)
+      .where('la_code', '=', user.laCode)
+      .where('version', '=', options.seenVersion)
+      .where('status', '=', 'awaiting_panel')
+      .returning(['child_id', 'reference'])
+      .executeTakeFirst();
+    if (!updated) return 'changed-since';
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: options.outcome ? 'panel-change-short-breaks-outcome' : 'panel-agree-short-breaks-outcome',
+      requestId: options.requestId,
+      subjectChildId: updated.child_id,
+      subjectType: 'short_break_application',
+      subjectId: options.id,
+    });
+    await tellFamily(trx, user.laCode, updated.child_id, updated.reference ?? '', `${options.baseUrl}/short-breaks`);
     return 'done';
   });
 }
@@ -167,7 +258,10 @@ export async function decideApplication(
  * The daily round: each council's team managers are told, once per application, which applications have passed
  * the service standard without a decision.
  */
-export async function flagOverdueApplications(db: Kysely<Schema>, options: { baseUrl: string; today?: Date }) {
+export async function flagOverdueApplications(
+  db: Kysely<Schema>,
+  options: { baseUrl: string; standardDays: number; today?: Date },
+) {
   const todayIso = toIsoDate(options.today ?? new Date());
   return db.transaction().execute(async (trx) => {
     const waiting = await trx
@@ -180,7 +274,7 @@ export async function flagOverdueApplications(db: Kysely<Schema>, options: { bas
       .skipLocked()
       .execute();
     const overdue = waiting.filter(
-      (item) => workingDaysBetween(toIsoDate(item.submitted_at!), todayIso) > SERVICE_STANDARD_WORKING_DAYS,
+      (item) => workingDaysBetween(toIsoDate(item.submitted_at!), todayIso) > options.standardDays,
     );
     for (const laCode of new Set(overdue.map((item) => item.la_code))) {
       const references = overdue.filter((item) => item.la_code === laCode).map((item) => item.reference ?? '');
@@ -191,7 +285,7 @@ export async function flagOverdueApplications(db: Kysely<Schema>, options: { bas
           recipient,
           params: {
             count: references.length,
-            days: SERVICE_STANDARD_WORKING_DAYS,
+            days: options.standardDays,
             references: references.join(', '),
             link: `${options.baseUrl}/short-breaks/queue`,
           },

@@ -1,0 +1,118 @@
+// A family's request for a social work assessment instead of applying online for short breaks: their legal right
+// (an assessment under section 17 of the Children Act 1989). It becomes a referral to the social work team, who are
+// told at once. The front door issue grows referrals into every route in.
+import type { Kysely } from 'kysely';
+import type { Schema } from '../../db/schema.ts';
+import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
+import { primaryRole, type SignedInUser } from '../../web/context.ts';
+import { emailsOfRole } from '../accounts/service.ts';
+import { recordAudit } from '../audit/service.ts';
+import { childrenCaredForBy } from '../children/queries.ts';
+import { queueNotification } from '../notifications/service.ts';
+
+/** Children in Need census referral source: an individual who is a family member, relative or carer. */
+export const FAMILY_MEMBER_SOURCE = '1A';
+export const MAX_REFERRAL_REASON = 2000;
+
+export async function familyChildren(db: Kysely<Schema>, user: SignedInUser) {
+  return childrenCaredForBy(db, user.laCode, user.id);
+}
+
+/**
+ * Records the request for one of the family's own children and tells the social work team. Asking again while a
+ * request is still new gives the same referral rather than a second one. Undefined when the child is not theirs.
+ */
+export async function requestSocialWorkAssessment(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: { childId: string; applicationId: string | null; reason: string; requestId: string; baseUrl: string },
+): Promise<string | undefined> {
+  const child = (await familyChildren(db, user)).find((candidate) => candidate.id === options.childId);
+  if (!child) return undefined;
+  return db.transaction().execute(async (trx) => {
+    // Locks the child's row so two presses of the button make one referral.
+    await trx.selectFrom('children').select('id').where('id', '=', child.id).forUpdate().executeTakeFirstOrThrow();
+    const open = await trx
+      .selectFrom('referrals')
+      .select('id')
+      .where('child_id', '=', child.id)
+      .where('kind', '=', 'social_work_assessment')
+      .where('status', '=', 'new')
+      .executeTakeFirst();
+    if (open) return open.id;
+    const application = options.applicationId
+      ? await trx
+          .selectFrom('short_break_applications')
+          .select('id')
+          .where('id', '=', options.applicationId)
+          .where('child_id', '=', child.id)
+          .executeTakeFirst()
+      : undefined;
+    const { id, received_at } = await trx
+      .insertInto('referrals')
+      .values({
+        la_code: user.laCode,
+        child_id: child.id,
+        kind: 'social_work_assessment',
+        source_code: FAMILY_MEMBER_SOURCE,
+        reason: options.reason === '' ? null : options.reason,
+        requested_by: user.id,
+        short_break_application_id: application?.id ?? null,
+      })
+      .returning(['id', 'received_at'])
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'request-social-work-assessment',
+      requestId: options.requestId,
+      subjectChildId: child.id,
+      subjectType: 'referral',
+      subjectId: id,
+    });
+    const recipients = new Set([
+      ...(await emailsOfRole(trx, user.laCode, 'social_worker')),
+      ...(await emailsOfRole(trx, user.laCode, 'team_manager')),
+    ]);
+    for (const recipient of recipients) {
+      await queueNotification(trx, {
+        laCode: user.laCode,
+        template: 'social-work-assessment-requested',
+        recipient,
+        params: {
+          received: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(
+            received_at,
+          ),
+          link: `${options.baseUrl}/referrals`,
+        },
+      });
+    }
+    return id;
+  });
+}
+
+/**
+ * New referrals for the social work team, oldest first, with working days since they arrived (the front door
+ * aims to decide within one). Listing children's names is a view of their records, so it is audited.
+ */
+export async function newReferrals(db: Kysely<Schema>, user: SignedInUser, requestId: string, today = new Date()) {
+  const rows = await db
+    .selectFrom('referrals as r')
+    .innerJoin('children as c', 'c.id', 'r.child_id')
+    .select(['r.id', 'r.kind', 'r.source_code', 'r.reason', 'r.received_at', 'c.given_name', 'c.family_name'])
+    .where('r.la_code', '=', user.laCode)
+    .where('r.status', '=', 'new')
+    .orderBy('r.received_at')
+    .execute();
+  await recordAudit(db, {
+    laCode: user.laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action: 'view-new-referrals',
+    requestId,
+    details: { count: rows.length },
+  });
+  const todayIso = toIsoDate(today);
+  return rows.map((row) => ({ ...row, waiting: workingDaysBetween(toIsoDate(row.received_at), todayIso) }));
+}

@@ -1,0 +1,319 @@
+// Around a short-breaks application: evidence files checked from their content, an officer's questions answered
+// online by the family, the resource panel for large outcomes, and a family's request for a social work
+// assessment instead.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
+import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
+import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
+
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('0000000d4948445200000001000000010806000000', 'hex'),
+]);
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+for (const target of databaseTargets()) {
+  describe(`Short-breaks casework on ${target.name}`, () => {
+    let database: TestDatabase;
+    let app: FastifyInstance;
+    let parent: TestClient;
+
+    before(async () => {
+      database = await target.open();
+      app = await seededApp(database);
+      await seedDemoApplications(database.db);
+      parent = await signedInClient(app, 'parent@demo.pathway.test');
+    });
+    after(async () => {
+      await app.close();
+      await database.dispose();
+    });
+
+    const applicationOf = (givenName: string) =>
+      database.db
+        .selectFrom('short_break_applications as a')
+        .innerJoin('children as c', 'c.id', 'a.child_id')
+        .select(['a.id', 'a.status', 'a.version', 'a.child_id', 'a.decision'])
+        .where('c.given_name', '=', givenName)
+        .where('a.status', '!=', 'withdrawn')
+        .orderBy('a.created_at', 'desc')
+        .executeTakeFirstOrThrow();
+
+    const outbox = (template: string) =>
+      database.db
+        .selectFrom('notifications_outbox')
+        .select(['recipient', 'body'])
+        .where('template', '=', template)
+        .execute();
+
+    test('evidence: a PDF or PNG is kept; a wrong type, a lying name, an empty or too-large file gets a clear error', async () => {
+      const draft = await applicationOf('Ada');
+      const page = `/short-breaks/applications/${draft.id}/evidence`;
+      const png = await parent.upload(page, page, {
+        field: 'evidence',
+        name: 'dla-letter.png',
+        type: 'image/png',
+        content: PNG,
+      });
+      assert.equal(png.statusCode, 303);
+      const pdf = await parent.upload(page, page, {
+        field: 'evidence',
+        name: 'ehc plan.pdf',
+        type: 'application/pdf',
+        content: PDF,
+      });
+      assert.equal(pdf.statusCode, 303);
+      const listed = await parent.get(page);
+      assert.match(listed.body, /dla-letter\.png/);
+      assert.match(listed.body, /ehc plan\.pdf/);
+
+      const refused = async (
+        file: { name: string; type: string; content: Buffer },
+        status: number,
+        message: RegExp,
+      ) => {
+        const response = await parent.upload(page, page, { field: 'evidence', ...file });
+        assert.equal(response.statusCode, status, file.name);
+        assert.match(response.body, message, file.name);
+      };
+      await refused(
+        { name: 'notes.txt', type: 'text/plain', content: Buffer.from('hello') },
+        400,
+        /The selected file must be a PDF, JPG or PNG/,
+      );
+      await refused(
+        { name: 'photo.png', type: 'image/png', content: Buffer.from('MZ\x90\x00 not really a picture') },
+        400,
+        /The selected file must be a PDF, JPG or PNG/,
+      );
+      await refused({ name: 'letter.pdf', type: 'application/pdf', content: PNG }, 400, /does not match what is in it/);
+      await refused(
+        { name: 'empty.pdf', type: 'application/pdf', content: Buffer.alloc(0) },
+        400,
+        /The selected file is empty/,
+      );
+      await refused(
+        { name: 'huge.pdf', type: 'application/pdf', content: Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]) },
+        413,
+        /The selected file must be smaller than 10MB/,
+      );
+      await refused(
+        { name: '', type: 'application/octet-stream', content: Buffer.alloc(0) },
+        400,
+        /Select a file to upload/,
+      );
+
+      const rows = await database.db
+        .selectFrom('short_break_evidence')
+        .select(['file_name', 'media_type', 'size_bytes'])
+        .where('application_id', '=', draft.id)
+        .orderBy('uploaded_at')
+        .execute();
+      assert.deepEqual(rows, [
+        { file_name: 'dla-letter.png', media_type: 'image/png', size_bytes: PNG.length },
+        { file_name: 'ehc plan.pdf', media_type: 'application/pdf', size_bytes: PDF.length },
+      ]);
+    });
+
+    test('evidence downloads: the family and short-breaks staff only, audited; the file comes back unchanged', async () => {
+      const draft = await applicationOf('Ada');
+      const file = await database.db
+        .selectFrom('short_break_evidence')
+        .select('id')
+        .where('application_id', '=', draft.id)
+        .where('media_type', '=', 'application/pdf')
+        .executeTakeFirstOrThrow();
+      const own = await parent.get(`/short-breaks/applications/${draft.id}/evidence/${file.id}`);
+      assert.equal(own.statusCode, 200);
+      assert.equal(own.headers['content-type'], 'application/pdf');
+      assert.match(String(own.headers['content-disposition']), /^attachment; filename\*=UTF-8''ehc%20plan\.pdf$/);
+      assert.deepEqual(own.rawPayload, PDF);
+      const stranger = await signedInClient(app, 'young.person@demo.pathway.test');
+      assert.equal((await stranger.get(`/short-breaks/applications/${draft.id}/evidence/${file.id}`)).statusCode, 404);
+      const officer = await signedInClient(app, 'short.breaks@demo.pathway.test');
+      // A draft is the family's own until it is sent.
+      assert.equal((await officer.get(`/short-breaks/queue/${draft.id}/evidence/${file.id}`)).statusCode, 404);
+      const provider = await signedInClient(app, 'provider@demo.pathway.test');
+      assert.equal((await provider.get(`/short-breaks/queue/${draft.id}/evidence/${file.id}`)).statusCode, 403);
+      const downloads = await database.db
+        .selectFrom('audit_events')
+        .select(['subject_id', 'subject_child_id'])
+        .where('action', '=', 'download-short-breaks-evidence')
+        .execute();
+      assert.deepEqual(downloads, [{ subject_id: file.id, subject_child_id: draft.child_id }]);
+      // Removing a file from a draft.
+      const removed = await parent.submit(
+        `/short-breaks/applications/${draft.id}/evidence`,
+        `/short-breaks/applications/${draft.id}/evidence/${file.id}/remove`,
+        {},
+      );
+      assert.equal(removed.statusCode, 303);
+      assert.doesNotMatch((await parent.get(`/short-breaks/applications/${draft.id}/evidence`)).body, /ehc plan\.pdf/);
+    });
+
+    test('an officer asks the family for more information; the family answers online and the clock shows the wait', async () => {
+      const officer = await signedInClient(app, 'short.breaks@demo.pathway.test');
+      const jordan = await applicationOf('Jordan');
+      const view = `/short-breaks/queue/${jordan.id}`;
+      const empty = await officer.submit(view, `${view}/ask`, { version: String(jordan.version), question: ' ' });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /Enter your question for the family/);
+      const asked = await officer.submit(view, `${view}/ask`, {
+        version: String(jordan.version),
+        question: 'Please upload the letter that says Jordan gets PIP.',
+      });
+      assert.equal(asked.statusCode, 303);
+      const stale = await officer.post(`${view}/ask`, {
+        _csrf: '',
+        version: String(jordan.version),
+        question: 'Again?',
+      });
+      assert.equal(stale.statusCode, 403, 'a form without its token is refused');
+      assert.equal((await applicationOf('Jordan')).status, 'more_information_requested');
+      const told = await outbox('short-breaks-more-information');
+      assert.deepEqual(
+        told.map((message) => message.recipient),
+        ['young.person@demo.pathway.test'],
+      );
+      const queue = await officer.get('/short-breaks/queue');
+      assert.match(queue.body, /with the family for 0 working days/);
+
+      const family = await signedInClient(app, 'young.person@demo.pathway.test');
+      const page = `/short-breaks/applications/${jordan.id}/more-information`;
+      const questions = await family.get(page);
+      assert.match(questions.body, /Please upload the letter that says Jordan gets PIP\./);
+      const request = await database.db
+        .selectFrom('short_break_information_requests')
+        .select('id')
+        .where('application_id', '=', jordan.id)
+        .executeTakeFirstOrThrow();
+      const blank = await family.submit(page, page, { [`answer-${request.id}`]: '' });
+      assert.equal(blank.statusCode, 400);
+      assert.match(blank.body, /Enter your answer/);
+      const evidencePage = `/short-breaks/applications/${jordan.id}/evidence`;
+      const upload = await family.upload(evidencePage, evidencePage, {
+        field: 'evidence',
+        name: 'pip.pdf',
+        type: 'application/pdf',
+        content: PDF,
+      });
+      assert.equal(upload.statusCode, 303, 'files can be added while the officer waits');
+      const answered = await family.submit(page, page, { [`answer-${request.id}`]: 'I have uploaded it now.' });
+      assert.equal(answered.statusCode, 303);
+      assert.equal((await applicationOf('Jordan')).status, 'submitted');
+      assert.deepEqual(
+        (await outbox('short-breaks-information-answered')).map((message) => message.recipient),
+        ['short.breaks@demo.pathway.test'],
+      );
+      const seen = await officer.get(view);
+      assert.match(seen.body, /I have uploaded it now\./);
+      assert.match(seen.body, /pip\.pdf/);
+      const otherFamily = await signedInClient(app, 'parent@demo.pathway.test');
+      assert.equal((await otherFamily.get(page)).statusCode, 404);
+    });
+
+    test('an outcome above the panel amount waits for the resource panel, who must give reasons; then the family is told', async () => {
+      const yusuf = await applicationOf('Yusuf');
+      assert.equal(yusuf.status, 'awaiting_panel');
+      const panel = await signedInClient(app, 'panel@demo.pathway.test');
+      const queue = await panel.get('/short-breaks/panel');
+      assert.equal(queue.statusCode, 200);
+      assert.match(queue.body, /Yusuf Hussain/);
+      const view = `/short-breaks/queue/${yusuf.id}`;
+      const noReason = await panel.submit(view, `${view}/panel`, { version: String(yusuf.version), decision: 'agree' });
+      assert.equal(noReason.statusCode, 400);
+      assert.match(noReason.body, /Enter the panel&#39;s reasons/);
+      const manager = await signedInClient(app, 'manager@demo.pathway.test');
+      const notPanel = await manager.post(`${view}/panel`, { version: String(yusuf.version), decision: 'agree' });
+      assert.equal(notPanel.statusCode, 403);
+      const changed = await panel.submit(view, `${view}/panel`, {
+        version: String(yusuf.version),
+        decision: 'change',
+        outcome: 'Short breaks worth up to £1,664 a year',
+        panelReason: 'The family already has overnight support from health.',
+      });
+      assert.equal(changed.statusCode, 303);
+      const after = await applicationOf('Yusuf');
+      assert.equal(after.status, 'decided');
+      assert.equal((after.decision as { label: string }).label, 'Short breaks worth up to £1,664 a year');
+      const again = await panel.submit(view, `${view}/panel`, {
+        version: String(yusuf.version),
+        decision: 'agree',
+        panelReason: 'Late',
+      });
+      assert.equal(again.statusCode, 409);
+      assert.match(again.body, /already decided/);
+
+      // A manager's decision above the amount goes to the panel rather than to the family.
+      const ibrahim = await applicationOf('Ibrahim');
+      const bigOutcome = await manager.submit(
+        `/short-breaks/queue/${ibrahim.id}`,
+        `/short-breaks/queue/${ibrahim.id}/decide`,
+        {
+          version: String(ibrahim.version),
+          decision: 'override',
+          outcome: 'Short breaks worth up to £6,656 a year',
+          overrideReason: 'Both parents work nights and Ibrahim needs two carers.',
+        },
+      );
+      assert.equal(bigOutcome.statusCode, 303);
+      assert.equal((await applicationOf('Ibrahim')).status, 'awaiting_panel');
+      assert.deepEqual(
+        (await outbox('short-breaks-panel')).map((message) => message.recipient),
+        ['panel@demo.pathway.test'],
+      );
+    });
+
+    test('"I would like a social work assessment instead" is on every page of the journey and makes one referral', async () => {
+      const draft = await applicationOf('Ada');
+      for (const path of ['', '/eligibility', '/evidence', '/check']) {
+        const page = await parent.get(`/short-breaks/applications/${draft.id}${path}`);
+        assert.match(
+          page.body,
+          new RegExp(
+            `href="/social-work-assessment\\?application=${draft.id}">I would like a social work assessment instead`,
+          ),
+          path,
+        );
+      }
+      const form = await parent.get(`/social-work-assessment?application=${draft.id}`);
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, new RegExp(`value="${draft.child_id}" checked`));
+      const zofia = await applicationOf('Zofia');
+      const notTheirs = await parent.submit('/social-work-assessment', '/social-work-assessment', {
+        childId: zofia.child_id,
+      });
+      assert.equal(notTheirs.statusCode, 400);
+      const send = () =>
+        parent.submit('/social-work-assessment', '/social-work-assessment', {
+          childId: draft.child_id,
+          applicationId: draft.id,
+          reason: 'We would like to talk to someone in person.',
+        });
+      assert.equal((await send()).statusCode, 303);
+      assert.equal((await send()).statusCode, 303);
+      const referrals = await database.db
+        .selectFrom('referrals')
+        .select(['child_id', 'source_code', 'kind', 'short_break_application_id'])
+        .execute();
+      assert.deepEqual(referrals, [
+        {
+          child_id: draft.child_id,
+          source_code: '1A',
+          kind: 'social_work_assessment',
+          short_break_application_id: draft.id,
+        },
+      ]);
+      const told = (await outbox('social-work-assessment-requested')).map((message) => message.recipient).sort();
+      assert.deepEqual(told, ['manager@demo.pathway.test', 'social.worker@demo.pathway.test']);
+      const socialWorker = await signedInClient(app, 'social.worker@demo.pathway.test');
+      const list = await socialWorker.get('/referrals');
+      assert.equal(list.statusCode, 200);
+      assert.match(list.body, /Ada Okafor/);
+      assert.match(list.body, /We would like to talk to someone in person\./);
+      assert.equal((await parent.get('/referrals')).statusCode, 403);
+    });
+  });
+}
