@@ -1,4 +1,5 @@
-// An officer checks the evidence and a manager ratifies, in a real browser with axe on every page.
+// An officer asks the family a question and checks the evidence, a manager ratifies, the resource panel decides a
+// large outcome: in a real browser with axe on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -29,12 +30,61 @@ describe('short breaks staff work in the browser', { timeout: 180_000 }, () => {
     return page;
   }
 
+  async function signInAsFamily(): Promise<Page> {
+    const { baseUrl, browser } = harness as BrowserHarness;
+    const family = await (await browser.newContext()).newPage();
+    await family.goto(`${baseUrl}/sign-in`);
+    await family.getByLabel('Email address').fill('young.person@demo.pathway.test');
+    await family.getByLabel('Password').fill(DEMO_PASSWORD);
+    await family.getByRole('button', { name: 'Sign in' }).click();
+    await family.getByRole('link', { name: 'Short breaks' }).click();
+    return family;
+  }
+
+  test('the resource panel records its decision and reasons on a large outcome', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const { baseUrl, browser } = harness as BrowserHarness;
+    const panel = await (await browser.newContext()).newPage();
+    await panel.goto(`${baseUrl}/sign-in`);
+    await panel.getByLabel('Email address').fill('panel@demo.pathway.test');
+    await panel.getByLabel('Password').fill(DEMO_PASSWORD);
+    await panel.getByRole('button', { name: 'Sign in' }).click();
+    await panel.getByRole('link', { name: 'Resource panel' }).click();
+    await assertAccessible(panel);
+    await panel.getByRole('link', { name: /Yusuf Hussain/ }).click();
+    await panel.getByRole('button', { name: "Save the panel's decision" }).click();
+    assert.match(await panel.locator('.govuk-error-summary').innerText(), /Enter the panel's reasons/);
+    await assertAccessible(panel);
+    await panel.getByLabel("The panel's reasons").fill('Agreed: two carers are needed for every outing.');
+    await panel.getByRole('button', { name: "Save the panel's decision" }).click();
+    assert.match(await panel.locator('.govuk-caption-l').innerText(), /Decided/);
+    await assertAccessible(panel);
+    await panel.context().close();
+  });
+
   test('an officer checks the evidence, then a manager agrees the outcome', async (context) => {
     if (skipWithoutBrowser(harness, context)) return;
     const officer = await signIn('short.breaks@demo.pathway.test');
     await assertAccessible(officer);
     await officer.getByRole('link', { name: /Jordan Price/ }).click();
     await assertAccessible(officer);
+    await officer.getByLabel('Your question').fill('Do you have the letter that says you get PIP?');
+    await officer.getByRole('button', { name: 'Send question' }).click();
+    assert.match(await officer.locator('.govuk-caption-l').innerText(), /Waiting for the family/);
+    await assertAccessible(officer);
+
+    const jordan = await signInAsFamily();
+    await jordan.getByRole('link', { name: /Answer the questions about Jordan/ }).click();
+    await assertAccessible(jordan);
+    await jordan
+      .getByLabel('Do you have the letter that says you get PIP?')
+      .fill('Yes, I will bring it to the review.');
+    await jordan.getByRole('button', { name: 'Send answers' }).click();
+    await jordan.waitForURL(/\/confirmation$/);
+    await jordan.context().close();
+
+    await officer.reload();
+    assert.match(await officer.locator('main').innerText(), /Yes, I will bring it to the review\./);
     for (const label of [/name and date of birth/, /evidence of disability/, /lives in the council/])
       await officer.getByLabel(label).check();
     await officer.getByRole('button', { name: 'Evidence checked' }).click();
@@ -54,13 +104,7 @@ describe('short breaks staff work in the browser', { timeout: 180_000 }, () => {
     await assertAccessible(manager);
     await manager.context().close();
 
-    const { baseUrl, browser } = harness;
-    const family = await (await browser.newContext()).newPage();
-    await family.goto(`${baseUrl}/sign-in`);
-    await family.getByLabel('Email address').fill('young.person@demo.pathway.test');
-    await family.getByLabel('Password').fill(DEMO_PASSWORD);
-    await family.getByRole('button', { name: 'Sign in' }).click();
-    await family.getByRole('link', { name: 'Short breaks' }).click();
+    const family = await signInAsFamily();
     await family.getByRole('link', { name: 'Read the decision for Jordan' }).click();
     assert.match(await family.locator('h1').innerText(), /Our decision about short breaks for Jordan/);
     await assertAccessible(family);

@@ -1,9 +1,18 @@
 // A parent applies for short breaks in a real browser, by keyboard-friendly GOV.UK forms, with axe on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
 import { SHIPPED_MODEL } from '../../src/features/scoring/service.ts';
 import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
+
+// A real 1×1 PNG image.
+const ONE_PIXEL_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('applying for short breaks in the browser', { timeout: 180_000 }, () => {
   let harness: BrowserHarness | string;
@@ -40,7 +49,34 @@ describe('applying for short breaks in the browser', { timeout: 180_000 }, () =>
     await page.getByRole('link', { name: 'Change your answers' }).click();
     await page.getByLabel('An education, health and care (EHC) plan').check();
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('link', { name: 'Tell us about your child and family' }).click();
+    await page.getByRole('link', { name: 'About Tobi' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter Tobi's disability or condition/);
+    await assertAccessible(page);
+    await page.getByLabel("What is Tobi's disability or condition?").fill('Autism and epilepsy');
+    await page.getByLabel("What is Tobi's ethnic group?").selectOption('Prefer not to say');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('link', { name: 'About your family' }).click();
+    await assertAccessible(page);
+    await page.getByLabel('Two', { exact: true }).check();
+    await page.getByLabel('How many brothers and sisters live with Tobi?').fill('1');
+    await page.getByLabel('No', { exact: true }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // Evidence: a real file from disk, through the file input.
+    const folder = await mkdtemp(join(tmpdir(), 'pathway-evidence-'));
+    const letter = join(folder, 'dla-award-letter.png');
+    await writeFile(letter, ONE_PIXEL_PNG);
+    await page.getByRole('link', { name: 'Add evidence of disability' }).click();
+    await assertAccessible(page);
+    await page.getByLabel('Upload a file').setInputFiles(letter);
+    await page.getByRole('button', { name: 'Upload file' }).click();
+    await page.getByRole('link', { name: 'dla-award-letter.png' }).waitFor();
+    await assertAccessible(page);
+    await page.getByRole('link', { name: 'Continue' }).click();
+    await rm(folder, { recursive: true });
+
+    await page.getByRole('link', { name: "Tell us about your child's needs" }).click();
     for (const question of SHIPPED_MODEL.questions) {
       assert.equal(await page.locator('h1').innerText(), question.text);
       await assertAccessible(page);
@@ -55,6 +91,15 @@ describe('applying for short breaks in the browser', { timeout: 180_000 }, () =>
     await page.getByRole('button', { name: 'Accept and send' }).click();
     await page.waitForURL(/\/confirmation$/);
     assert.match(await page.locator('.govuk-panel').innerText(), /Application sent[\s\S]*SB-[0-9A-F]{8}/);
+    await assertAccessible(page);
+
+    // The right to a social work assessment instead is on every page of the journey.
+    await page.getByRole('link', { name: 'I would like a social work assessment instead' }).click();
+    await assertAccessible(page);
+    await page.getByLabel(/What would you like the social worker to know/).fill('Please call after 4pm.');
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.waitForURL(/\/social-work-assessment\/sent$/);
+    assert.match(await page.locator('.govuk-panel').innerText(), /Request sent/);
     await assertAccessible(page);
     await page.context().close();
   });
