@@ -43,7 +43,7 @@ describe('short breaks staff work in the browser', { timeout: 180_000 }, () => {
 
   test('the resource panel records its decision and reasons on a large outcome', async (context) => {
     if (skipWithoutBrowser(harness, context)) return;
-    const { baseUrl, browser } = harness as BrowserHarness;
+    const { baseUrl, browser } = harness;
     const panel = await (await browser.newContext()).newPage();
     await panel.goto(`${baseUrl}/sign-in`);
     await panel.getByLabel('Email address').fill('panel@demo.pathway.test');
