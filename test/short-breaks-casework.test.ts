@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
-import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
+import { seededApp, signedInClient, testConfig, type TestClient } from './helpers/app.ts';
+import { scheduledJobs } from '../src/jobs/worker.ts';
 
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -314,6 +315,64 @@ for (const target of databaseTargets()) {
       assert.match(list.body, /Ada Okafor/);
       assert.match(list.body, /We would like to talk to someone in person\./);
       assert.equal((await parent.get('/referrals')).statusCode, 403);
+    });
+
+    test('the fairness report shows outcomes and scores by ethnic group, locality and age band, to staff only', async () => {
+      const analyst = await signedInClient(app, 'analyst@demo.pathway.test');
+      const report = await analyst.get('/short-breaks/fairness');
+      assert.equal(report.statusCode, 200);
+      for (const heading of ['By ethnic group', 'By locality', 'By age band'])
+        assert.match(report.body, new RegExp(heading));
+      const pakistani = await database.db
+        .selectFrom('short_break_applications')
+        .select('id')
+        .where('status', 'not in', ['draft', 'withdrawn'])
+        .where((eb) => eb.ref('about', '->>').key('ethnicity'), '=', 'APKN')
+        .execute();
+      assert.ok(pakistani.length > 0);
+      assert.match(
+        report.body,
+        new RegExp(`Asian or Asian British – Pakistani[\\s\\S]*?numeric">${pakistani.length}</td>`),
+      );
+      assert.equal((await parent.get('/short-breaks/fairness')).statusCode, 403);
+    });
+
+    test('eleven months after a decision the family is invited once to review, starting from their last answers', async () => {
+      const round = scheduledJobs(testConfig(), database).find((job) => job.name === 'short-breaks-review-round');
+      assert.ok(round, 'the round is scheduled');
+      await round.handler();
+      await round.handler();
+      const invited = await outbox('short-breaks-review-due');
+      assert.deepEqual(
+        invited.map((message) => message.recipient),
+        ['parent@demo.pathway.test'],
+        'once, to the carer of the child decided eleven months ago',
+      );
+      const start = await parent.get('/short-breaks');
+      assert.match(start.body, /Review Tobi&#39;s short breaks/);
+      const tobi = await applicationOf('Tobi');
+      const reviewed = await parent.submit('/short-breaks', `/short-breaks/applications/${tobi.id}/review`, {});
+      assert.equal(reviewed.statusCode, 303);
+      const draftUrl = String(reviewed.headers.location);
+      const draft = await database.db
+        .selectFrom('short_break_applications')
+        .select(['id', 'status', 'review_of', 'answers', 'about'])
+        .where('id', '=', draftUrl.split('/').pop()!)
+        .executeTakeFirstOrThrow();
+      const last = await database.db
+        .selectFrom('short_break_applications')
+        .select(['answers', 'about'])
+        .where('id', '=', tobi.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(draft.status, 'draft');
+      assert.equal(draft.review_of, tobi.id);
+      assert.deepEqual(draft.answers, last.answers);
+      assert.deepEqual(draft.about, last.about);
+      assert.match((await parent.get(draftUrl)).body, /We have filled in your answers from last time/);
+      const jordan = await applicationOf('Jordan');
+      const family = await signedInClient(app, 'young.person@demo.pathway.test');
+      const notDue = await family.submit('/short-breaks', `/short-breaks/applications/${jordan.id}/review`, {});
+      assert.equal(notDue.headers.location, '/short-breaks', 'an application not due a review starts nothing');
     });
   });
 }

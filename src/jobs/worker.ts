@@ -1,12 +1,13 @@
 // The background work Pathway does on a schedule: deliver outbox messages, end idle sessions, and the daily
-// directory round (review reminders to providers, stale entries to editors), and overdue short-breaks
-// applications to managers.
+// directory round (review reminders to providers, stale entries to editors), overdue short-breaks applications to
+// managers, and annual-review invitations to families.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeIdleSessions } from '../features/accounts/service.ts';
 import { deliverQueuedNotifications } from '../features/notifications/service.ts';
 import { flagStaleServices, sendReviewReminders } from '../features/directory/reminders.ts';
 import { flagOverdueApplications } from '../features/short-breaks/staff.ts';
+import { inviteAnnualReviews } from '../features/short-breaks/reviews.ts';
 import { notifySender, outboxOnlySender } from '../features/notifications/senders.ts';
 import type { ScheduledJob } from './queue.ts';
 
@@ -43,6 +44,13 @@ export function scheduledJobs(config: Config, database: Database): ScheduledJob[
           baseUrl: config.publicUrl,
           standardDays: config.shortBreaks.serviceStandardDays,
         });
+      },
+    },
+    {
+      name: 'short-breaks-review-round',
+      cron: '15 7 * * *',
+      handler: async () => {
+        await inviteAnnualReviews(database.db, { baseUrl: config.publicUrl });
       },
     },
   ];

@@ -24,19 +24,20 @@ const DEMO_APPLICATIONS: DemoApplication[] = [
   { child: 'Jordan', status: 'submitted', level: 0 },
   { child: 'Ibrahim', status: 'withdrawn', level: 3 },
   { child: 'Ibrahim', status: 'verified', level: 1 },
-  { child: 'Tobi', status: 'decided', level: 2 },
+  { child: 'Tobi', status: 'decided', level: 2, decidedMonthsAgo: 11 },
   {
     child: 'Maryam',
     status: 'more_information_requested',
     level: 3,
     question: 'Could you upload the letter from the paediatrician that gives Maryam her diagnosis?',
   },
-  { child: 'Zofia', status: 'decided', level: 0, decidedMonthsAgo: 11 },
+  { child: 'Zofia', status: 'decided', level: 0 },
   { child: 'Ada', status: 'draft', level: 1 },
   { child: 'Yusuf', status: 'awaiting_panel', level: 2 },
 ];
 
-const DEMO_ABOUT = { condition: 'Autism and a learning disability', ethnicity: 'REFU' };
+// A spread of census ethnicity codes, so the fairness report has groups to show.
+const DEMO_ETHNICITIES = ['WBRI', 'APKN', 'APKN', 'BAFR', 'MWBC', 'WROM', 'WBRI', 'APKN'];
 const DEMO_FAMILY = { parentCarers: 'two', siblings: '1', youngCarers: 'no' };
 
 function monthsBefore(today: Date, months: number): Date {
@@ -76,7 +77,11 @@ export async function seedDemoApplications(db: Kysely<Schema>, today = new Date(
         child_id: child.id,
         status: demo.status,
         eligibility: JSON.stringify({ livesInArea: 'yes', evidence: 'diagnosis' }),
-        about: JSON.stringify({ ...DEMO_ABOUT, ...DEMO_FAMILY }),
+        about: JSON.stringify({
+          condition: 'Autism and a learning disability',
+          ethnicity: DEMO_ETHNICITIES[index % DEMO_ETHNICITIES.length],
+          ...DEMO_FAMILY,
+        }),
         answers: JSON.stringify(answers),
         child_age: childAge,
         model_version: scored?.modelVersion ?? null,

@@ -21,7 +21,8 @@ import {
 } from './details.ts';
 import { FEEDBACK_STATUSES, feedbackFor, respondToFeedback } from './feedback.ts';
 import { isStale } from './service-page.ts';
-import { AGE_BANDS, heatMapCells, sufficiencyCounts, sufficiencyCsv, sufficiencyTable } from './sufficiency.ts';
+import { AGE_BANDS } from '../../domain/age-bands.ts';
+import { heatMapCells, sufficiencyCounts, sufficiencyCsv, sufficiencyTable } from './sufficiency.ts';
 import {
   confirmStillRight,
   decideChange,

@@ -20,6 +20,7 @@ import { recordAudit } from '../audit/service.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { modelInUse } from '../scoring/service.ts';
 import { evidenceList } from './evidence.ts';
+import { reviewDue, startReview } from './reviews.ts';
 import {
   familyApplication,
   familyApplications,
@@ -93,7 +94,12 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
 
   app.get('/short-breaks', { config: ACCESS }, async (request, reply) => {
     const children = await familyApplications(db, signedInUser(request));
-    return reply.render('short-breaks/views/start.njk', { children });
+    return reply.render('short-breaks/views/start.njk', {
+      children: children.map((child) => ({
+        ...child,
+        reviewDue: reviewDue({ status: child.status ?? '', decided_at: child.decided_at }),
+      })),
+    });
   });
 
   app.post('/short-breaks/start', { config: ACCESS }, async (request, reply) => {
@@ -103,6 +109,13 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       return reply;
     }
     return reply.redirect(`/short-breaks/applications/${id}`, 303);
+  });
+
+  app.post('/short-breaks/applications/:id/review', { config: ACCESS }, async (request, reply) => {
+    const application = await load(request, reply);
+    if (!application) return reply;
+    const id = await startReview(db, signedInUser(request), application, request.id);
+    return reply.redirect(id ? `/short-breaks/applications/${id}` : '/short-breaks', 303);
   });
 
   app.get('/short-breaks/applications/:id', { config: ACCESS }, async (request, reply) => {

@@ -40,6 +40,7 @@ export async function familyApplications(db: Kysely<Schema>, user: SignedInUser)
       'a.status',
       'a.reference',
       'a.review_of',
+      'a.decided_at',
     ])
     .where('c.la_code', '=', user.laCode)
     .where('fc.user_id', '=', user.id)

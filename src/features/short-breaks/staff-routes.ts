@@ -5,6 +5,7 @@ import type { Role } from '../../db/schema.ts';
 import type { Outcome } from '../../domain/scoring/model.ts';
 import { scoreApplication } from '../../domain/scoring/score.ts';
 import { signedInUser } from '../../web/context.ts';
+import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { modelInUse } from '../scoring/service.ts';
 import {
@@ -20,11 +21,13 @@ import { isUuid } from '../../web/ids.ts';
 import { downloadEvidence, evidenceList } from './evidence.ts';
 import { MAX_QUESTION, askFamily, informationRequests } from './information-requests.ts';
 import { sendFile } from './family-follow-up-routes.ts';
+import { OUTCOME_KINDS, fairnessGroups, scoredApplications } from './fairness.ts';
 
 const OFFICERS: readonly Role[] = ['short_breaks_officer'];
 const MANAGERS: readonly Role[] = ['team_manager'];
 const PANEL: readonly Role[] = ['panel_member'];
 const STAFF: readonly Role[] = [...OFFICERS, ...MANAGERS, ...PANEL];
+const FAIRNESS_READERS: readonly Role[] = ['analyst', 'team_manager', 'dsco'];
 const MAX_REASON = 2000;
 
 function field(body: unknown, name: string): string {
@@ -99,6 +102,11 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
         text,
       })),
       panelAmount: settings.panelAmount.toLocaleString('en-GB'),
+      // Working days from sending to the decision, or to today while it waits.
+      workingDays: application.submitted_at
+        ? workingDaysBetween(toIsoDate(application.submitted_at), toIsoDate(application.decided_at ?? new Date()))
+        : 0,
+      standard: settings.serviceStandardDays,
       errors: errorSummary(errors),
       reasonError: errorFor(errors, 'overrideReason'),
       questionError: errorFor(errors, 'question'),
@@ -285,5 +293,25 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
       return reply;
     }
     return sendFile(reply, file);
+  });
+
+  app.get('/short-breaks/fairness', { config: { access: FAIRNESS_READERS } }, async (request, reply) => {
+    const applications = await scoredApplications(db, signedInUser(request).laCode);
+    const named = (dimension: 'ethnicity' | 'locality' | 'ageBand', group: string) => {
+      if (group === '') return request.t('shortBreaksStaff.fairness.unknown');
+      return dimension === 'ethnicity' ? request.t(`shortBreaks.about.ethnicity.options.${group}`) : group;
+    };
+    return reply.render('short-breaks/views/fairness.njk', {
+      total: applications.length,
+      kinds: OUTCOME_KINDS.map((kind) => ({ kind, text: request.t(`shortBreaksStaff.fairness.kinds.${kind}`) })),
+      tables: (['ethnicity', 'locality', 'ageBand'] as const).map((dimension) => ({
+        dimension,
+        title: request.t(`shortBreaksStaff.fairness.by.${dimension}`),
+        groups: fairnessGroups(applications, dimension).map((group) => ({
+          ...group,
+          name: named(dimension, group.group),
+        })),
+      })),
+    });
   });
 }
