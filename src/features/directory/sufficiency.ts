@@ -6,7 +6,6 @@ import type { Schema } from '../../db/schema.ts';
 import { SEND_NEEDS, type SendNeed } from '../../domain/local-offer.ts';
 import { AGE_BANDS } from '../../domain/age-bands.ts';
 
-
 export interface SufficiencyCount {
   locality: string;
   band: number;
