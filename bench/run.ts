@@ -1,9 +1,11 @@
 // `npm run bench -- <name>`: runs one benchmark and prints its figures as one JSON line.
+import { applicationsBenchmark } from './applications.ts';
 import { platformBenchmark } from './platform.ts';
 import { searchBenchmark } from './search.ts';
 import { searchEvalBenchmark } from './search-eval.ts';
 
 const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
+  applications: applicationsBenchmark,
   platform: platformBenchmark,
   search: searchBenchmark,
   'search-eval': searchEvalBenchmark,

@@ -1,0 +1,98 @@
+// The families of bench/applications.ts, run in a worker thread so the server under test has the main thread to
+// itself. Each family signs in and completes a whole short-breaks application over HTTP, page by page, as a
+// browser would (GET a page, POST its form with the CSRF token). Plain JavaScript: workers on Node 20 do not
+// load TypeScript.
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { baseUrl, families, password, questions } = workerData;
+const timings = new Map();
+let errors = 0;
+const failures = new Map();
+
+function record(page, milliseconds) {
+  if (!timings.has(page)) timings.set(page, []);
+  timings.get(page).push(milliseconds);
+}
+
+function csrfTokenIn(html) {
+  return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+}
+
+async function family({ email, childId }, index) {
+  const cookies = new Map();
+  // Each family is at home on its own address (the server trusts the proxy header, as behind a load balancer),
+  // so the sign-in rate limit per address applies to each family, not to the benchmark as a whole.
+  const address = `10.${Math.floor(index / 250)}.${index % 250}.1`;
+  async function request(page, path, form) {
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: form ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: {
+        cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        'x-forwarded-for': address,
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    const body = await response.text();
+    record(page, performance.now() - started);
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, ...value] = pair.split('=');
+      cookies.set(name, value.join('='));
+    }
+    const expected = form ? 303 : 200;
+    if (response.status !== expected) {
+      errors += 1;
+      failures.set(`${page} ${response.status}`, (failures.get(`${page} ${response.status}`) ?? 0) + 1);
+      throw new Error(`${page} answered ${response.status}`);
+    }
+    return { body, location: response.headers.get('location') ?? '' };
+  }
+  /** GETs a page, then POSTs its form with the page's token. */
+  async function fill(page, path, fields) {
+    const { body } = await request(`GET ${page}`, path);
+    return request(`POST ${page}`, path, { _csrf: csrfTokenIn(body), ...fields });
+  }
+
+  await fill('sign-in', '/sign-in', { email, password });
+  const start = await request('GET start', '/short-breaks');
+  const { location } = await request('POST start', '/short-breaks/start', {
+    _csrf: csrfTokenIn(start.body),
+    childId,
+  });
+  await request('GET task list', location);
+  await fill('eligibility', `${location}/eligibility`, { livesInArea: 'yes', evidence: 'ehc_plan' });
+  await fill('about child', `${location}/about/child`, { condition: 'Autism', ethnicity: 'REFU' });
+  await fill('about family', `${location}/about/family`, { parentCarers: 'two', siblings: '1', youngCarers: 'no' });
+  for (const question of questions) {
+    const answer = question.options[Math.floor(Math.random() * question.options.length)];
+    await fill('question', `${location}/questions/${question.id}`, { answer, note: '' });
+  }
+  const check = await request('GET check', `${location}/check`);
+  await request('POST submit', `${location}/submit`, { _csrf: csrfTokenIn(check.body), declaration: 'yes' });
+  await request('GET confirmation', `${location}/confirmation`);
+}
+
+function percentile(sorted, fraction) {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
+  return Math.round(sorted[Math.max(0, index)] * 10) / 10;
+}
+
+const started = performance.now();
+const results = await Promise.allSettled(families.map((each, index) => family(each, index)));
+const seconds = (performance.now() - started) / 1000;
+const pages = {};
+for (const [page, values] of timings) {
+  values.sort((a, b) => a - b);
+  pages[page] = { requests: values.length, p50Ms: percentile(values, 0.5), p95Ms: percentile(values, 0.95) };
+}
+parentPort.postMessage({
+  seconds,
+  completed: results.filter((result) => result.status === 'fulfilled').length,
+  errors,
+  failures: Object.fromEntries(failures),
+  pages,
+});
