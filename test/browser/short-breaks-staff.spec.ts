@@ -113,4 +113,16 @@ describe('short breaks staff work in the browser', { timeout: 180_000 }, () => {
     await assertAccessible(family);
     await family.context().close();
   });
+
+  test('a manager reads the fairness report and the new referrals', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const manager = await signIn('manager@demo.pathway.test');
+    await manager.getByRole('link', { name: 'Fairness report' }).click();
+    assert.match(await manager.locator('main').innerText(), /By ethnic group[\s\S]*By locality[\s\S]*By age band/);
+    await assertAccessible(manager);
+    await manager.getByRole('link', { name: 'New referrals' }).click();
+    assert.match(await manager.locator('h1').innerText(), /New referrals/);
+    await assertAccessible(manager);
+    await manager.context().close();
+  });
 });
