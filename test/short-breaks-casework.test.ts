@@ -239,6 +239,33 @@ for (const target of databaseTargets()) {
       const after = await applicationOf('Yusuf');
       assert.equal(after.status, 'decided');
       assert.equal((after.decision as { label: string }).label, 'Short breaks worth up to £1,664 a year');
+      assert.deepEqual(
+        (await outbox('short-breaks-decided')).map((message) => message.recipient),
+        [],
+        'the Hussain family has no account to email',
+      );
+      // Once the Hussain family has an account, their letter gives the panel's reasons.
+      const hussain = await database.db
+        .selectFrom('children')
+        .select(['family_id', 'la_code'])
+        .where('id', '=', yusuf.child_id)
+        .executeTakeFirstOrThrow();
+      const carer = await database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'parent@demo.pathway.test')
+        .executeTakeFirstOrThrow();
+      await database.db
+        .insertInto('family_carers')
+        .values({ family_id: hussain.family_id, user_id: carer.id, la_code: hussain.la_code, relationship: 'parent' })
+        .execute();
+      const letter = await parent.get(`/short-breaks/applications/${yusuf.id}/decision`);
+      assert.equal(letter.statusCode, 200);
+      assert.match(
+        letter.body,
+        /resource panel looked at your application[^<]*The family already has overnight support/,
+      );
+      await database.db.deleteFrom('family_carers').where('family_id', '=', hussain.family_id).execute();
       const again = await panel.submit(view, `${view}/panel`, {
         version: String(yusuf.version),
         decision: 'agree',

@@ -452,6 +452,12 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       subjectId: application.id,
     });
     const proposal = application.outcome as { reason?: string; explanations?: string[] } | null;
+    // Whoever last changed the outcome the answers suggested says why: the resource panel, or a manager.
+    const changedBecause = application.panel_changed
+      ? request.t('shortBreaksLetter.changedByPanel', { reason: application.panel_reason ?? '' })
+      : application.override_reason
+        ? request.t('shortBreaksLetter.changedByManager', { reason: application.override_reason })
+        : undefined;
     // An annual review: the family is invited after eleven months, for support to go on after twelve.
     const monthsAfter = (months: number) => {
       const date = new Date(application.decided_at!);
@@ -465,12 +471,8 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       application,
       decision,
       amount: decision.amountPerYear?.toLocaleString('en-GB') ?? '',
-      reason: application.override_reason
-        ? request.t('shortBreaksLetter.changedByManager', { reason: application.override_reason })
-        : (proposal?.reason ?? ''),
-      answers: application.override_reason
-        ? []
-        : (proposal?.explanations ?? []).map((explanation) => ({ explanation })),
+      reason: changedBecause ?? proposal?.reason ?? '',
+      answers: changedBecause ? [] : (proposal?.explanations ?? []).map((explanation) => ({ explanation })),
       invite: monthsAfter(11),
       review: monthsAfter(12),
     });
