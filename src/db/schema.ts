@@ -310,6 +310,14 @@ export interface ScoringModelsTable {
   published_at: Generated<Date>;
 }
 
+export interface ScoringModelDraftsTable {
+  la_code: string;
+  model: ColumnType<Record<string, unknown>, string, string>;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+  version: Generated<number>;
+}
+
 export type ApplicationStatus =
   'draft' | 'submitted' | 'more_information_requested' | 'verified' | 'awaiting_panel' | 'decided' | 'withdrawn';
 
@@ -416,6 +424,7 @@ export interface Schema {
   service_versions: ServiceVersionsTable;
   service_changes: ServiceChangesTable;
   scoring_models: ScoringModelsTable;
+  scoring_model_drafts: ScoringModelDraftsTable;
   short_break_applications: ShortBreakApplicationsTable;
   short_break_evidence: ShortBreakEvidenceTable;
   short_break_information_requests: ShortBreakInformationRequestsTable;

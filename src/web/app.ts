@@ -20,6 +20,7 @@ import { directoryRoutes } from '../features/directory/routes.ts';
 import { manageRoutes } from '../features/directory/manage-routes.ts';
 import { glossaryRoutes } from '../features/directory/glossary-routes.ts';
 import { scoringRoutes } from '../features/scoring/routes.ts';
+import { scoringEditorRoutes } from '../features/scoring/editor-routes.ts';
 import { shortBreaksRoutes } from '../features/short-breaks/routes.ts';
 import { shortBreaksStaffRoutes } from '../features/short-breaks/staff-routes.ts';
 import { referralRoutes } from '../features/referrals/routes.ts';
@@ -255,6 +256,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(manageRoutes);
   await app.register(glossaryRoutes);
   await app.register(scoringRoutes);
+  await app.register(scoringEditorRoutes);
   await app.register(shortBreaksStaffRoutes);
   await app.register(shortBreaksRoutes);
   await app.register(familyFollowUpRoutes);

@@ -38,4 +38,42 @@ describe('the scoring model in the browser', { timeout: 120_000 }, () => {
     await assertAccessible(page);
     await page.context().close();
   });
+
+  test('change a question and a rule on forms, compare the draft and publish it', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const page = await (await harness.browser.newContext()).newPage();
+    await page.goto(`${harness.baseUrl}/sign-in`);
+    await page.getByLabel('Email address').fill('admin@demo.pathway.test');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Scoring model' }).click();
+    await page.getByRole('link', { name: 'Change the model' }).click();
+    await assertAccessible(page);
+    await page.getByRole('button', { name: 'Start a draft from the model in use' }).click();
+    await assertAccessible(page);
+
+    await page.getByRole('link', { name: /^Change How much do your child/ }).click();
+    await assertAccessible(page);
+    await page.getByLabel('The question, as families read it').fill('');
+    await page.getByRole('button', { name: 'Save change' }).click();
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter the question/);
+    await assertAccessible(page);
+    await page.getByLabel('The question, as families read it').fill('How much do your child’s needs affect their day?');
+    await page.getByRole('button', { name: 'Save change' }).click();
+    await page.waitForURL(/\/admin\/scoring\/editor$/);
+    assert.match(await page.locator('main').innerText(), /How much do your child’s needs affect their day\?/);
+
+    await page.getByRole('link', { name: 'Change rule 4' }).click();
+    await assertAccessible(page);
+    await page.getByLabel('The total is at least (points)').fill('95');
+    await page.getByRole('button', { name: 'Save change' }).click();
+    await page.getByRole('button', { name: 'Move up rule 4' }).click();
+    await page.getByRole('button', { name: 'Compare with past applications' }).click();
+    assert.match(await page.locator('main').innerText(), /\d+ of \d+ past applications would get a different outcome/);
+    await assertAccessible(page);
+    await page.getByRole('button', { name: 'Publish this model' }).click();
+    await page.waitForURL(/published=2$/);
+    assert.match(await page.locator('main').innerText(), /Version 2 is published/);
+    await page.context().close();
+  });
 });

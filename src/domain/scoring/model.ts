@@ -75,6 +75,7 @@ export function problemsWithModel(model: ScoringModel): string[] {
     questionIds.add(question.id);
     if (!(NEEDS_DOMAINS as readonly string[]).includes(question.domain))
       problems.push(`Question "${question.id}" is in an unknown domain "${question.domain}"`);
+    if (question.text.trim() === '') problems.push(`Question "${question.id}" has no text`);
     if (question.options.length < 2) problems.push(`Question "${question.id}" needs at least two answers`);
     if (question.weight !== undefined && !(question.weight > 0))
       problems.push(`Question "${question.id}" has a weight that is not above 0`);
@@ -82,6 +83,8 @@ export function problemsWithModel(model: ScoringModel): string[] {
     for (const option of question.options) {
       if (optionIds.has(option.id)) problems.push(`Question "${question.id}" has two answers "${option.id}"`);
       optionIds.add(option.id);
+      if (option.label.trim() === '' || option.explanation.trim() === '')
+        problems.push(`Answer "${option.id}" of "${question.id}" needs its words and what it means for the family`);
       if (!Number.isInteger(option.points) || option.points < 0)
         problems.push(`Answer "${option.id}" of "${question.id}" has points that are not a whole number of 0 or more`);
     }
@@ -95,6 +98,8 @@ export function problemsWithModel(model: ScoringModel): string[] {
   if (last && Object.keys(last.when).length > 0)
     problems.push('The last rule must have no conditions, so every application gets an outcome');
   for (const rule of model.rules) {
+    if (rule.reason.trim() === '' || rule.outcome.label.trim() === '')
+      problems.push(`Rule "${rule.id}" needs its reason and what the family gets`);
     if (rule.outcome.amountPerYear !== undefined && rule.outcome.amountPerYear < 0)
       problems.push(`Rule "${rule.id}" gives a negative amount`);
     if (rule.when.minDomain && !(NEEDS_DOMAINS as readonly string[]).includes(rule.when.minDomain.domain))

@@ -2,55 +2,12 @@
 // past applications before publishing it as the next version.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Role } from '../../db/schema.ts';
-import type { ScoringModel } from '../../domain/scoring/model.ts';
 import { signedInUser } from '../../web/context.ts';
-import type { Translate } from '../../web/i18n.ts';
+import { describeModel } from './describe.ts';
 import { modelInUse, publishModel, readDraft, tryDraft } from './service.ts';
 
 const READERS: readonly Role[] = ['administrator', 'team_manager', 'analyst'];
 const ADMINISTRATORS: readonly Role[] = ['administrator'];
-
-/** A rule's conditions as a sentence: "If the total is at least 60 points". */
-function conditionText(rule: ScoringModel['rules'][number], t: Translate): string {
-  const { when } = rule;
-  const parts = [
-    ...(when.anyFlag ?? []).map((flag) => t('scoring.conditions.flag', { flag: t(`scoring.flags.${flag}`) })),
-    ...(when.childAgeBelow !== undefined ? [t('scoring.conditions.ageBelow', { age: when.childAgeBelow })] : []),
-    ...(when.minTotal !== undefined ? [t('scoring.conditions.minTotal', { points: when.minTotal })] : []),
-    ...(when.maxTotal !== undefined ? [t('scoring.conditions.maxTotal', { points: when.maxTotal })] : []),
-    ...(when.minDomain
-      ? [
-          t('scoring.conditions.minDomain', {
-            domain: t(`scoring.domains.${when.minDomain.domain}`),
-            points: when.minDomain.points,
-          }),
-        ]
-      : []),
-  ];
-  return parts.length > 0 ? parts.join(t('scoring.conditions.and')) : t('scoring.conditions.otherwise');
-}
-
-function describeModel(model: ScoringModel, t: Translate) {
-  return {
-    name: model.name,
-    version: model.version,
-    questions: model.questions.map((question) => ({
-      text: question.text,
-      domain: t(`scoring.domains.${question.domain}`),
-      weight: question.weight ?? 1,
-      options: question.options.map((option) => ({
-        label: option.label,
-        points: option.points,
-        flags: (option.flags ?? []).map((flag) => t(`scoring.flags.${flag}`)).join(', '),
-      })),
-    })),
-    rules: model.rules.map((rule) => ({
-      condition: conditionText(rule, t),
-      outcome: rule.outcome.label,
-      reason: rule.reason,
-    })),
-  };
-}
 
 function draftText(body: unknown): string {
   const draft = (body as Record<string, unknown> | undefined)?.draft;

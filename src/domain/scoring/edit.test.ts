@@ -1,0 +1,123 @@
+// Changing a scoring model part by part: what each form change does to the model, and the messages for bad input.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import defaultModel from './default-model.json' with { type: 'json' };
+import { addQuestion, addRule, editQuestion, editRule, idFrom, moveRule, removeQuestion } from './edit.ts';
+import { problemsWithModel, type ScoringModel } from './model.ts';
+
+const MODEL = defaultModel as ScoringModel;
+const first = MODEL.questions[0]!;
+
+/** The question's fields as its form shows them. */
+function questionFields(): Record<string, string> {
+  const fields: Record<string, string> = {
+    text: first.text,
+    hint: first.hint ?? '',
+    domain: first.domain,
+    weight: String(first.weight ?? 1),
+  };
+  for (const [index, option] of first.options.entries()) {
+    fields[`label-${index}`] = option.label;
+    fields[`points-${index}`] = String(option.points);
+    fields[`explanation-${index}`] = option.explanation;
+  }
+  return fields;
+}
+
+describe('editing a scoring model', () => {
+  test("a question keeps its answers' ids when their words and points change, and gains a new answer", () => {
+    const result = editQuestion(MODEL, first.id, {
+      ...questionFields(),
+      'points-1': '10',
+      weight: '1.5',
+      'label-new': 'All of the time',
+      'points-new': '35',
+      'explanation-new': 'Your child needs support all of the time.',
+    });
+    assert.ok(result.model);
+    const changed = result.model.questions[0]!;
+    assert.deepEqual(
+      changed.options.map((option) => option.id),
+      [...first.options.map((option) => option.id), 'all_of_the_time'],
+    );
+    assert.equal(changed.options[1]!.points, 10);
+    assert.equal(changed.weight, 1.5);
+    assert.deepEqual(problemsWithModel(result.model), []);
+    assert.deepEqual(result.model.questions.slice(1), MODEL.questions.slice(1), 'other questions are untouched');
+  });
+
+  test('bad question input is named field by field', () => {
+    const result = editQuestion(MODEL, first.id, {
+      ...questionFields(),
+      text: ' ',
+      weight: '0',
+      'points-0': 'lots',
+      'explanation-1': '',
+      'label-new': 'Half',
+    });
+    assert.equal(result.model, null);
+    assert.deepEqual(Object.keys(result.errors ?? {}).sort(), [
+      'explanation-1',
+      'explanation-new',
+      'points-0',
+      'points-new',
+      'text',
+      'weight',
+    ]);
+    assert.equal(result.errors?.text, 'Enter the question');
+  });
+
+  test('removing answers down to one is refused', () => {
+    const fields = questionFields();
+    for (let index = 1; index < first.options.length; index++) fields[`remove-${index}`] = 'yes';
+    const result = editQuestion(MODEL, first.id, fields);
+    assert.equal(result.errors?.['label-0'], 'A question needs at least two answers');
+  });
+
+  test('a rule gets its conditions and outcome from the form; empty conditions are left out', () => {
+    const rule = MODEL.rules.find((candidate) => candidate.outcome.kind === 'band')!;
+    const result = editRule(MODEL, rule.id, {
+      reason: 'Your answers show high needs.',
+      minTotal: '110',
+      maxTotal: '',
+      childAgeBelow: '',
+      minDomain: 'impact_on_family',
+      minDomainPoints: '21',
+      kind: 'band',
+      label: 'Short breaks worth up to £7,000 a year',
+      amountPerYear: '£7,000',
+      hoursPerYear: '',
+    });
+    assert.ok(result.model);
+    const changed = result.model.rules.find((candidate) => candidate.id === rule.id)!;
+    assert.deepEqual(changed.when, { minTotal: 110, minDomain: { domain: 'impact_on_family', points: 21 } });
+    assert.deepEqual(changed.outcome, {
+      kind: 'band',
+      label: 'Short breaks worth up to £7,000 a year',
+      amountPerYear: 7000,
+    });
+  });
+
+  test('bad rule input is named field by field', () => {
+    const rule = MODEL.rules[1]!;
+    const result = editRule(MODEL, rule.id, { reason: '', minTotal: '50', maxTotal: '10', kind: 'cash', label: '' });
+    assert.deepEqual(Object.keys(result.errors ?? {}).sort(), ['kind', 'label', 'maxTotal', 'reason']);
+  });
+
+  test('rules move one place at a time, added rules go before the catch-all, ids stay unique', () => {
+    const [a, b] = MODEL.rules;
+    const moved = moveRule(MODEL, b!.id, 'up');
+    assert.deepEqual(
+      moved.rules.slice(0, 2).map((rule) => rule.id),
+      [b!.id, a!.id],
+    );
+    assert.equal(moveRule(MODEL, a!.id, 'up'), MODEL, 'the first rule cannot move up');
+    const added = addRule(MODEL);
+    assert.equal(added.model.rules.at(-2)!.id, added.id);
+    assert.equal(added.model.rules.at(-1)!.id, MODEL.rules.at(-1)!.id);
+    assert.deepEqual(problemsWithModel(added.model), []);
+    const question = addQuestion(MODEL);
+    assert.equal(idFrom('new question', [question.id]), 'new_question_2');
+    assert.equal(removeQuestion(question.model, question.id).questions.length, MODEL.questions.length);
+  });
+});

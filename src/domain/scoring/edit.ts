@@ -1,0 +1,237 @@
+// Changing a scoring model one part at a time, as the structured editor does: a question with its answers, a rule
+// with its conditions and outcome, adding, removing and reordering. Each change reads the form's fields as text
+// and returns the changed model, or the fields that are wrong with a message for each (GOV.UK style). The model
+// as a whole is then checked by problemsWithModel before it can be published.
+import {
+  NEEDS_DOMAINS,
+  type AnswerOption,
+  type NeedsDomain,
+  type OutcomeKind,
+  type Question,
+  type Rule,
+  type ScoringModel,
+} from './model.ts';
+
+export const OUTCOME_KINDS: OutcomeKind[] = ['signpost', 'standard_offer', 'band', 'social_work_assessment'];
+
+export type Fields = Record<string, string | undefined>;
+export type FieldErrors = Record<string, string>;
+export type EditResult = { model: ScoringModel; errors: null } | { model: null; errors: FieldErrors };
+
+const MAX_TEXT = 500;
+const MAX_EXPLANATION = 1000;
+
+function text(fields: Fields, name: string): string {
+  return (fields[name] ?? '').trim();
+}
+
+/** A whole number of 0 or more from a field; undefined when empty; NaN when not a whole number. */
+function wholeNumber(fields: Fields, name: string): number | undefined {
+  const raw = text(fields, name).replace(/[£,]/g, '');
+  if (raw === '') return undefined;
+  return /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
+/** An id made from a label, unique among the ids given: "A lot of the time" → "a_lot_of_the_time". */
+export function idFrom(label: string, taken: Iterable<string>): string {
+  const base =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 40) || 'item';
+  const used = new Set(taken);
+  let id = base;
+  for (let suffix = 2; used.has(id); suffix++) id = `${base}_${suffix}`;
+  return id;
+}
+
+function requireText(fields: Fields, name: string, errors: FieldErrors, message: string, max = MAX_TEXT) {
+  const value = text(fields, name);
+  if (value === '') errors[name] = message;
+  else if (value.length > max) errors[name] = `${message.replace(/^Enter /, 'Shorten ')} to ${max} characters or fewer`;
+  return value;
+}
+
+/**
+ * A question's fields: text, hint, domain, weight, and for each answer i (by position) label-i, points-i,
+ * explanation-i and remove-i; a new answer in label-new, points-new and explanation-new.
+ */
+export function editQuestion(model: ScoringModel, questionId: string, fields: Fields): EditResult {
+  const question = model.questions.find((candidate) => candidate.id === questionId);
+  if (!question) throw new Error(`No question ${questionId}`);
+  const errors: FieldErrors = {};
+  const questionText = requireText(fields, 'text', errors, 'Enter the question');
+  const hint = text(fields, 'hint');
+  const domain = NEEDS_DOMAINS.find((candidate) => candidate === text(fields, 'domain'));
+  if (!domain) errors.domain = 'Select which part of the framework the question asks about';
+  const weightText = text(fields, 'weight');
+  const weight = weightText === '' ? 1 : Number(weightText);
+  if (!/^\d+(\.\d{1,2})?$/.test(weightText || '1') || !(weight > 0) || weight > 10)
+    errors.weight = 'Enter a weight above 0 and up to 10, like 1 or 1.5';
+
+  const options: AnswerOption[] = [];
+  for (const [index, option] of question.options.entries()) {
+    if (text(fields, `remove-${index}`) === 'yes') continue;
+    const label = requireText(fields, `label-${index}`, errors, 'Enter the answer');
+    const points = wholeNumber(fields, `points-${index}`);
+    if (points === undefined || Number.isNaN(points)) errors[`points-${index}`] = 'Enter the points as a whole number';
+    const explanation = requireText(
+      fields,
+      `explanation-${index}`,
+      errors,
+      'Enter what this answer means for the family',
+      MAX_EXPLANATION,
+    );
+    options.push({ ...option, label, points: points ?? 0, explanation });
+  }
+  const newLabel = text(fields, 'label-new');
+  if (newLabel !== '' || text(fields, 'points-new') !== '' || text(fields, 'explanation-new') !== '') {
+    const label = requireText(fields, 'label-new', errors, 'Enter the new answer');
+    const points = wholeNumber(fields, 'points-new');
+    if (points === undefined || Number.isNaN(points))
+      errors['points-new'] = 'Enter the new answer’s points as a whole number';
+    const explanation = requireText(
+      fields,
+      'explanation-new',
+      errors,
+      'Enter what the new answer means for the family',
+      MAX_EXPLANATION,
+    );
+    options.push({
+      id: idFrom(
+        label,
+        question.options.map((option) => option.id),
+      ),
+      label,
+      points: points ?? 0,
+      explanation,
+    });
+  }
+  if (options.length < 2) errors['label-0'] = 'A question needs at least two answers';
+  if (Object.keys(errors).length > 0 || !domain) return { model: null, errors };
+
+  const changed: Question = { ...question, text: questionText, domain, options };
+  if (hint === '') delete changed.hint;
+  else changed.hint = hint;
+  if (weight === 1) delete changed.weight;
+  else changed.weight = weight;
+  return {
+    model: { ...model, questions: model.questions.map((item) => (item.id === questionId ? changed : item)) },
+    errors: null,
+  };
+}
+
+/**
+ * A rule's fields: reason; conditions minTotal, maxTotal, childAgeBelow, flag-<name> for each flag the model's
+ * answers raise, minDomain with minDomainPoints; the outcome's kind, label, amountPerYear and hoursPerYear.
+ */
+export function editRule(model: ScoringModel, ruleId: string, fields: Fields): EditResult {
+  const rule = model.rules.find((candidate) => candidate.id === ruleId);
+  if (!rule) throw new Error(`No rule ${ruleId}`);
+  const errors: FieldErrors = {};
+  const reason = requireText(
+    fields,
+    'reason',
+    errors,
+    'Enter why this outcome, as the family will read it',
+    MAX_EXPLANATION,
+  );
+  const when: Rule['when'] = {};
+  const number = (name: string, message: string) => {
+    const value = wholeNumber(fields, name);
+    if (Number.isNaN(value)) errors[name] = message;
+    return value === undefined || Number.isNaN(value) ? undefined : value;
+  };
+  const flags = modelFlags(model).filter((flag) => text(fields, `flag-${flag}`) === 'yes');
+  if (flags.length > 0) when.anyFlag = flags;
+  const childAgeBelow = number('childAgeBelow', 'Enter the age as a whole number of years');
+  if (childAgeBelow !== undefined) when.childAgeBelow = childAgeBelow;
+  const minTotal = number('minTotal', 'Enter the lowest total as a whole number of points');
+  if (minTotal !== undefined) when.minTotal = minTotal;
+  const maxTotal = number('maxTotal', 'Enter the highest total as a whole number of points');
+  if (maxTotal !== undefined) when.maxTotal = maxTotal;
+  if (minTotal !== undefined && maxTotal !== undefined && maxTotal < minTotal)
+    errors.maxTotal = 'The highest total must be at least the lowest total';
+  const domainText = text(fields, 'minDomain');
+  const domainPoints = number('minDomainPoints', 'Enter the points as a whole number');
+  if (domainText !== '') {
+    const domain: NeedsDomain | undefined = NEEDS_DOMAINS.find((candidate) => candidate === domainText);
+    if (!domain) errors.minDomain = 'Select a part of the framework, or none';
+    else if (domainPoints === undefined) errors.minDomainPoints = 'Enter the points that part must reach';
+    else when.minDomain = { domain, points: domainPoints };
+  }
+  const kind = OUTCOME_KINDS.find((candidate) => candidate === text(fields, 'kind'));
+  if (!kind) errors.kind = 'Select what the family gets';
+  const label = requireText(fields, 'label', errors, 'Enter what the family gets, as they will read it');
+  const amountPerYear = number('amountPerYear', 'Enter the amount as a whole number of pounds');
+  const hoursPerYear = number('hoursPerYear', 'Enter the hours as a whole number');
+  if (Object.keys(errors).length > 0 || !kind) return { model: null, errors };
+
+  const outcome: Rule['outcome'] = { kind, label };
+  if (amountPerYear !== undefined) outcome.amountPerYear = amountPerYear;
+  if (hoursPerYear !== undefined) outcome.hoursPerYear = hoursPerYear;
+  const changed: Rule = { id: rule.id, reason, when, outcome };
+  return {
+    model: { ...model, rules: model.rules.map((item) => (item.id === ruleId ? changed : item)) },
+    errors: null,
+  };
+}
+
+/** Every flag an answer in the model can raise, such as "safeguarding". */
+export function modelFlags(model: ScoringModel): string[] {
+  return [...new Set(model.questions.flatMap((question) => question.options.flatMap((option) => option.flags ?? [])))];
+}
+
+/** A new question at the end, with two answers to fill in; returns its id too. */
+export function addQuestion(model: ScoringModel): { model: ScoringModel; id: string } {
+  const id = idFrom(
+    'new question',
+    model.questions.map((question) => question.id),
+  );
+  const question: Question = {
+    id,
+    domain: NEEDS_DOMAINS[0],
+    text: 'New question',
+    options: [
+      { id: 'no', label: 'No', points: 0, explanation: 'Explain what this answer means for the family.' },
+      { id: 'yes', label: 'Yes', points: 8, explanation: 'Explain what this answer means for the family.' },
+    ],
+  };
+  return { model: { ...model, questions: [...model.questions, question] }, id };
+}
+
+/** A new rule just before the last one (the last must stay the rule with no conditions); returns its id too. */
+export function addRule(model: ScoringModel): { model: ScoringModel; id: string } {
+  const id = idFrom(
+    'new rule',
+    model.rules.map((rule) => rule.id),
+  );
+  const rule: Rule = {
+    id,
+    reason: 'Explain why, as the family will read it.',
+    when: { minTotal: 0 },
+    outcome: { kind: 'signpost', label: 'Activities in the Local Offer' },
+  };
+  const rules = [...model.rules];
+  rules.splice(Math.max(0, rules.length - 1), 0, rule);
+  return { model: { ...model, rules }, id };
+}
+
+export function removeQuestion(model: ScoringModel, questionId: string): ScoringModel {
+  return { ...model, questions: model.questions.filter((question) => question.id !== questionId) };
+}
+
+export function removeRule(model: ScoringModel, ruleId: string): ScoringModel {
+  return { ...model, rules: model.rules.filter((rule) => rule.id !== ruleId) };
+}
+
+/** Moves a rule one place earlier or later; rules are tried in order, so this changes what fires first. */
+export function moveRule(model: ScoringModel, ruleId: string, direction: 'up' | 'down'): ScoringModel {
+  const rules = [...model.rules];
+  const index = rules.findIndex((rule) => rule.id === ruleId);
+  const target = direction === 'up' ? index - 1 : index + 1;
+  if (index < 0 || target < 0 || target >= rules.length) return model;
+  [rules[index], rules[target]] = [rules[target]!, rules[index]!];
+  return { ...model, rules };
+}

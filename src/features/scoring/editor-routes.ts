@@ -1,0 +1,315 @@
+// The structured scoring model editor, for administrators: change a question and its answers, or a rule's
+// conditions and outcome, on forms; add, remove and reorder; try the draft against past applications; publish.
+// Every form carries the draft's version, so two administrators cannot save over each other unseen.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../../db/schema.ts';
+import {
+  OUTCOME_KINDS,
+  addQuestion,
+  addRule,
+  editQuestion,
+  editRule,
+  modelFlags,
+  moveRule,
+  removeQuestion,
+  removeRule,
+  type FieldErrors,
+  type Fields,
+} from '../../domain/scoring/edit.ts';
+import { NEEDS_DOMAINS, problemsWithModel, type ScoringModel } from '../../domain/scoring/model.ts';
+import { signedInUser } from '../../web/context.ts';
+import { conditionText } from './describe.ts';
+import { currentDraft, discardDraft, publishDraft, saveDraftModel, startDraft, type Draft } from './drafts.ts';
+import { tryDraft } from './service.ts';
+
+const ADMINISTRATORS: readonly Role[] = ['administrator'];
+const ACCESS = { config: { access: ADMINISTRATORS } };
+const EDITOR = '/admin/scoring/editor';
+
+function fieldsOf(body: unknown): Fields {
+  const fields: Fields = {};
+  for (const [name, value] of Object.entries((body as Record<string, unknown> | undefined) ?? {})) {
+    if (typeof value === 'string') fields[name] = value;
+  }
+  return fields;
+}
+
+function errorList(errors: FieldErrors) {
+  return Object.entries(errors).map(([field, text]) => ({ text, href: `#${field}` }));
+}
+
+export async function scoringEditorRoutes(app: FastifyInstance) {
+  const { db } = app.deps.database;
+
+  async function renderOverview(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    draft: Draft | undefined,
+    extra: { comparison?: Awaited<ReturnType<typeof tryDraft>>; message?: string } = {},
+  ) {
+    const t = request.t;
+    return reply.render('scoring/views/editor.njk', {
+      draft: draft
+        ? {
+            version: draft.version,
+            updatedAt: draft.updatedAt,
+            updatedBy: draft.updatedBy,
+            questions: draft.model.questions.map((question) => ({
+              id: question.id,
+              text: question.text,
+              domain: t(`scoring.domains.${question.domain}`),
+              answers: question.options.length,
+              points: question.options.map((option) => option.points).join(', '),
+            })),
+            rules: draft.model.rules.map((rule) => ({
+              id: rule.id,
+              condition: conditionText(rule, t),
+              outcome: rule.outcome.label,
+            })),
+          }
+        : null,
+      problems: draft ? problemsWithModel(draft.model) : [],
+      comparison: extra.comparison
+        ? {
+            ...extra.comparison,
+            moves: Object.entries(extra.comparison.moves).map(([move, count]) => ({ move, count })),
+          }
+        : null,
+      message: extra.message ?? null,
+    });
+  }
+
+  /** The draft, or a redirect to the editor's start when there is none. */
+  async function loadDraft(request: FastifyRequest, reply: FastifyReply) {
+    const draft = await currentDraft(db, signedInUser(request).laCode);
+    if (!draft) await reply.redirect(EDITOR, 303);
+    return draft;
+  }
+
+  /** Saves a change made to the draft the form was filled in on; tells the administrator if it moved on. */
+  async function save(request: FastifyRequest, reply: FastifyReply, model: ScoringModel, next: string) {
+    const seenVersion = Number(fieldsOf(request.body).version);
+    const saved = Number.isInteger(seenVersion)
+      ? await saveDraftModel(db, signedInUser(request), { seenVersion, model, requestId: request.id })
+      : 'changed-since';
+    if (saved === 'changed-since') {
+      reply.status(409);
+      return renderOverview(request, reply, await currentDraft(db, signedInUser(request).laCode), {
+        message: request.t('scoring.editor.changedSince'),
+      });
+    }
+    return reply.redirect(next, 303);
+  }
+
+  app.get(EDITOR, ACCESS, async (request, reply) =>
+    renderOverview(request, reply, await currentDraft(db, signedInUser(request).laCode)),
+  );
+
+  app.post(`${EDITOR}/start`, ACCESS, async (request, reply) => {
+    await startDraft(db, signedInUser(request), request.id);
+    return reply.redirect(EDITOR, 303);
+  });
+
+  function renderQuestion(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    draft: Draft,
+    questionId: string,
+    fields: Fields | null,
+    errors: FieldErrors,
+  ) {
+    const question = draft.model.questions.find((candidate) => candidate.id === questionId)!;
+    const value = (name: string, fallback: string) => (fields ? (fields[name] ?? '') : fallback);
+    return reply.render('scoring/views/edit-question.njk', {
+      version: draft.version,
+      question: {
+        id: question.id,
+        text: value('text', question.text),
+        hint: value('hint', question.hint ?? ''),
+        weight: value('weight', String(question.weight ?? 1)),
+      },
+      domains: NEEDS_DOMAINS.map((domain) => ({
+        value: domain,
+        text: request.t(`scoring.domains.${domain}`),
+        selected: value('domain', question.domain) === domain,
+      })),
+      options: question.options.map((option, index) => ({
+        index,
+        label: value(`label-${index}`, option.label),
+        points: value(`points-${index}`, String(option.points)),
+        explanation: value(`explanation-${index}`, option.explanation),
+        remove: fields?.[`remove-${index}`] === 'yes',
+        flags: (option.flags ?? []).map((flag) => request.t(`scoring.flags.${flag}`)).join(', '),
+      })),
+      added: {
+        label: fields?.['label-new'] ?? '',
+        points: fields?.['points-new'] ?? '',
+        explanation: fields?.['explanation-new'] ?? '',
+      },
+      errors: errorList(errors),
+      fieldErrors: Object.fromEntries(Object.entries(errors).map(([name, text]) => [name, { text }])),
+    });
+  }
+
+  app.get(`${EDITOR}/questions/:questionId`, ACCESS, async (request, reply) => {
+    const draft = await loadDraft(request, reply);
+    if (!draft) return reply;
+    const { questionId } = request.params as { questionId: string };
+    if (!draft.model.questions.some((question) => question.id === questionId)) {
+      reply.callNotFound();
+      return reply;
+    }
+    return renderQuestion(request, reply, draft, questionId, null, {});
+  });
+
+  app.post(`${EDITOR}/questions/:questionId`, ACCESS, async (request, reply) => {
+    const draft = await loadDraft(request, reply);
+    if (!draft) return reply;
+    const { questionId } = request.params as { questionId: string };
+    if (!draft.model.questions.some((question) => question.id === questionId)) {
+      reply.callNotFound();
+      return reply;
+    }
+    const fields = fieldsOf(request.body);
+    if (fields.removeQuestion === 'yes') return save(request, reply, removeQuestion(draft.model, questionId), EDITOR);
+    const edited = editQuestion(draft.model, questionId, fields);
+    if (edited.errors) {
+      reply.status(400);
+      return renderQuestion(request, reply, draft, questionId, fields, edited.errors);
+    }
+    return save(request, reply, edited.model, EDITOR);
+  });
+
+  app.post(`${EDITOR}/questions`, ACCESS, async (request, reply) => {
+    const draft = await loadDraft(request, reply);
+    if (!draft) return reply;
+    const added = addQuestion(draft.model);
+    return save(request, reply, added.model, `${EDITOR}/questions/${added.id}`);
+  });
+
+  function renderRule(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    draft: Draft,
+    ruleId: string,
+    fields: Fields | null,
+    errors: FieldErrors,
+  ) {
+    const rule = draft.model.rules.find((candidate) => candidate.id === ruleId)!;
+    const value = (name: string, fallback: number | string | undefined) =>
+      fields ? (fields[name] ?? '') : fallback === undefined ? '' : String(fallback);
+    return reply.render('scoring/views/edit-rule.njk', {
+      version: draft.version,
+      rule: {
+        id: rule.id,
+        reason: value('reason', rule.reason),
+        minTotal: value('minTotal', rule.when.minTotal),
+        maxTotal: value('maxTotal', rule.when.maxTotal),
+        childAgeBelow: value('childAgeBelow', rule.when.childAgeBelow),
+        minDomainPoints: value('minDomainPoints', rule.when.minDomain?.points),
+        label: value('label', rule.outcome.label),
+        amountPerYear: value('amountPerYear', rule.outcome.amountPerYear),
+        hoursPerYear: value('hoursPerYear', rule.outcome.hoursPerYear),
+      },
+      flags: modelFlags(draft.model).map((flag) => ({
+        value: 'yes',
+        name: `flag-${flag}`,
+        text: request.t(`scoring.conditions.flag`, { flag: request.t(`scoring.flags.${flag}`) }),
+        checked: fields ? fields[`flag-${flag}`] === 'yes' : (rule.when.anyFlag ?? []).includes(flag),
+      })),
+      domains: [
+        { value: '', text: request.t('scoring.editor.noDomain') },
+        ...NEEDS_DOMAINS.map((domain) => ({
+          value: domain,
+          text: request.t(`scoring.domains.${domain}`),
+          selected: value('minDomain', rule.when.minDomain?.domain) === domain,
+        })),
+      ],
+      kinds: OUTCOME_KINDS.map((kind) => ({
+        value: kind,
+        text: request.t(`scoring.editor.kinds.${kind}`),
+        checked: value('kind', rule.outcome.kind) === kind,
+      })),
+      errors: errorList(errors),
+      fieldErrors: Object.fromEntries(Object.entries(errors).map(([name, text]) => [name, { text }])),
+    });
+  }
+
+  app.get(`${EDITOR}/rules/:ruleId`, ACCESS, async (request, reply) => {
+    const draft = await loadDraft(request, reply);
+    if (!draft) return reply;
+    const { ruleId } = request.params as { ruleId: string };
+    if (!draft.model.rules.some((rule) => rule.id === ruleId)) {
+      reply.callNotFound();
+      return reply;
+    }
+    return renderRule(request, reply, draft, ruleId, null, {});
+  });
+
+  app.post(`${EDITOR}/rules/:ruleId`, ACCESS, async (request, reply) => {
+    const draft = await loadDraft(request, reply);
+    if (!draft) return reply;
+    const { ruleId } = request.params as { ruleId: string };
+    if (!draft.model.rules.some((rule) => rule.id === ruleId)) {
+      reply.callNotFound();
+      return reply;
+    }
+    const fields = fieldsOf(request.body);
+    if (fields.removeRule === 'yes') return save(request, reply, removeRule(draft.model, ruleId), EDITOR);
+    const edited = editRule(draft.model, ruleId, fields);
+    if (edited.errors) {
+      reply.status(400);
+      return renderRule(request, reply, draft, ruleId, fields, edited.errors);
+    }
+    return save(request, reply, edited.model, EDITOR);
+  });
+
+  app.post(`${EDITOR}/rules`, ACCESS, async (request, reply) => {
+    const draft = await loadDraft(request, reply);
+    if (!draft) return reply;
+    const added = addRule(draft.model);
+    return save(request, reply, added.model, `${EDITOR}/rules/${added.id}`);
+  });
+
+  app.post(`${EDITOR}/rules/:ruleId/move`, ACCESS, async (request, reply) => {
+    const draft = await loadDraft(request, reply);
+    if (!draft) return reply;
+    const { ruleId } = request.params as { ruleId: string };
+    const direction = fieldsOf(request.body).direction === 'up' ? 'up' : 'down';
+    return save(request, reply, moveRule(draft.model, ruleId, direction), EDITOR);
+  });
+
+  app.post(`${EDITOR}/try`, ACCESS, async (request, reply) => {
+    const draft = await loadDraft(request, reply);
+    if (!draft) return reply;
+    if (problemsWithModel(draft.model).length > 0) {
+      reply.status(400);
+      return renderOverview(request, reply, draft);
+    }
+    const comparison = await tryDraft(db, signedInUser(request).laCode, draft.model);
+    return renderOverview(request, reply, draft, { comparison });
+  });
+
+  app.post(`${EDITOR}/publish`, ACCESS, async (request, reply) => {
+    const draft = await loadDraft(request, reply);
+    if (!draft) return reply;
+    if (problemsWithModel(draft.model).length > 0) {
+      reply.status(400);
+      return renderOverview(request, reply, draft);
+    }
+    const seenVersion = Number(fieldsOf(request.body).version);
+    const published = await publishDraft(db, signedInUser(request), { seenVersion, requestId: request.id });
+    if (published === 'changed-since') {
+      reply.status(409);
+      return renderOverview(request, reply, await currentDraft(db, signedInUser(request).laCode), {
+        message: request.t('scoring.editor.changedSince'),
+      });
+    }
+    return reply.redirect(`/admin/scoring?published=${published}`, 303);
+  });
+
+  app.post(`${EDITOR}/discard`, ACCESS, async (request, reply) => {
+    await discardDraft(db, signedInUser(request), request.id);
+    return reply.redirect('/admin/scoring', 303);
+  });
+}
