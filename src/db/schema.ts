@@ -384,17 +384,30 @@ export interface ShortBreakInformationRequestsTable {
   answered_at: Maybe<Date>;
 }
 
+export type ReferralOutcome = 'no_further_action' | 'targeted' | 'specialist';
+
 export interface ReferralsTable {
   id: Generated<string>;
   la_code: string;
-  child_id: string;
-  kind: 'social_work_assessment';
+  child_id: Maybe<string>;
+  kind: 'social_work_assessment' | 'professional';
   source_code: string;
   reason: Maybe<string>;
   requested_by: string;
   short_break_application_id: Maybe<string>;
-  received_at: CreatedAt;
-  status: Generated<'new'>;
+  received_at: ColumnType<Date, Date | string | undefined, Date>;
+  status: Generated<'draft' | 'new' | 'decided'>;
+  reference: Maybe<string>;
+  details: ColumnType<Record<string, string>, string | undefined, string>;
+  primary_need_code: Maybe<string>;
+  safeguarding_concern: Generated<boolean>;
+  outcome: Maybe<ReferralOutcome>;
+  outcome_reason: Maybe<string>;
+  signposted_service_ids: ColumnType<string[], string[] | undefined, string[]>;
+  decided_by: Maybe<string>;
+  decided_at: Maybe<Date>;
+  overdue_flagged_at: Maybe<Date>;
+  version: Generated<number>;
 }
 
 export interface Schema {

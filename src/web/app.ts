@@ -24,6 +24,8 @@ import { scoringEditorRoutes } from '../features/scoring/editor-routes.ts';
 import { shortBreaksRoutes } from '../features/short-breaks/routes.ts';
 import { shortBreaksStaffRoutes } from '../features/short-breaks/staff-routes.ts';
 import { referralRoutes } from '../features/referrals/routes.ts';
+import { professionalReferralRoutes } from '../features/referrals/professional-routes.ts';
+import { triageRoutes } from '../features/referrals/triage-routes.ts';
 import { familyFollowUpRoutes } from '../features/short-breaks/family-follow-up-routes.ts';
 import { healthRoutes } from '../features/health/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
@@ -261,6 +263,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(shortBreaksRoutes);
   await app.register(familyFollowUpRoutes);
   await app.register(referralRoutes);
+  await app.register(professionalReferralRoutes);
+  await app.register(triageRoutes);
 
   return app;
 }

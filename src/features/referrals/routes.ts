@@ -1,14 +1,11 @@
 // "I would like a social work assessment instead": on every page of the family's short-breaks journey, a link to
-// ask for one; and the social work team's list of new referrals.
+// ask for one.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../../db/schema.ts';
 import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
-import { MAX_REFERRAL_REASON, familyChildren, newReferrals, requestSocialWorkAssessment } from './service.ts';
-
-const SOCIAL_WORK_TEAM: readonly Role[] = ['social_worker', 'team_manager'];
+import { MAX_REFERRAL_REASON, familyChildren, requestSocialWorkAssessment } from './service.ts';
 
 function field(source: unknown, name: string): string {
   const value = (source as Record<string, unknown> | undefined)?.[name];
@@ -95,9 +92,4 @@ export async function referralRoutes(app: FastifyInstance) {
   app.get('/social-work-assessment/sent', { config: { access: FAMILY_ROLES } }, async (_request, reply) =>
     reply.render('referrals/views/sent.njk'),
   );
-
-  app.get('/referrals', { config: { access: SOCIAL_WORK_TEAM } }, async (request, reply) => {
-    const referrals = await newReferrals(db, signedInUser(request), request.id);
-    return reply.render('referrals/views/list.njk', { referrals });
-  });
 }

@@ -3,7 +3,6 @@
 // told at once. The front door issue grows referrals into every route in.
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -90,29 +89,4 @@ export async function requestSocialWorkAssessment(
     }
     return id;
   });
-}
-
-/**
- * New referrals for the social work team, oldest first, with working days since they arrived (the front door
- * aims to decide within one). Listing children's names is a view of their records, so it is audited.
- */
-export async function newReferrals(db: Kysely<Schema>, user: SignedInUser, requestId: string, today = new Date()) {
-  const rows = await db
-    .selectFrom('referrals as r')
-    .innerJoin('children as c', 'c.id', 'r.child_id')
-    .select(['r.id', 'r.kind', 'r.source_code', 'r.reason', 'r.received_at', 'c.given_name', 'c.family_name'])
-    .where('r.la_code', '=', user.laCode)
-    .where('r.status', '=', 'new')
-    .orderBy('r.received_at')
-    .execute();
-  await recordAudit(db, {
-    laCode: user.laCode,
-    actorUserId: user.id,
-    actorRole: primaryRole(user),
-    action: 'view-new-referrals',
-    requestId,
-    details: { count: rows.length },
-  });
-  const todayIso = toIsoDate(today);
-  return rows.map((row) => ({ ...row, waiting: workingDaysBetween(toIsoDate(row.received_at), todayIso) }));
 }

@@ -1,0 +1,12 @@
+// NHS numbers: ten digits, the last a check digit (modulus 11 over the first nine, weighted 10 down to 2). A
+// number whose check digit does not match was mistyped, so it is refused rather than stored.
+
+/** The ten digits of an NHS number typed with or without spaces or dashes, or undefined if it is not one. */
+export function nhsNumberOf(text: string): string | undefined {
+  const digits = text.replace(/[\s-]/g, '');
+  if (!/^\d{10}$/.test(digits)) return undefined;
+  const sum = [...digits.slice(0, 9)].reduce((total, digit, index) => total + Number(digit) * (10 - index), 0);
+  const check = 11 - (sum % 11);
+  if (check === 10) return undefined; // no valid NHS number has this remainder
+  return (check === 11 ? 0 : check) === Number(digits[9]) ? digits : undefined;
+}

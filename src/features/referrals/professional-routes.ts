@@ -1,0 +1,220 @@
+// A professional's referral, GOV.UK style: where they work, then the child, their needs, consent and safety, one
+// section a page, saved as they go; check and send; a confirmation with a reference; and their referrals' outcomes.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../../db/schema.ts';
+import {
+  PRIMARY_NEEDS,
+  REFERRAL_SECTIONS,
+  SECTION_FIELDS,
+  referralComplete,
+  referralProblems,
+  type ReferralSection,
+} from '../../domain/front-door/referral.ts';
+import { signedInUser } from '../../web/context.ts';
+import { errorSummary, type FieldError } from '../../web/errors.ts';
+import {
+  PROFESSIONAL_SOURCES,
+  referrersReferral,
+  referrersReferrals,
+  saveReferralSection,
+  sendReferral,
+  startReferral,
+  type ReferrersReferral,
+} from './professional.ts';
+
+const REFERRERS: readonly Role[] = ['professional_referrer'];
+const ACCESS = { config: { access: REFERRERS } };
+
+function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+export async function professionalReferralRoutes(app: FastifyInstance) {
+  const { db } = app.deps.database;
+  const base = (referral: { id: string }) => `/referrals/drafts/${referral.id}`;
+
+  async function load(request: FastifyRequest, reply: FastifyReply) {
+    const referral = await referrersReferral(db, signedInUser(request), (request.params as { id: string }).id);
+    if (!referral) reply.callNotFound();
+    return referral;
+  }
+
+  /** A draft to change; a sent referral goes to its confirmation instead. */
+  async function loadDraft(request: FastifyRequest, reply: FastifyReply) {
+    const referral = await load(request, reply);
+    if (referral && referral.status !== 'draft') {
+      await reply.redirect(`${base(referral)}/sent`, 303);
+      return undefined;
+    }
+    return referral;
+  }
+
+  function renderStart(request: FastifyRequest, reply: FastifyReply, sourceCode: string, errors: FieldError[]) {
+    return reply.render('referrals/views/professional-start.njk', {
+      sources: [
+        { value: '', text: request.t('frontDoor.start.chooseSource') },
+        ...PROFESSIONAL_SOURCES.map((code) => ({
+          value: code,
+          text: request.t(`frontDoor.sources.${code}`),
+          selected: code === sourceCode,
+        })),
+      ],
+      errors: errorSummary(errors),
+      sourceError: errors[0] ? { text: errors[0].text } : undefined,
+    });
+  }
+
+  app.get('/referrals/new', ACCESS, async (request, reply) => renderStart(request, reply, '', []));
+
+  app.post('/referrals/new', ACCESS, async (request, reply) => {
+    const sourceCode = field(request.body, 'sourceCode');
+    if (!(PROFESSIONAL_SOURCES as readonly string[]).includes(sourceCode)) {
+      reply.status(400);
+      return renderStart(request, reply, '', [{ field: 'sourceCode', text: request.t('frontDoor.errors.source') }]);
+    }
+    const id = await startReferral(db, signedInUser(request), sourceCode, request.id);
+    return reply.redirect(`/referrals/drafts/${id}/child`, 303);
+  });
+
+  function sectionOf(request: FastifyRequest): ReferralSection | undefined {
+    const section = (request.params as { section: string }).section;
+    return REFERRAL_SECTIONS.find((candidate) => candidate === section);
+  }
+
+  function renderSection(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    referral: ReferrersReferral,
+    section: ReferralSection,
+    values: Record<string, string>,
+    problems: Record<string, string>,
+  ) {
+    const returnTo =
+      (request.query as Record<string, unknown>).return === 'check' || field(request.body, 'returnTo') === 'check';
+    return reply.render('referrals/views/professional-section.njk', {
+      referral,
+      section,
+      values,
+      returnTo: returnTo ? 'check' : '',
+      needs: PRIMARY_NEEDS.map((code) => ({
+        value: code,
+        text: request.t(`frontDoor.needs.${code}.label`),
+        hint: { text: request.t(`frontDoor.needs.${code}.hint`) },
+        checked: values.primaryNeed === code,
+      })),
+      errors: Object.entries(problems).map(([name, text]) => ({ text, href: `#${name}` })),
+      fieldErrors: Object.fromEntries(Object.entries(problems).map(([name, text]) => [name, { text }])),
+    });
+  }
+
+  app.get('/referrals/drafts/:id/:section', ACCESS, async (request, reply) => {
+    const referral = await loadDraft(request, reply);
+    if (!referral) return reply;
+    const section = sectionOf(request);
+    if (!section) {
+      reply.callNotFound();
+      return reply;
+    }
+    return renderSection(request, reply, referral, section, referral.details, {});
+  });
+
+  app.post('/referrals/drafts/:id/:section', ACCESS, async (request, reply) => {
+    const referral = await loadDraft(request, reply);
+    if (!referral) return reply;
+    const section = sectionOf(request);
+    if (!section) {
+      reply.callNotFound();
+      return reply;
+    }
+    const values = Object.fromEntries(SECTION_FIELDS[section].map((name) => [name, field(request.body, name)]));
+    const problems = referralProblems(section, values);
+    if (Object.keys(problems).length > 0) {
+      reply.status(400);
+      return renderSection(request, reply, referral, section, values, problems);
+    }
+    await saveReferralSection(db, referral, values);
+    const next = REFERRAL_SECTIONS[REFERRAL_SECTIONS.indexOf(section) + 1];
+    const returnTo = field(request.body, 'returnTo') === 'check';
+    return reply.redirect(`${base(referral)}/${returnTo || !next ? 'check' : next}`, 303);
+  });
+
+  function renderCheck(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    referral: ReferrersReferral,
+    errors: FieldError[],
+  ) {
+    const details = referral.details;
+    const row = (section: ReferralSection, key: string, value: string) => ({
+      key: request.t(`frontDoor.check.${key}`),
+      value: value || request.t('frontDoor.check.notGiven'),
+      href: `${base(referral)}/${section}?return=check`,
+    });
+    return reply.render('referrals/views/professional-check.njk', {
+      referral,
+      rows: [
+        row('child', 'name', `${details.givenName ?? ''} ${details.familyName ?? ''}`.trim()),
+        row(
+          'child',
+          'dateOfBirth',
+          details.dobYear ? `${details.dobDay ?? ''}/${details.dobMonth ?? ''}/${details.dobYear}` : '',
+        ),
+        row('child', 'postcode', details.postcode ?? ''),
+        row('child', 'nhsNumber', details.nhsNumber ?? ''),
+        row(
+          'needs',
+          'primaryNeed',
+          details.primaryNeed ? request.t(`frontDoor.needs.${details.primaryNeed}.label`) : '',
+        ),
+        row('needs', 'needs', details.needs ?? ''),
+        row('needs', 'tried', details.tried ?? ''),
+        row('consent', 'consent', details.consent ? request.t(`frontDoor.yesNo.${details.consent}`) : ''),
+        row(
+          'consent',
+          'safeguarding',
+          details.safeguarding ? request.t(`frontDoor.yesNo.${details.safeguarding}`) : '',
+        ),
+        ...(details.safeguarding === 'yes'
+          ? [row('consent', 'safeguardingDetails', details.safeguardingDetails ?? '')]
+          : []),
+      ],
+      errors: errorSummary(errors),
+    });
+  }
+
+  app.get('/referrals/drafts/:id/check', ACCESS, async (request, reply) => {
+    const referral = await loadDraft(request, reply);
+    if (!referral) return reply;
+    return renderCheck(request, reply, referral, []);
+  });
+
+  app.post('/referrals/drafts/:id/send', ACCESS, async (request, reply) => {
+    const referral = await load(request, reply);
+    if (!referral) return reply;
+    if (referral.status === 'draft' && !referralComplete(referral.details)) {
+      reply.status(400);
+      return renderCheck(request, reply, referral, [{ field: 'send', text: request.t('frontDoor.errors.incomplete') }]);
+    }
+    await sendReferral(db, signedInUser(request), referral, { requestId: request.id, baseUrl: app.config.publicUrl });
+    return reply.redirect(`${base(referral)}/sent`, 303);
+  });
+
+  app.get('/referrals/drafts/:id/sent', ACCESS, async (request, reply) => {
+    const referral = await load(request, reply);
+    if (!referral) return reply;
+    if (referral.status === 'draft') return reply.redirect(`${base(referral)}/check`, 303);
+    return reply.render('referrals/views/professional-sent.njk', { referral });
+  });
+
+  app.get('/referrals/mine', ACCESS, async (request, reply) => {
+    const referrals = await referrersReferrals(db, signedInUser(request));
+    return reply.render('referrals/views/professional-mine.njk', {
+      referrals: referrals.map((referral) => ({
+        ...referral,
+        child: `${referral.details.givenName ?? ''} ${referral.details.familyName ?? ''}`.trim(),
+        statusText: request.t(`frontDoor.statuses.${referral.outcome ?? referral.status}`),
+      })),
+    });
+  });
+}

@@ -1,0 +1,108 @@
+// The front door's pages: new referrals with the clock to the one-working-day decision, and one referral with the
+// triage decision (and, for no further action, Local Offer services to suggest to the family).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ReferralOutcome, Role } from '../../db/schema.ts';
+import { TRIAGE_OUTCOMES } from '../../domain/front-door/referral.ts';
+import { signedInUser } from '../../web/context.ts';
+import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
+import { isUuid } from '../../web/ids.ts';
+import { DECISION_WORKING_DAYS, decideReferral, suggestedServices, triageQueue, viewReferral } from './triage.ts';
+
+const READERS: readonly Role[] = ['triage_worker', 'social_worker', 'team_manager'];
+const DECIDERS: readonly Role[] = ['triage_worker', 'team_manager'];
+const MAX_REASON = 2000;
+
+function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+function listField(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return typeof value === 'string' ? [value] : [];
+}
+
+export async function triageRoutes(app: FastifyInstance) {
+  const { db } = app.deps.database;
+
+  app.get('/referrals', { config: { access: READERS } }, async (request, reply) => {
+    const referrals = await triageQueue(db, signedInUser(request), request.id);
+    return reply.render('referrals/views/list.njk', { referrals, days: DECISION_WORKING_DAYS });
+  });
+
+  async function render(request: FastifyRequest, reply: FastifyReply, message: string | null, errors: FieldError[]) {
+    const user = signedInUser(request);
+    const referral = await viewReferral(db, user, (request.params as { id: string }).id, request.id);
+    if (!referral) {
+      reply.callNotFound();
+      return reply;
+    }
+    const suggestions =
+      referral.status === 'new' && referral.allowed.includes('no_further_action')
+        ? await suggestedServices(db, user.laCode, referral)
+        : [];
+    return reply.render('referrals/views/triage.njk', {
+      referral,
+      message,
+      canDecide: referral.status === 'new' && user.roles.some((role) => DECIDERS.includes(role)),
+      outcomes: referral.allowed.map((outcome) => ({
+        value: outcome,
+        text: request.t(`frontDoor.outcomes.${outcome}.label`),
+        hint: { text: request.t(`frontDoor.outcomes.${outcome}.hint`) },
+      })),
+      suggestions: suggestions.map((service) => ({ value: service.id, text: service.name })),
+      errors: errorSummary(errors),
+      outcomeError: errorFor(errors, 'outcome'),
+      reasonError: errorFor(errors, 'reason'),
+    });
+  }
+
+  app.get('/referrals/:id', { config: { access: READERS } }, async (request, reply) =>
+    render(request, reply, null, []),
+  );
+
+  app.post('/referrals/:id/decide', { config: { access: DECIDERS } }, async (request, reply) => {
+    const user = signedInUser(request);
+    const id = (request.params as { id: string }).id;
+    const seenVersion = Number(field(request.body, 'version'));
+    if (!isUuid(id) || !Number.isInteger(seenVersion)) {
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    const referral = await viewReferral(db, user, id, request.id);
+    if (!referral) {
+      reply.callNotFound();
+      return reply;
+    }
+    const outcome = TRIAGE_OUTCOMES.find((candidate) => candidate === field(request.body, 'outcome'));
+    const reason = field(request.body, 'reason');
+    const errors: FieldError[] = [];
+    if (!outcome) errors.push({ field: 'outcome', text: request.t('frontDoor.errors.outcome') });
+    if (reason === '' || reason.length > MAX_REASON)
+      errors.push({ field: 'reason', text: request.t('frontDoor.errors.reason', { max: MAX_REASON }) });
+    if (errors.length > 0 || !outcome) {
+      reply.status(400);
+      return render(request, reply, null, errors);
+    }
+    const signposted = outcome === 'no_further_action' ? listField(request.body, 'signposted').filter(isUuid) : [];
+    const result = await decideReferral(db, user, {
+      referral,
+      seenVersion,
+      outcome: outcome satisfies ReferralOutcome,
+      reason,
+      signposted,
+      outcomeText: request.t(`frontDoor.outcomes.${outcome}.label`),
+      requestId: request.id,
+      baseUrl: app.config.publicUrl,
+    });
+    if (result === 'not-allowed') {
+      reply.status(400);
+      return render(request, reply, null, [{ field: 'outcome', text: request.t('frontDoor.errors.specialistOnly') }]);
+    }
+    if (result === 'changed-since') {
+      reply.status(409);
+      return render(request, reply, request.t('frontDoor.alreadyDecided'), []);
+    }
+    return reply.redirect(`/referrals/${id}`, 303);
+  });
+}

@@ -1,0 +1,216 @@
+// Triage at the front door: new referrals oldest first with the clock to the one-working-day decision; a referral
+// read in full (audited); and the decision: no further action with Local Offer services suggested for the child's
+// age and area, targeted help from the short breaks team, or the specialist social work team. A worry about the
+// child's safety, or a family's request for a social work assessment, can only go to the specialist team.
+import type { Kysely } from 'kysely';
+import type { ReferralOutcome, Schema } from '../../db/schema.ts';
+import { allowedOutcomes } from '../../domain/front-door/referral.ts';
+import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
+import { ageOn } from '../../domain/short-breaks/eligibility.ts';
+import { primaryRole, type SignedInUser } from '../../web/context.ts';
+import { isUuid } from '../../web/ids.ts';
+import { recordAudit } from '../audit/service.ts';
+import { locatePostcode } from '../directory/places.ts';
+import { searchServices, type SearchHit } from '../directory/search.ts';
+import { understandingFor } from '../directory/understanding.ts';
+import { queueNotification } from '../notifications/service.ts';
+
+/** The front door decides within one working day of a referral arriving. */
+export const DECISION_WORKING_DAYS = 1;
+
+/** The child's name as the record has it, or as the referrer gave it. */
+function childName(row: { given_name: string | null; family_name: string | null; details: Record<string, string> }) {
+  return row.given_name
+    ? `${row.given_name} ${row.family_name ?? ''}`.trim()
+    : `${row.details.givenName ?? ''} ${row.details.familyName ?? ''}`.trim();
+}
+
+/**
+ * New referrals, oldest first, each with working days waiting and the day it should be decided by. Listing
+ * children's names is a view of their records, so it is audited.
+ */
+export async function triageQueue(db: Kysely<Schema>, user: SignedInUser, requestId: string, today = new Date()) {
+  const rows = await db
+    .selectFrom('referrals as r')
+    .leftJoin('children as c', 'c.id', 'r.child_id')
+    .select([
+      'r.id',
+      'r.kind',
+      'r.reference',
+      'r.source_code',
+      'r.reason',
+      'r.details',
+      'r.received_at',
+      'r.safeguarding_concern',
+      'c.given_name',
+      'c.family_name',
+    ])
+    .where('r.la_code', '=', user.laCode)
+    .where('r.status', '=', 'new')
+    .orderBy('r.safeguarding_concern', 'desc')
+    .orderBy('r.received_at')
+    .execute();
+  await recordAudit(db, {
+    laCode: user.laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action: 'view-new-referrals',
+    requestId,
+    details: { count: rows.length },
+  });
+  const todayIso = toIsoDate(today);
+  return rows.map((row) => {
+    const received = toIsoDate(row.received_at);
+    const waiting = workingDaysBetween(received, todayIso);
+    return {
+      id: row.id,
+      kind: row.kind,
+      reference: row.reference,
+      sourceCode: row.source_code,
+      reason: row.kind === 'social_work_assessment' ? row.reason : (row.details.needs ?? null),
+      safeguarding: row.safeguarding_concern,
+      child: childName(row),
+      waiting,
+      decideBy: addWorkingDays(received, DECISION_WORKING_DAYS),
+      overdue: waiting > DECISION_WORKING_DAYS,
+    };
+  });
+}
+
+/** One referral in full for the front door; reading it is audited. */
+export async function viewReferral(db: Kysely<Schema>, user: SignedInUser, id: string, requestId: string) {
+  if (!isUuid(id)) return undefined;
+  return db.transaction().execute(async (trx) => {
+    const referral = await trx
+      .selectFrom('referrals as r')
+      .leftJoin('children as c', 'c.id', 'r.child_id')
+      .innerJoin('users as u', 'u.id', 'r.requested_by')
+      .selectAll('r')
+      .select([
+        'c.given_name',
+        'c.family_name',
+        'c.date_of_birth',
+        'u.display_name as referrer_name',
+        'u.email as referrer_email',
+      ])
+      .where('r.la_code', '=', user.laCode)
+      .where('r.id', '=', id)
+      .where('r.status', '!=', 'draft')
+      .executeTakeFirst();
+    if (!referral) return undefined;
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'view-referral',
+      requestId,
+      subjectChildId: referral.child_id ?? undefined,
+      subjectType: 'referral',
+      subjectId: referral.id,
+    });
+    const dateOfBirth =
+      referral.date_of_birth ??
+      (referral.details.dobYear
+        ? `${referral.details.dobYear}-${referral.details.dobMonth?.padStart(2, '0')}-${referral.details.dobDay?.padStart(2, '0')}`
+        : null);
+    return {
+      ...referral,
+      child: childName(referral),
+      dateOfBirth,
+      allowed: allowedOutcomes({ safeguarding: referral.safeguarding_concern, kind: referral.kind }),
+    };
+  });
+}
+
+export type TriageReferral = NonNullable<Awaited<ReturnType<typeof viewReferral>>>;
+
+/** Local Offer services for the child's age near their postcode: what a family could use without a referral. */
+export async function suggestedServices(
+  db: Kysely<Schema>,
+  laCode: string,
+  referral: { dateOfBirth: string | null; details: Record<string, string> },
+): Promise<SearchHit[]> {
+  const near = referral.details.postcode ? await locatePostcode(db, laCode, referral.details.postcode) : null;
+  const result = await searchServices(
+    db,
+    laCode,
+    {
+      text: '',
+      filters: {
+        ...(referral.dateOfBirth ? { age: ageOn(referral.dateOfBirth, new Date()) } : {}),
+        ...(near ? { near, maxDistanceKm: 10 } : {}),
+        activeOnly: true,
+      },
+      order: near ? 'distance' : 'name',
+      page: 1,
+      perPage: 5,
+    },
+    await understandingFor(db, laCode),
+  );
+  return result.hits;
+}
+
+export type TriageDecision = 'done' | 'changed-since' | 'not-allowed';
+
+/**
+ * Records the front door's decision, if the referral is still as the worker saw it and the outcome is allowed for
+ * it; tells whoever referred.
+ */
+export async function decideReferral(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: {
+    referral: TriageReferral;
+    seenVersion: number;
+    outcome: ReferralOutcome;
+    reason: string;
+    signposted: string[];
+    outcomeText: string;
+    requestId: string;
+    baseUrl: string;
+  },
+): Promise<TriageDecision> {
+  if (!options.referral.allowed.includes(options.outcome)) return 'not-allowed';
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('referrals')
+      .set((eb) => ({
+        status: 'decided',
+        outcome: options.outcome,
+        outcome_reason: options.reason,
+        signposted_service_ids: options.signposted,
+        decided_by: user.id,
+        decided_at: new Date(),
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', options.referral.id)
+      .where('la_code', '=', user.laCode)
+      .where('status', '=', 'new')
+      .where('version', '=', options.seenVersion)
+      .returning(['reference', 'kind'])
+      .executeTakeFirst();
+    if (!updated) return 'changed-since';
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'triage-referral',
+      requestId: options.requestId,
+      subjectChildId: options.referral.child_id ?? undefined,
+      subjectType: 'referral',
+      subjectId: options.referral.id,
+      details: { outcome: options.outcome },
+    });
+    await queueNotification(trx, {
+      laCode: user.laCode,
+      template: 'referral-decided',
+      recipient: options.referral.referrer_email,
+      params: {
+        reference: updated.reference ?? '',
+        outcome: options.outcomeText,
+        link: `${options.baseUrl}${updated.kind === 'professional' ? '/referrals/mine' : '/short-breaks'}`,
+      },
+    });
+    return 'done';
+  });
+}

@@ -1,0 +1,212 @@
+// The front door: a professional refers through one form and sees the outcome (never the child's record); the
+// front door triages within a working day; a worry about the child's safety alerts managers and can only go to
+// the specialist team.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { seedDemoDirectory } from '../src/db/seed/demo-directory.ts';
+import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
+import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
+
+const CHILD = {
+  givenName: 'Mia',
+  familyName: 'Lowe',
+  dobDay: '4',
+  dobMonth: '2',
+  dobYear: '2017',
+  postcode: 'NM1 2AB',
+  nhsNumber: '943 476 5919',
+};
+const NEEDS = { primaryNeed: 'N2', needs: 'A break for her parents at weekends.', tried: 'Nothing yet.' };
+
+for (const target of databaseTargets()) {
+  describe(`The front door on ${target.name}`, () => {
+    let database: TestDatabase;
+    let app: FastifyInstance;
+    let referrer: TestClient;
+    let triage: TestClient;
+
+    before(async () => {
+      database = await target.open();
+      app = await seededApp(database);
+      await seedDemoDirectory(database.db);
+      referrer = await signedInClient(app, 'referrer@demo.pathway.test');
+      triage = await signedInClient(app, 'triage@demo.pathway.test');
+    });
+    after(async () => {
+      await app.close();
+      await database.dispose();
+    });
+
+    const outbox = async (template: string) =>
+      (
+        await database.db
+          .selectFrom('notifications_outbox')
+          .select('recipient')
+          .where('template', '=', template)
+          .execute()
+      ).map((message) => message.recipient);
+
+    /** Starts a referral and fills each section; returns the draft's address. */
+    async function refer(consent: Record<string, string>) {
+      const started = await referrer.submit('/referrals/new', '/referrals/new', { sourceCode: '2A' });
+      const draft = String(started.headers.location).replace(/\/child$/, '');
+      for (const [section, values] of [
+        ['child', CHILD],
+        ['needs', NEEDS],
+        ['consent', consent],
+      ] as const) {
+        const saved = await referrer.submit(`${draft}/${section}`, `${draft}/${section}`, values);
+        assert.equal(saved.statusCode, 303, section);
+      }
+      return draft;
+    }
+
+    test('only professionals refer; each section is checked with GOV.UK messages', async () => {
+      const parent = await signedInClient(app, 'parent@demo.pathway.test');
+      assert.equal((await parent.get('/referrals/new')).statusCode, 403);
+      const noSource = await referrer.submit('/referrals/new', '/referrals/new', {});
+      assert.equal(noSource.statusCode, 400);
+      assert.match(noSource.body, /Select where you work/);
+      const started = await referrer.submit('/referrals/new', '/referrals/new', { sourceCode: '3A' });
+      assert.match(String(started.headers.location), /^\/referrals\/drafts\/[0-9a-f-]{36}\/child$/);
+      const draft = String(started.headers.location).replace(/\/child$/, '');
+      const bad = await referrer.submit(`${draft}/child`, `${draft}/child`, {
+        ...CHILD,
+        dobYear: String(new Date().getFullYear() + 1),
+        nhsNumber: '943 476 5918',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /date of birth must be today or in the past/);
+      assert.match(bad.body, /Enter a real NHS number/);
+      assert.equal(
+        (await referrer.submit(`${draft}/child`, `${draft}/child`, CHILD)).headers.location,
+        `${draft}/needs`,
+      );
+      const noConsent = await referrer.submit(`${draft}/consent`, `${draft}/consent`, {
+        consent: 'no',
+        safeguarding: 'no',
+      });
+      assert.equal(noConsent.statusCode, 400);
+      assert.match(noConsent.body, /The family must agree to a referral unless you are worried/);
+      const early = await referrer.submit(`${draft}/check`, `${draft}/send`, {});
+      assert.equal(early.statusCode, 400, 'an incomplete referral cannot be sent');
+      assert.match(early.body, /Fill in every part of the referral/);
+      const stored = await database.db
+        .selectFrom('referrals')
+        .select(['status', 'reference'])
+        .where('id', '=', draft.split('/').pop()!)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(stored, { status: 'draft', reference: null }, 'nothing is half sent');
+    });
+
+    test('a complete referral is sent once with a reference; the front door is told', async () => {
+      const draft = await refer({ consent: 'yes', safeguarding: 'no' });
+      const check = await referrer.get(`${draft}/check`);
+      assert.match(check.body, /943 476 5919/);
+      assert.match(check.body, /The child&#39;s disability or illness/);
+      const [first, second] = await Promise.all([
+        referrer.submit(`${draft}/check`, `${draft}/send`, {}),
+        referrer.submit(`${draft}/check`, `${draft}/send`, {}),
+      ]);
+      assert.equal(first.statusCode, 303);
+      assert.equal(second.statusCode, 303);
+      const sent = await referrer.get(`${draft}/sent`);
+      assert.match(sent.body, /RF-[0-9A-F]{8}/);
+      const rows = await database.db
+        .selectFrom('referrals')
+        .select(['reference', 'primary_need_code', 'source_code', 'safeguarding_concern'])
+        .where('status', '=', 'new')
+        .execute();
+      assert.equal(rows.length, 1);
+      assert.deepEqual(
+        { ...rows[0], reference: undefined },
+        { reference: undefined, primary_need_code: 'N2', source_code: '2A', safeguarding_concern: false },
+      );
+      assert.deepEqual(await outbox('referral-received'), ['triage@demo.pathway.test']);
+      assert.deepEqual(await outbox('referral-safeguarding'), []);
+    });
+
+    test('triage sees the clock, suggests Local Offer services and decides; the referrer sees the outcome only', async () => {
+      const queue = await triage.get('/referrals');
+      assert.equal(queue.statusCode, 200);
+      assert.match(queue.body, /Mia Lowe/);
+      assert.match(queue.body, /Decide by/);
+      const referral = await database.db
+        .selectFrom('referrals')
+        .select(['id', 'version'])
+        .where('status', '=', 'new')
+        .executeTakeFirstOrThrow();
+      const page = `/referrals/${referral.id}`;
+      const view = await triage.get(page);
+      assert.equal(view.statusCode, 200);
+      assert.match(view.body, /Services to suggest to the family/);
+      const suggestion = /name="signposted" type="checkbox" value="([0-9a-f-]{36})"/.exec(view.body)?.[1];
+      assert.ok(suggestion, 'a Local Offer service is suggested for a 9-year-old near NM1');
+      const noReason = await triage.submit(page, `${page}/decide`, {
+        version: String(referral.version),
+        outcome: 'no_further_action',
+      });
+      assert.equal(noReason.statusCode, 400);
+      assert.match(noReason.body, /Enter why/);
+      const decided = await triage.submit(page, `${page}/decide`, {
+        version: String(referral.version),
+        outcome: 'no_further_action',
+        reason: 'The family can use the Saturday club without a referral.',
+        signposted: [suggestion],
+      });
+      assert.equal(decided.statusCode, 303);
+      const again = await triage.submit(page, `${page}/decide`, {
+        version: String(referral.version),
+        outcome: 'specialist',
+        reason: 'Late',
+      });
+      assert.equal(again.statusCode, 409);
+      const stored = await database.db
+        .selectFrom('referrals')
+        .select(['outcome', 'signposted_service_ids'])
+        .where('id', '=', referral.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(stored, { outcome: 'no_further_action', signposted_service_ids: [suggestion] });
+      assert.deepEqual(await outbox('referral-decided'), ['referrer@demo.pathway.test']);
+      const mine = await referrer.get('/referrals/mine');
+      assert.match(mine.body, /No further action: the family was pointed to services they can use/);
+      assert.equal((await referrer.get(page)).statusCode, 403, 'the referrer sees the outcome, not the record');
+      const views = await database.db
+        .selectFrom('audit_events')
+        .select('subject_id')
+        .where('action', '=', 'view-referral')
+        .execute();
+      assert.ok(views.some((row) => row.subject_id === referral.id));
+    });
+
+    test('a worry about the child’s safety alerts managers and can only go to the specialist team', async () => {
+      const draft = await refer({ consent: 'no', safeguarding: 'yes', safeguardingDetails: 'Unexplained bruises.' });
+      assert.equal((await referrer.submit(`${draft}/check`, `${draft}/send`, {})).statusCode, 303);
+      assert.deepEqual(await outbox('referral-safeguarding'), ['manager@demo.pathway.test']);
+      const referral = await database.db
+        .selectFrom('referrals')
+        .select(['id', 'version'])
+        .where('status', '=', 'new')
+        .where('safeguarding_concern', '=', true)
+        .executeTakeFirstOrThrow();
+      const page = `/referrals/${referral.id}`;
+      const view = await triage.get(page);
+      assert.match(view.body, /can only go to the social work team/);
+      assert.doesNotMatch(view.body, /value="targeted"/);
+      const refused = await triage.submit(page, `${page}/decide`, {
+        version: String(referral.version),
+        outcome: 'targeted',
+        reason: 'Short breaks would help.',
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /can only go to the disabled children&#39;s social work team/);
+      const specialist = await triage.submit(page, `${page}/decide`, {
+        version: String(referral.version),
+        outcome: 'specialist',
+        reason: 'Safety worry: allocated to the duty social worker today.',
+      });
+      assert.equal(specialist.statusCode, 303);
+    });
+  });
+}
