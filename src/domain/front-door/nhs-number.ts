@@ -5,7 +5,8 @@
 export function nhsNumberOf(text: string): string | undefined {
   const digits = text.replace(/[\s-]/g, '');
   if (!/^\d{10}$/.test(digits)) return undefined;
-  const sum = [...digits.slice(0, 9)].reduce((total, digit, index) => total + Number(digit) * (10 - index), 0);
+  let sum = 0;
+  for (let index = 0; index < 9; index++) sum += Number(digits[index]) * (10 - index);
   const check = 11 - (sum % 11);
   if (check === 10) return undefined; // no valid NHS number has this remainder
   return (check === 11 ? 0 : check) === Number(digits[9]) ? digits : undefined;
