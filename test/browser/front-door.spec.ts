@@ -1,0 +1,84 @@
+// A professional refers a child and the front door decides, in a real browser with axe on every page.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
+import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
+
+describe('the front door in the browser', { timeout: 180_000 }, () => {
+  let harness: BrowserHarness | string;
+
+  before(async () => {
+    harness = await startBrowserHarness();
+  });
+  after(async () => {
+    if (typeof harness !== 'string') await harness.close();
+  });
+
+  async function signIn(email: string): Promise<Page> {
+    const { baseUrl, browser } = harness as BrowserHarness;
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    return page;
+  }
+
+  test('a teacher refers a child; the front door decides the same day', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const teacher = await signIn('referrer@demo.pathway.test');
+    await teacher.getByRole('link', { name: 'Your referrals' }).click();
+    await assertAccessible(teacher);
+    await teacher.getByRole('link', { name: 'Make a referral to the front door' }).first().click();
+    await assertAccessible(teacher);
+    await teacher.getByLabel('Where do you work?').selectOption('A school');
+    await teacher.getByRole('button', { name: 'Start' }).click();
+
+    await teacher.getByRole('button', { name: 'Continue' }).click();
+    assert.match(await teacher.locator('.govuk-error-summary').innerText(), /Enter the child’s first name/);
+    await assertAccessible(teacher);
+    await teacher.getByLabel('First name').fill('Mia');
+    await teacher.getByLabel('Last name').fill('Lowe');
+    await teacher.getByLabel('Day').fill('4');
+    await teacher.getByLabel('Month').fill('2');
+    await teacher.getByLabel('Year').fill('2017');
+    await teacher.getByLabel('Postcode where the child lives').fill('NM1 2AB');
+    await teacher.getByRole('button', { name: 'Continue' }).click();
+
+    await assertAccessible(teacher);
+    await teacher.getByLabel("The child's disability or illness").check();
+    await teacher.getByLabel('What do the child and family need?').fill('A break for her parents at weekends.');
+    await teacher.getByLabel('What has been tried so far?').fill('Nothing yet.');
+    await teacher.getByRole('button', { name: 'Continue' }).click();
+
+    await assertAccessible(teacher);
+    await teacher.getByRole('group', { name: 'Does the family agree to this referral?' }).getByLabel('Yes').check();
+    await teacher.getByRole('group', { name: "Are you worried about the child's safety?" }).getByLabel('No').check();
+    await teacher.getByRole('button', { name: 'Continue' }).click();
+
+    await teacher.waitForURL(/\/check$/);
+    await assertAccessible(teacher);
+    await teacher.getByRole('button', { name: 'Send referral' }).click();
+    await teacher.waitForURL(/\/sent$/);
+    assert.match(await teacher.locator('.govuk-panel').innerText(), /Referral sent[\s\S]*RF-[0-9A-F]{8}/);
+    await assertAccessible(teacher);
+
+    const triage = await signIn('triage@demo.pathway.test');
+    await triage.getByRole('link', { name: 'New referrals' }).click();
+    await assertAccessible(triage);
+    await triage.getByRole('link', { name: 'Mia Lowe' }).click();
+    await assertAccessible(triage);
+    await triage.getByLabel('Targeted help from the short breaks team').check();
+    await triage.getByLabel('Why').fill('Short breaks would give the family a rest.');
+    await triage.getByRole('button', { name: 'Save decision' }).click();
+    assert.match(await triage.locator('main').innerText(), /Targeted help from the short breaks team: Short breaks/);
+    await assertAccessible(triage);
+    await triage.context().close();
+
+    await teacher.goto(`${harness.baseUrl}/referrals/mine`);
+    assert.match(await teacher.locator('main').innerText(), /Short breaks team: the family is invited to apply/);
+    await assertAccessible(teacher);
+    await teacher.context().close();
+  });
+});
