@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { seedDemoDirectory } from '../src/db/seed/demo-directory.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
-import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
+import { seededApp, signedInClient, testConfig, type TestClient } from './helpers/app.ts';
+import { scheduledJobs } from '../src/jobs/worker.ts';
 
 const CHILD = {
   givenName: 'Mia',
@@ -207,6 +208,24 @@ for (const target of databaseTargets()) {
         reason: 'Safety worry: allocated to the duty social worker today.',
       });
       assert.equal(specialist.statusCode, 303);
+    });
+
+    test('the front door round tells managers once about referrals waiting more than a working day', async () => {
+      const round = scheduledJobs(testConfig(), database).find((job) => job.name === 'front-door-overdue-round');
+      assert.ok(round, 'the round is scheduled');
+      const draft = await refer({ consent: 'yes', safeguarding: 'no' });
+      await referrer.submit(`${draft}/check`, `${draft}/send`, {});
+      await round.handler();
+      assert.deepEqual(await outbox('referrals-overdue'), [], 'a referral sent today is not overdue');
+      // Ten days on (whatever weekends and bank holidays fall between), it is.
+      await database.db
+        .updateTable('referrals')
+        .set({ received_at: new Date(Date.now() - 10 * 24 * 60 * 60 * 1000) })
+        .where('status', '=', 'new')
+        .execute();
+      await round.handler();
+      await round.handler();
+      assert.deepEqual(await outbox('referrals-overdue'), ['manager@demo.pathway.test']);
     });
   });
 }

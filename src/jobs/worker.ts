@@ -1,6 +1,6 @@
 // The background work Pathway does on a schedule: deliver outbox messages, end idle sessions, and the daily
 // directory round (review reminders to providers, stale entries to editors), overdue short-breaks applications to
-// managers, and annual-review invitations to families.
+// managers, annual-review invitations to families, and referrals waiting past the front door's working day.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeIdleSessions } from '../features/accounts/service.ts';
@@ -8,6 +8,7 @@ import { deliverQueuedNotifications } from '../features/notifications/service.ts
 import { flagStaleServices, sendReviewReminders } from '../features/directory/reminders.ts';
 import { flagOverdueApplications } from '../features/short-breaks/staff.ts';
 import { inviteAnnualReviews } from '../features/short-breaks/reviews.ts';
+import { flagOverdueReferrals } from '../features/referrals/triage.ts';
 import { notifySender, outboxOnlySender } from '../features/notifications/senders.ts';
 import type { ScheduledJob } from './queue.ts';
 
@@ -51,6 +52,13 @@ export function scheduledJobs(config: Config, database: Database): ScheduledJob[
       cron: '15 7 * * *',
       handler: async () => {
         await inviteAnnualReviews(database.db, { baseUrl: config.publicUrl });
+      },
+    },
+    {
+      name: 'front-door-overdue-round',
+      cron: '5 8-18 * * 1-5',
+      handler: async () => {
+        await flagOverdueReferrals(database.db, { baseUrl: config.publicUrl });
       },
     },
   ];

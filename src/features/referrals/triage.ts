@@ -9,6 +9,7 @@ import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/work
 import { ageOn } from '../../domain/short-breaks/eligibility.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { isUuid } from '../../web/ids.ts';
+import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { locatePostcode } from '../directory/places.ts';
 import { searchServices, type SearchHit } from '../directory/search.ts';
@@ -212,5 +213,52 @@ export async function decideReferral(
       },
     });
     return 'done';
+  });
+}
+
+/**
+ * The front door's round, each working hour: team managers are told, once per referral, which referrals have
+ * waited more than a working day for a decision.
+ */
+export async function flagOverdueReferrals(db: Kysely<Schema>, options: { baseUrl: string; today?: Date }) {
+  const todayIso = toIsoDate(options.today ?? new Date());
+  return db.transaction().execute(async (trx) => {
+    const waiting = await trx
+      .selectFrom('referrals')
+      .select(['id', 'la_code', 'reference', 'received_at'])
+      .where('status', '=', 'new')
+      .where('overdue_flagged_at', 'is', null)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    const overdue = waiting.filter(
+      (referral) => workingDaysBetween(toIsoDate(referral.received_at), todayIso) > DECISION_WORKING_DAYS,
+    );
+    for (const laCode of new Set(overdue.map((referral) => referral.la_code))) {
+      const mine = overdue.filter((referral) => referral.la_code === laCode);
+      for (const recipient of await emailsOfRole(trx, laCode, 'team_manager')) {
+        await queueNotification(trx, {
+          laCode,
+          template: 'referrals-overdue',
+          recipient,
+          params: {
+            count: mine.length,
+            references: mine.map((referral) => referral.reference ?? 'a family’s request').join(', '),
+            link: `${options.baseUrl}/referrals`,
+          },
+        });
+      }
+    }
+    if (overdue.length > 0)
+      await trx
+        .updateTable('referrals')
+        .set({ overdue_flagged_at: new Date() })
+        .where(
+          'id',
+          'in',
+          overdue.map((referral) => referral.id),
+        )
+        .execute();
+    return overdue.length;
   });
 }
