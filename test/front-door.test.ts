@@ -227,5 +227,89 @@ for (const target of databaseTargets()) {
       await round.handler();
       assert.deepEqual(await outbox('referrals-overdue'), ['manager@demo.pathway.test']);
     });
+
+    test('one record per child: a referral is linked to the child the council knows, or makes one new record', async () => {
+      const decideNothing = async () =>
+        database.db.updateTable('referrals').set({ status: 'decided' }).where('status', '=', 'new').execute();
+      await decideNothing();
+      // Zofia Nowak (born 21 May 2019) is known; a school spells her name differently.
+      const started = await referrer.submit('/referrals/new', '/referrals/new', { sourceCode: '2A' });
+      const draft = String(started.headers.location).replace(/\/child$/, '');
+      await referrer.submit(`${draft}/child`, `${draft}/child`, {
+        ...CHILD,
+        givenName: 'Zophia',
+        familyName: 'Novak',
+        dobDay: '21',
+        dobMonth: '5',
+        dobYear: '2019',
+        nhsNumber: '',
+      });
+      await referrer.submit(`${draft}/needs`, `${draft}/needs`, NEEDS);
+      await referrer.submit(`${draft}/consent`, `${draft}/consent`, { consent: 'yes', safeguarding: 'no' });
+      await referrer.submit(`${draft}/check`, `${draft}/send`, {});
+      const zofia = await database.db
+        .selectFrom('children')
+        .select('id')
+        .where('given_name', '=', 'Zofia')
+        .executeTakeFirstOrThrow();
+      const referral = await database.db
+        .selectFrom('referrals')
+        .select(['id', 'version'])
+        .where('status', '=', 'new')
+        .executeTakeFirstOrThrow();
+      const page = `/referrals/${referral.id}`;
+      const view = await triage.get(page);
+      assert.match(view.body, /Zofia Nowak[\s\S]*date of birth, first name, last name/);
+      const linked = await triage.submit(page, `${page}/link`, {
+        version: String(referral.version),
+        childId: zofia.id,
+      });
+      assert.equal(linked.statusCode, 303);
+      const after = await triage.get(page);
+      assert.match(after.body, new RegExp(`href="/children/${zofia.id}">Open Zofia Nowak&#39;s record`));
+
+      // Mia Lowe is not known: a new record is made, with her NHS number.
+      await decideNothing();
+      const mia = await refer({ consent: 'yes', safeguarding: 'no' });
+      await referrer.submit(`${mia}/check`, `${mia}/send`, {});
+      const miaReferral = await database.db
+        .selectFrom('referrals')
+        .select(['id', 'version'])
+        .where('status', '=', 'new')
+        .executeTakeFirstOrThrow();
+      const miaPage = `/referrals/${miaReferral.id}`;
+      assert.match((await triage.get(miaPage)).body, /No child the council knows looks like this child/);
+      const created = await triage.submit(miaPage, `${miaPage}/create-child`, { version: String(miaReferral.version) });
+      assert.equal(created.statusCode, 303);
+      const record = await database.db
+        .selectFrom('children')
+        .select(['id', 'nhs_number', 'date_of_birth'])
+        .where('given_name', '=', 'Mia')
+        .execute();
+      assert.equal(record.length, 1);
+      assert.equal(record[0]!.nhs_number, '9434765919');
+
+      // A second referral with her NHS number finds her record, and a second record is refused.
+      await decideNothing();
+      const again = await refer({ consent: 'yes', safeguarding: 'no' });
+      await referrer.submit(`${again}/check`, `${again}/send`, {});
+      const second = await database.db
+        .selectFrom('referrals')
+        .select(['id', 'version'])
+        .where('status', '=', 'new')
+        .executeTakeFirstOrThrow();
+      const secondPage = `/referrals/${second.id}`;
+      assert.match((await triage.get(secondPage)).body, /Mia Lowe[\s\S]*NHS number/);
+      const duplicate = await triage.submit(secondPage, `${secondPage}/create-child`, {
+        version: String(second.version),
+      });
+      assert.equal(duplicate.statusCode, 409);
+      assert.match(duplicate.body, /Another child&#39;s record has this NHS number/);
+      assert.equal(
+        (await database.db.selectFrom('children').select('id').where('given_name', '=', 'Mia').execute()).length,
+        1,
+        'nothing half made',
+      );
+    });
   });
 }

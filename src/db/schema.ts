@@ -85,6 +85,7 @@ export interface FamiliesTable {
   family_name: string;
   locality_id: string | null;
   created_at: CreatedAt;
+  postcode: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface FamilyCarersTable {
@@ -101,6 +102,8 @@ export interface ChildrenTable {
   given_name: string;
   family_name: string;
   date_of_birth: CalendarDate;
+  nhs_number: ColumnType<string | null, string | null | undefined, string | null>;
+  upn: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   version: Generated<number>;
 }

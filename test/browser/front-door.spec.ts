@@ -69,6 +69,10 @@ describe('the front door in the browser', { timeout: 180_000 }, () => {
     await assertAccessible(triage);
     await triage.getByRole('link', { name: 'Mia Lowe' }).click();
     await assertAccessible(triage);
+    assert.match(await triage.locator('main').innerText(), /No child the council knows looks like this child/);
+    await triage.getByRole('button', { name: 'Make a new record for this child' }).click();
+    await triage.getByRole('link', { name: "Open Mia Lowe's record" }).waitFor();
+    await assertAccessible(triage);
     await triage.getByLabel('Targeted help from the short breaks team').check();
     await triage.getByLabel('Why').fill('Short breaks would give the family a rest.');
     await triage.getByRole('button', { name: 'Save decision' }).click();

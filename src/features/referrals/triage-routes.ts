@@ -6,6 +6,7 @@ import { TRIAGE_OUTCOMES } from '../../domain/front-door/referral.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
+import { createChildFromReferral, linkToChild, possibleMatches, referredChild } from './linking.ts';
 import { DECISION_WORKING_DAYS, decideReferral, suggestedServices, triageQueue, viewReferral } from './triage.ts';
 
 const READERS: readonly Role[] = ['triage_worker', 'social_worker', 'team_manager'];
@@ -42,9 +43,16 @@ export async function triageRoutes(app: FastifyInstance) {
       referral.status === 'new' && referral.allowed.includes('no_further_action')
         ? await suggestedServices(db, user.laCode, referral)
         : [];
+    const referred = referral.child_id ? undefined : referredChild(referral.details);
+    const matches = referred ? await possibleMatches(db, user.laCode, referred) : [];
     return reply.render('referrals/views/triage.njk', {
       referral,
       message,
+      canLink: referred !== undefined && user.roles.some((role) => DECIDERS.includes(role)),
+      matches: matches.map(({ child, reasons }) => ({
+        ...child,
+        reasons: reasons.map((reason) => request.t(`frontDoor.matching.reasons.${reason}`)).join(', '),
+      })),
       canDecide: referral.status === 'new' && user.roles.some((role) => DECIDERS.includes(role)),
       outcomes: referral.allowed.map((outcome) => ({
         value: outcome,
@@ -104,5 +112,60 @@ export async function triageRoutes(app: FastifyInstance) {
       return render(request, reply, request.t('frontDoor.alreadyDecided'), []);
     }
     return reply.redirect(`/referrals/${id}`, 303);
+  });
+
+  /** Checks the version and id of a linking form; undefined (after answering) when they are wrong. */
+  async function linkingForm(request: FastifyRequest, reply: FastifyReply) {
+    const id = (request.params as { id: string }).id;
+    const seenVersion = Number(field(request.body, 'version'));
+    if (!isUuid(id) || !Number.isInteger(seenVersion)) {
+      await reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+      return undefined;
+    }
+    return { id, seenVersion };
+  }
+
+  async function afterLinking(request: FastifyRequest, reply: FastifyReply, id: string, result: string) {
+    if (result === 'done') return reply.redirect(`/referrals/${id}`, 303);
+    reply.status(409);
+    return render(
+      request,
+      reply,
+      request.t(result === 'nhs-number-in-use' ? 'frontDoor.matching.nhsInUse' : 'frontDoor.matching.changedSince'),
+      [],
+    );
+  }
+
+  app.post('/referrals/:id/link', { config: { access: DECIDERS } }, async (request, reply) => {
+    const form = await linkingForm(request, reply);
+    if (!form) return reply;
+    const childId = field(request.body, 'childId');
+    if (!isUuid(childId))
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    const result = await linkToChild(db, signedInUser(request), {
+      referralId: form.id,
+      seenVersion: form.seenVersion,
+      childId,
+      requestId: request.id,
+    });
+    return afterLinking(request, reply, form.id, result);
+  });
+
+  app.post('/referrals/:id/create-child', { config: { access: DECIDERS } }, async (request, reply) => {
+    const form = await linkingForm(request, reply);
+    if (!form) return reply;
+    const referral = await viewReferral(db, signedInUser(request), form.id, request.id);
+    const referred = referral && !referral.child_id ? referredChild(referral.details) : undefined;
+    if (!referred) {
+      reply.callNotFound();
+      return reply;
+    }
+    const result = await createChildFromReferral(db, signedInUser(request), {
+      referralId: form.id,
+      seenVersion: form.seenVersion,
+      referred,
+      requestId: request.id,
+    });
+    return afterLinking(request, reply, form.id, result);
   });
 }

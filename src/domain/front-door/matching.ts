@@ -1,0 +1,78 @@
+// Is this the same child? Before a new record is made, the people already known are compared with the referral:
+// the same NHS number is the same child; otherwise a match needs at least two of the same date of birth, a similar
+// first name, a similar last name and the same postcode. Names are compared forgivingly (case, accents, hyphens
+// and one or two typing slips), because the same child is often spelt differently by different services.
+
+export interface KnownChild {
+  id: string;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string;
+  nhs_number: string | null;
+  postcode: string | null;
+}
+
+export interface ReferredChild {
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string;
+  nhsNumber: string | null;
+  postcode: string | null;
+}
+
+export type MatchReason = 'nhs_number' | 'date_of_birth' | 'given_name' | 'family_name' | 'postcode';
+
+function simplify(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+}
+
+/** The fewest single-letter insertions, deletions or substitutions that turn one word into the other. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Names that are the same after simplifying, or one or two slips apart (one for short names). */
+export function similarNames(a: string, b: string): boolean {
+  const left = simplify(a);
+  const right = simplify(b);
+  if (left === '' || right === '') return false;
+  const allowed = Math.min(left.length, right.length) <= 4 ? 1 : 2;
+  return editDistance(left, right) <= allowed;
+}
+
+/** Why a known child may be the referred child; empty when they are not alike. */
+export function matchReasons(known: KnownChild, referred: ReferredChild): MatchReason[] {
+  const reasons: MatchReason[] = [];
+  if (referred.nhsNumber && known.nhs_number === referred.nhsNumber) reasons.push('nhs_number');
+  if (known.date_of_birth === referred.dateOfBirth) reasons.push('date_of_birth');
+  if (similarNames(known.given_name, referred.givenName)) reasons.push('given_name');
+  if (similarNames(known.family_name, referred.familyName)) reasons.push('family_name');
+  if (referred.postcode && known.postcode && known.postcode.replace(/\s/g, '') === referred.postcode.replace(/\s/g, ''))
+    reasons.push('postcode');
+  return reasons;
+}
+
+/** Known children who are likely the referred child, the strongest matches first. */
+export function likelyMatches(known: KnownChild[], referred: ReferredChild) {
+  return known
+    .map((child) => ({ child, reasons: matchReasons(child, referred) }))
+    .filter(({ reasons }) => reasons.includes('nhs_number') || reasons.length >= 2)
+    .sort(
+      (a, b) =>
+        Number(b.reasons.includes('nhs_number')) - Number(a.reasons.includes('nhs_number')) ||
+        b.reasons.length - a.reasons.length,
+    );
+}

@@ -1,0 +1,166 @@
+// One record per child: a referral for a child the council may already know is matched against the records it has
+// (same NHS number; or two of date of birth, similar names, postcode), so the front door links it to the existing
+// record instead of keying the child in again; only when there is no such record does it make a new one.
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Schema } from '../../db/schema.ts';
+import { likelyMatches, type ReferredChild } from '../../domain/front-door/matching.ts';
+import { nhsNumberOf } from '../../domain/front-door/nhs-number.ts';
+import { dateOf, postcodeOf } from '../../domain/front-door/referral.ts';
+import { primaryRole, type SignedInUser } from '../../web/context.ts';
+import { recordAudit } from '../audit/service.ts';
+
+/** The child as the referrer described them, or undefined for a referral that did not (a family's request). */
+export function referredChild(details: Record<string, string>): ReferredChild | undefined {
+  const dateOfBirth = dateOf(details.dobDay ?? '', details.dobMonth ?? '', details.dobYear ?? '');
+  if (!details.givenName || !details.familyName || !dateOfBirth) return undefined;
+  return {
+    givenName: details.givenName,
+    familyName: details.familyName,
+    dateOfBirth,
+    nhsNumber: nhsNumberOf(details.nhsNumber ?? '') ?? null,
+    postcode: postcodeOf(details.postcode ?? '') ?? null,
+  };
+}
+
+/** Children the council knows who are likely the referred child, strongest first. */
+export async function possibleMatches(db: Kysely<Schema>, laCode: string, referred: ReferredChild) {
+  const candidates = await db
+    .selectFrom('children as c')
+    .innerJoin('families as f', 'f.id', 'c.family_id')
+    .select(['c.id', 'c.given_name', 'c.family_name', 'c.date_of_birth', 'c.nhs_number', 'f.postcode'])
+    .where('c.la_code', '=', laCode)
+    .where((eb) =>
+      eb.or([
+        eb('c.date_of_birth', '=', referred.dateOfBirth),
+        ...(referred.nhsNumber ? [eb('c.nhs_number', '=', referred.nhsNumber)] : []),
+        ...(referred.postcode
+          ? [eb(sql`replace(f.postcode, ' ', '')`, '=', referred.postcode.replace(/\s/g, ''))]
+          : []),
+      ]),
+    )
+    .limit(200)
+    .execute();
+  return likelyMatches(candidates, referred);
+}
+
+export type LinkResult = 'done' | 'changed-since' | 'nhs-number-in-use';
+
+async function audit(
+  trx: Kysely<Schema>,
+  user: SignedInUser,
+  action: string,
+  childId: string,
+  referralId: string,
+  requestId: string,
+) {
+  await recordAudit(trx, {
+    laCode: user.laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action,
+    requestId,
+    subjectChildId: childId,
+    subjectType: 'referral',
+    subjectId: referralId,
+  });
+}
+
+/** Links the referral to a child the council already knows. */
+export async function linkToChild(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: { referralId: string; seenVersion: number; childId: string; requestId: string },
+): Promise<LinkResult> {
+  return db.transaction().execute(async (trx) => {
+    const child = await trx
+      .selectFrom('children')
+      .select('id')
+      .where('id', '=', options.childId)
+      .where('la_code', '=', user.laCode)
+      .executeTakeFirst();
+    if (!child) return 'changed-since';
+    const linked = await trx
+      .updateTable('referrals')
+      .set((eb) => ({ child_id: child.id, version: eb('version', '+', 1) }))
+      .where('id', '=', options.referralId)
+      .where('la_code', '=', user.laCode)
+      .where('child_id', 'is', null)
+      .where('version', '=', options.seenVersion)
+      .returning('id')
+      .executeTakeFirst();
+    if (!linked) return 'changed-since';
+    await audit(trx, user, 'link-referral-to-child', child.id, options.referralId, options.requestId);
+    return 'done';
+  });
+}
+
+/** Makes a new record (a family and the child) from the referral and links it; refused if the NHS number is known. */
+export async function createChildFromReferral(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: { referralId: string; seenVersion: number; referred: ReferredChild; requestId: string },
+): Promise<LinkResult> {
+  const { referred } = options;
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      if (referred.nhsNumber) {
+        const known = await trx
+          .selectFrom('children')
+          .select('id')
+          .where('la_code', '=', user.laCode)
+          .where('nhs_number', '=', referred.nhsNumber)
+          .executeTakeFirst();
+        if (known) return 'nhs-number-in-use';
+      }
+      const district = referred.postcode?.split(' ')[0] ?? '';
+      const locality = await trx
+        .selectFrom('localities')
+        .select('id')
+        .where('la_code', '=', user.laCode)
+        .where(sql<boolean>`${district} = any(postcode_districts)`)
+        .executeTakeFirst();
+      const family = await trx
+        .insertInto('families')
+        .values({
+          la_code: user.laCode,
+          family_name: referred.familyName,
+          locality_id: locality?.id ?? null,
+          postcode: referred.postcode,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const child = await trx
+        .insertInto('children')
+        .values({
+          la_code: user.laCode,
+          family_id: family.id,
+          given_name: referred.givenName,
+          family_name: referred.familyName,
+          date_of_birth: referred.dateOfBirth,
+          nhs_number: referred.nhsNumber,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const linked = await trx
+        .updateTable('referrals')
+        .set((eb) => ({ child_id: child.id, version: eb('version', '+', 1) }))
+        .where('id', '=', options.referralId)
+        .where('la_code', '=', user.laCode)
+        .where('child_id', 'is', null)
+        .where('version', '=', options.seenVersion)
+        .returning('id')
+        .executeTakeFirst();
+      // Rolls back the new record too: nothing is half made.
+      if (!linked) throw new ReferralChanged();
+      await audit(trx, user, 'create-child-record', child.id, options.referralId, options.requestId);
+      return 'done';
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ReferralChanged) return 'changed-since' as const;
+      throw error;
+    });
+}
+
+class ReferralChanged extends Error {}
