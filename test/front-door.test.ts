@@ -49,11 +49,11 @@ for (const target of databaseTargets()) {
       ).map((message) => message.recipient);
 
     /** Starts a referral and fills each section; returns the draft's address. */
-    async function refer(consent: Record<string, string>) {
+    async function refer(consent: Record<string, string>, child: Record<string, string> = CHILD) {
       const started = await referrer.submit('/referrals/new', '/referrals/new', { sourceCode: '2A' });
       const draft = String(started.headers.location).replace(/\/child$/, '');
       for (const [section, values] of [
-        ['child', CHILD],
+        ['child', child],
         ['needs', NEEDS],
         ['consent', consent],
       ] as const) {
@@ -182,7 +182,10 @@ for (const target of databaseTargets()) {
     });
 
     test('a worry about the child’s safety alerts managers and can only go to the specialist team', async () => {
-      const draft = await refer({ consent: 'no', safeguarding: 'yes', safeguardingDetails: 'Unexplained bruises.' });
+      const draft = await refer(
+        { consent: 'no', safeguarding: 'yes', safeguardingDetails: 'Unexplained bruises.' },
+        { ...CHILD, givenName: 'Leo', familyName: 'Hart', dobYear: '2014', nhsNumber: '' },
+      );
       assert.equal((await referrer.submit(`${draft}/check`, `${draft}/send`, {})).statusCode, 303);
       assert.deepEqual(await outbox('referral-safeguarding'), ['manager@demo.pathway.test']);
       const referral = await database.db
@@ -202,12 +205,43 @@ for (const target of databaseTargets()) {
       });
       assert.equal(refused.statusCode, 400);
       assert.match(refused.body, /can only go to the disabled children&#39;s social work team/);
-      const specialist = await triage.submit(page, `${page}/decide`, {
+      const noRecord = await triage.submit(page, `${page}/decide`, {
         version: String(referral.version),
         outcome: 'specialist',
-        reason: 'Safety worry: allocated to the duty social worker today.',
+        reason: 'Safety worry: to the duty social worker today.',
+      });
+      assert.equal(noRecord.statusCode, 400);
+      assert.match(noRecord.body, /Link the referral to the child&#39;s record, or make one/);
+      await triage.submit(page, `${page}/create-child`, { version: String(referral.version) });
+      const linked = await database.db
+        .selectFrom('referrals')
+        .select(['version', 'child_id'])
+        .where('id', '=', referral.id)
+        .executeTakeFirstOrThrow();
+      const specialist = await triage.submit(page, `${page}/decide`, {
+        version: String(linked.version),
+        outcome: 'specialist',
+        reason: 'Safety worry: to the duty social worker today.',
       });
       assert.equal(specialist.statusCode, 303);
+      const episode = await database.db
+        .selectFrom('episodes as e')
+        .innerJoin('teams as t', 't.id', 'e.team_id')
+        .select(['e.tier', 't.name'])
+        .where('e.child_id', '=', linked.child_id!)
+        .where('e.ended_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(episode, { tier: 'specialist', name: "Disabled children's social work team" });
+      const timeline = await database.db
+        .selectFrom('timeline_events')
+        .select('kind')
+        .where('child_id', '=', linked.child_id!)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        timeline.map((event) => event.kind),
+        ['referral', 'triage-decision', 'episode-started'],
+      );
     });
 
     test('the front door round tells managers once about referrals waiting more than a working day', async () => {

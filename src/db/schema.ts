@@ -42,6 +42,7 @@ export interface TeamsTable {
   id: Generated<string>;
   la_code: string;
   name: string;
+  serves_tier: ColumnType<EpisodeTier | null, EpisodeTier | null | undefined, EpisodeTier | null>;
 }
 
 export interface UsersTable {
@@ -413,6 +414,34 @@ export interface ReferralsTable {
   version: Generated<number>;
 }
 
+export type EpisodeTier = 'targeted' | 'specialist';
+
+export interface EpisodesTable {
+  id: Generated<string>;
+  la_code: string;
+  child_id: string;
+  tier: EpisodeTier;
+  team_id: string;
+  worker_id: Maybe<string>;
+  started_at: ColumnType<Date, Date | undefined, Date>;
+  start_reason: string;
+  referral_id: Maybe<string>;
+  ended_at: Maybe<Date>;
+  end_reason: Maybe<string>;
+  closure_reason_code: Maybe<string>;
+  version: Generated<number>;
+}
+
+export interface TimelineEventsTable {
+  id: Generated<string>;
+  la_code: string;
+  child_id: string;
+  occurred_at: ColumnType<Date, Date | undefined, Date>;
+  kind: string;
+  summary: string;
+  actor_user_id: Maybe<string>;
+}
+
 export interface Schema {
   councils: CouncilsTable;
   localities: LocalitiesTable;
@@ -445,6 +474,8 @@ export interface Schema {
   short_break_evidence: ShortBreakEvidenceTable;
   short_break_information_requests: ShortBreakInformationRequestsTable;
   referrals: ReferralsTable;
+  episodes: EpisodesTable;
+  timeline_events: TimelineEventsTable;
 }
 
 export type User = Selectable<UsersTable>;

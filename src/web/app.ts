@@ -26,6 +26,7 @@ import { shortBreaksStaffRoutes } from '../features/short-breaks/staff-routes.ts
 import { referralRoutes } from '../features/referrals/routes.ts';
 import { professionalReferralRoutes } from '../features/referrals/professional-routes.ts';
 import { triageRoutes } from '../features/referrals/triage-routes.ts';
+import { pathwayRoutes } from '../features/pathway/routes.ts';
 import { familyFollowUpRoutes } from '../features/short-breaks/family-follow-up-routes.ts';
 import { healthRoutes } from '../features/health/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
@@ -265,6 +266,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(referralRoutes);
   await app.register(professionalReferralRoutes);
   await app.register(triageRoutes);
+  await app.register(pathwayRoutes);
 
   return app;
 }

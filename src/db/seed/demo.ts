@@ -1,7 +1,7 @@
 // The demo council: a fictional place with its own localities, a user for every role, and a few families.
 // Demo passwords are published in the README, so this refuses to run in production.
 import type { Kysely } from 'kysely';
-import type { Role, Schema } from '../schema.ts';
+import type { EpisodeTier, Role, Schema } from '../schema.ts';
 import { hashPassword } from '../../features/accounts/passwords.ts';
 
 export const DEMO_COUNCIL = { laCode: 'Z99', name: 'Northmoor Borough Council' } as const;
@@ -19,6 +19,12 @@ export const DEMO_TEAMS = [
   "Disabled children's social work team",
   'Resource panel',
 ] as const;
+
+/** The tier each team works at; the others hold no episodes. */
+const DEMO_TEAM_TIERS: Partial<Record<(typeof DEMO_TEAMS)[number], EpisodeTier>> = {
+  'Short breaks team': 'targeted',
+  "Disabled children's social work team": 'specialist',
+};
 
 /** One demo person per role; the email says the role, so a tester can pick who to be. */
 export const DEMO_USERS: { email: string; name: string; roles: Role[]; team?: (typeof DEMO_TEAMS)[number] }[] = [
@@ -112,7 +118,7 @@ export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): 
       .execute();
     const teams = await trx
       .insertInto('teams')
-      .values(DEMO_TEAMS.map((name) => ({ la_code: laCode, name })))
+      .values(DEMO_TEAMS.map((name) => ({ la_code: laCode, name, serves_tier: DEMO_TEAM_TIERS[name] ?? null })))
       .returning(['id', 'name'])
       .execute();
     const userIds = new Map<string, string>();

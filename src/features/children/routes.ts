@@ -1,8 +1,23 @@
-// A family's list of their children, and a child's record.
-import type { FastifyInstance } from 'fastify';
+// A family's list of their children, and a child's record: who they are, where they are on the pathway (tier,
+// episode, team, worker), their timeline, and for staff the forms that step them up or down and allocate a worker.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../../db/schema.ts';
+import { CLOSURE_REASONS, TIERS, mayTransition, type Tier } from '../../domain/pathway/tiers.ts';
 import { CASEWORK_ROLES, FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
+import { errorSummary, type FieldError } from '../../web/errors.ts';
+import { isUuid } from '../../web/ids.ts';
+import { allocateEpisode, childTimeline, currentEpisode, moveChild, teamWorkers } from '../pathway/service.ts';
 import { childrenOfFamilyMember, viewChildRecord } from './service.ts';
+
+const MOVERS: readonly Role[] = ['team_manager', 'social_worker', 'short_breaks_officer'];
+const MANAGERS: readonly Role[] = ['team_manager'];
+const MAX_REASON = 2000;
+
+function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
 
 export async function childrenRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
@@ -12,16 +27,105 @@ export async function childrenRoutes(app: FastifyInstance) {
     return reply.render('children/views/list.njk', { children });
   });
 
-  app.get<{ Params: { childId: string } }>(
-    '/children/:childId',
-    { config: { access: [...FAMILY_ROLES, ...CASEWORK_ROLES] } },
-    async (request, reply) => {
-      const child = await viewChildRecord(db, signedInUser(request), request.params.childId, request.id);
-      if (!child) {
-        reply.callNotFound();
-        return reply;
-      }
-      return reply.render('children/views/record.njk', { child });
-    },
+  async function renderRecord(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    message: string | null,
+    errors: FieldError[],
+  ) {
+    const user = signedInUser(request);
+    const child = await viewChildRecord(db, user, (request.params as { childId: string }).childId, request.id);
+    if (!child) {
+      reply.callNotFound();
+      return reply;
+    }
+    const staff = user.roles.some((role) => (CASEWORK_ROLES as readonly string[]).includes(role));
+    const episode = staff ? await currentEpisode(db, child.id) : undefined;
+    const tier: Tier = episode?.tier ?? 'universal';
+    const canAllocate =
+      episode !== undefined && user.roles.includes('team_manager') && user.teamIds.includes(episode.team_id);
+    return reply.render('children/views/record.njk', {
+      child,
+      staff,
+      episode,
+      tier,
+      message,
+      errors: errorSummary(errors),
+      moves: TIERS.filter((to) => mayTransition(user.roles, tier, to)).map((to) => ({
+        value: to,
+        text: request.t(`pathway.moveTo.${to}`),
+      })),
+      closureReasons: [
+        { value: '', text: request.t('pathway.closure.choose') },
+        ...CLOSURE_REASONS.map((code) => ({ value: code, text: request.t(`pathway.closure.${code}`) })),
+      ],
+      workers: canAllocate
+        ? (await teamWorkers(db, episode.team_id)).map((worker) => ({
+            value: worker.id,
+            text: worker.display_name,
+            selected: worker.id === episode.worker_id,
+          }))
+        : [],
+      timeline: staff ? await childTimeline(db, child.id) : [],
+    });
+  }
+
+  app.get('/children/:childId', { config: { access: [...FAMILY_ROLES, ...CASEWORK_ROLES] } }, async (request, reply) =>
+    renderRecord(request, reply, null, []),
   );
+
+  app.post('/children/:childId/move', { config: { access: MOVERS } }, async (request, reply) => {
+    const { childId } = request.params as { childId: string };
+    const to = TIERS.find((tier) => tier === field(request.body, 'to'));
+    const seenEpisodeId = field(request.body, 'episodeId');
+    if (!isUuid(childId) || (seenEpisodeId !== '' && !isUuid(seenEpisodeId))) {
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    const reason = field(request.body, 'reason');
+    const closure = CLOSURE_REASONS.find((code) => code === field(request.body, 'closureReason')) ?? null;
+    const errors: FieldError[] = [];
+    if (!to) errors.push({ field: 'to', text: request.t('pathway.errors.to') });
+    if (reason === '' || reason.length > MAX_REASON)
+      errors.push({ field: 'reason', text: request.t('pathway.errors.reason', { max: MAX_REASON }) });
+    if (to === 'universal' && !closure)
+      errors.push({ field: 'closureReason', text: request.t('pathway.errors.closure') });
+    if (errors.length > 0 || !to) {
+      reply.status(400);
+      return renderRecord(request, reply, null, errors);
+    }
+    const result = await moveChild(db, signedInUser(request), {
+      childId,
+      seenEpisodeId: seenEpisodeId === '' ? null : seenEpisodeId,
+      to,
+      reason,
+      closureReasonCode: closure,
+      requestId: request.id,
+    });
+    if (result !== 'done') {
+      reply.status(result === 'not-allowed' ? 403 : 409);
+      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
+    }
+    return reply.redirect(`/children/${childId}`, 303);
+  });
+
+  app.post('/children/:childId/allocate', { config: { access: MANAGERS } }, async (request, reply) => {
+    const { childId } = request.params as { childId: string };
+    const episodeId = field(request.body, 'episodeId');
+    const workerId = field(request.body, 'workerId');
+    const seenVersion = Number(field(request.body, 'version'));
+    if (!isUuid(childId) || !isUuid(episodeId) || !isUuid(workerId) || !Number.isInteger(seenVersion)) {
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    const result = await allocateEpisode(db, signedInUser(request), {
+      episodeId,
+      seenVersion,
+      workerId,
+      requestId: request.id,
+    });
+    if (result !== 'done') {
+      reply.status(result === 'not-allowed' ? 403 : 409);
+      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
+    }
+    return reply.redirect(`/children/${childId}`, 303);
+  });
 }

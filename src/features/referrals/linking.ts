@@ -9,6 +9,7 @@ import { nhsNumberOf } from '../../domain/front-door/nhs-number.ts';
 import { dateOf, postcodeOf } from '../../domain/front-door/referral.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
+import { addTimelineEvent } from '../pathway/service.ts';
 
 /** The child as the referrer described them, or undefined for a referral that did not (a family's request). */
 export function referredChild(details: Record<string, string>): ReferredChild | undefined {
@@ -54,6 +55,18 @@ async function audit(
   referralId: string,
   requestId: string,
 ) {
+  const referral = await trx
+    .selectFrom('referrals')
+    .select(['reference', 'received_at'])
+    .where('id', '=', referralId)
+    .executeTakeFirstOrThrow();
+  await addTimelineEvent(trx, {
+    laCode: user.laCode,
+    childId,
+    kind: 'referral',
+    summary: `Referral ${referral.reference ?? ''} from a professional, received ${referral.received_at.toISOString().slice(0, 10)}`,
+    actorUserId: user.id,
+  });
   await recordAudit(trx, {
     laCode: user.laCode,
     actorUserId: user.id,

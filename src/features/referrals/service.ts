@@ -8,6 +8,7 @@ import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { childrenCaredForBy } from '../children/queries.ts';
 import { queueNotification } from '../notifications/service.ts';
+import { addTimelineEvent } from '../pathway/service.ts';
 
 /** Children in Need census referral source: an individual who is a family member, relative or carer. */
 export const FAMILY_MEMBER_SOURCE = '1A';
@@ -60,6 +61,13 @@ export async function requestSocialWorkAssessment(
       })
       .returning(['id', 'received_at'])
       .executeTakeFirstOrThrow();
+    await addTimelineEvent(trx, {
+      laCode: user.laCode,
+      childId: child.id,
+      kind: 'referral',
+      summary: 'The family asked for a social work assessment',
+      actorUserId: user.id,
+    });
     await recordAudit(trx, {
       laCode: user.laCode,
       actorUserId: user.id,

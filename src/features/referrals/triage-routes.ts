@@ -107,6 +107,10 @@ export async function triageRoutes(app: FastifyInstance) {
       reply.status(400);
       return render(request, reply, null, [{ field: 'outcome', text: request.t('frontDoor.errors.specialistOnly') }]);
     }
+    if (result === 'needs-record') {
+      reply.status(400);
+      return render(request, reply, null, [{ field: 'outcome', text: request.t('frontDoor.errors.needsRecord') }]);
+    }
     if (result === 'changed-since') {
       reply.status(409);
       return render(request, reply, request.t('frontDoor.alreadyDecided'), []);

@@ -15,6 +15,7 @@ import { locatePostcode } from '../directory/places.ts';
 import { searchServices, type SearchHit } from '../directory/search.ts';
 import { understandingFor } from '../directory/understanding.ts';
 import { queueNotification } from '../notifications/service.ts';
+import { addTimelineEvent, currentEpisode, openEpisode } from '../pathway/service.ts';
 
 /** The front door decides within one working day of a referral arriving. */
 export const DECISION_WORKING_DAYS = 1;
@@ -151,7 +152,7 @@ export async function suggestedServices(
   return result.hits;
 }
 
-export type TriageDecision = 'done' | 'changed-since' | 'not-allowed';
+export type TriageDecision = 'done' | 'changed-since' | 'not-allowed' | 'needs-record';
 
 /**
  * Records the front door's decision, if the referral is still as the worker saw it and the outcome is allowed for
@@ -171,7 +172,11 @@ export async function decideReferral(
     baseUrl: string;
   },
 ): Promise<TriageDecision> {
+  if (options.referral.status !== 'new' || options.referral.version !== options.seenVersion) return 'changed-since';
   if (!options.referral.allowed.includes(options.outcome)) return 'not-allowed';
+  // Work with a child at a tier needs their record, so the referral must be linked to it first.
+  const childId = options.referral.child_id;
+  if (options.outcome !== 'no_further_action' && !childId) return 'needs-record';
   return db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('referrals')
@@ -202,6 +207,27 @@ export async function decideReferral(
       subjectId: options.referral.id,
       details: { outcome: options.outcome },
     });
+    if (childId) {
+      await addTimelineEvent(trx, {
+        laCode: user.laCode,
+        childId,
+        kind: 'triage-decision',
+        summary: `Front door decided: ${options.outcomeText}. ${options.reason}`,
+        actorUserId: user.id,
+      });
+      const tier = options.outcome === 'no_further_action' ? null : options.outcome;
+      const open = await currentEpisode(trx, childId);
+      if (tier && !open) {
+        await openEpisode(trx, {
+          laCode: user.laCode,
+          childId,
+          tier,
+          reason: options.reason,
+          referralId: options.referral.id,
+          actorUserId: user.id,
+        });
+      }
+    }
     await queueNotification(trx, {
       laCode: user.laCode,
       template: 'referral-decided',

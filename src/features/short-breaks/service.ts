@@ -8,6 +8,7 @@ import { ageOn, type Gateway } from '../../domain/short-breaks/eligibility.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { modelInUse } from '../scoring/service.ts';
+import { addTimelineEvent } from '../pathway/service.ts';
 import { isUuid } from '../../web/ids.ts';
 
 /** A child of this family member's, or undefined. */
@@ -219,6 +220,13 @@ export async function submitApplication(
       subjectType: 'short_break_application',
       subjectId: application.id,
       details: { modelVersion: scored.modelVersion, ruleId: scored.ruleId },
+    });
+    await addTimelineEvent(trx, {
+      laCode: user.laCode,
+      childId: application.child_id,
+      kind: 'application',
+      summary: `Short breaks application ${reference} sent`,
+      actorUserId: user.id,
     });
     return reference;
   });

@@ -9,6 +9,7 @@ import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
+import { addTimelineEvent } from '../pathway/service.ts';
 
 export const EVIDENCE_CHECKS = ['identity', 'disability_evidence', 'lives_in_area'] as const;
 
@@ -119,8 +120,21 @@ export function needsPanel(outcome: Outcome, panelAmount: number): boolean {
   return (outcome.amountPerYear ?? 0) > panelAmount;
 }
 
-/** Tells the child's carers, through the outbox, that the decision is ready. */
+/** Tells the child's carers, through the outbox, that the decision is ready, and puts it on the child's timeline. */
 async function tellFamily(trx: Transaction<Schema>, laCode: string, childId: string, reference: string, link: string) {
+  const decided = await trx
+    .selectFrom('short_break_applications')
+    .select(['decision', 'decided_by'])
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  const label = (decided?.decision as { label?: string } | null)?.label ?? '';
+  await addTimelineEvent(trx, {
+    laCode,
+    childId,
+    kind: 'application-decided',
+    summary: `Short breaks application ${reference} decided: ${label}`,
+    actorUserId: decided?.decided_by ?? null,
+  });
   const carers = await trx
     .selectFrom('children as c')
     .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')

@@ -1,0 +1,66 @@
+// A manager steps a child up and allocates a worker; the worker steps the child down: in a real browser with axe
+// on every page.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
+import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
+
+describe('the pathway in the browser', { timeout: 180_000 }, () => {
+  let harness: BrowserHarness | string;
+
+  before(async () => {
+    harness = await startBrowserHarness();
+  });
+  after(async () => {
+    if (typeof harness !== 'string') await harness.close();
+  });
+
+  async function signIn(email: string): Promise<Page> {
+    const { baseUrl, browser } = harness as BrowserHarness;
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    return page;
+  }
+
+  test('a manager steps a child up and allocates; the social worker steps the child down', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const { app, baseUrl } = harness as BrowserHarness;
+    const zofia = await app.deps.database.db
+      .selectFrom('children')
+      .select('id')
+      .where('given_name', '=', 'Zofia')
+      .executeTakeFirstOrThrow();
+
+    const manager = await signIn('manager@demo.pathway.test');
+    await manager.goto(`${baseUrl}/children/${zofia.id}`);
+    await assertAccessible(manager);
+    await manager.getByLabel("Specialist: the disabled children's social work team").check();
+    await manager.getByRole('button', { name: 'Save the move' }).click();
+    assert.match(await manager.locator('.govuk-error-summary').innerText(), /Enter why/);
+    await assertAccessible(manager);
+    await manager.getByLabel("Specialist: the disabled children's social work team").check();
+    await manager.getByLabel('Why').fill('A safety worry raised by her school.');
+    await manager.getByRole('button', { name: 'Save the move' }).click();
+    await manager.getByLabel('Allocate to').selectOption('Megan Lewis');
+    await manager.getByRole('button', { name: 'Allocate' }).click();
+    assert.match(await manager.locator('main').innerText(), /Allocated to Megan Lewis/);
+    await assertAccessible(manager);
+    await manager.context().close();
+
+    const worker = await signIn('social.worker@demo.pathway.test');
+    await worker.getByRole('link', { name: 'Caseload' }).click();
+    await assertAccessible(worker);
+    await worker.getByRole('link', { name: 'Zofia Nowak' }).click();
+    await worker.getByLabel('Universal: close the episode').check();
+    await worker.getByLabel('Why').fill('The assessment found no further need.');
+    await worker.getByLabel(/Reason for closing/).selectOption('Closed after assessment: no further action');
+    await worker.getByRole('button', { name: 'Save the move' }).click();
+    assert.match(await worker.locator('main').innerText(), /Stepped down from specialist to universal/);
+    await assertAccessible(worker);
+    await worker.context().close();
+  });
+});

@@ -1,0 +1,177 @@
+// The proportionate pathway: explicit step-up and step-down by authorised roles, with reasons, audited and on the
+// child's timeline; allocation by the team's manager; caseloads per team.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
+import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
+
+for (const target of databaseTargets()) {
+  describe(`The pathway on ${target.name}`, () => {
+    let database: TestDatabase;
+    let app: FastifyInstance;
+    let manager: TestClient;
+    let socialWorker: TestClient;
+    let zofiaId: string;
+
+    before(async () => {
+      database = await target.open();
+      app = await seededApp(database);
+      manager = await signedInClient(app, 'manager@demo.pathway.test');
+      socialWorker = await signedInClient(app, 'social.worker@demo.pathway.test');
+      zofiaId = (
+        await database.db
+          .selectFrom('children')
+          .select('id')
+          .where('given_name', '=', 'Zofia')
+          .executeTakeFirstOrThrow()
+      ).id;
+    });
+    after(async () => {
+      await app.close();
+      await database.dispose();
+    });
+
+    const record = () => `/children/${zofiaId}`;
+    const openEpisode = () =>
+      database.db
+        .selectFrom('episodes as e')
+        .innerJoin('teams as t', 't.id', 'e.team_id')
+        .select(['e.id', 'e.tier', 'e.worker_id', 'e.version', 't.name'])
+        .where('e.child_id', '=', zofiaId)
+        .where('e.ended_at', 'is', null)
+        .executeTakeFirst();
+
+    test('a manager steps a child up with a reason; it is audited and on the timeline', async () => {
+      const page = await manager.get(record());
+      assert.match(page.body, /Universal: services open to every family/);
+      const noReason = await manager.submit(record(), `${record()}/move`, { episodeId: '', to: 'targeted' });
+      assert.equal(noReason.statusCode, 400);
+      assert.match(noReason.body, /Enter why/);
+      const up = await manager.submit(record(), `${record()}/move`, {
+        episodeId: '',
+        to: 'targeted',
+        reason: 'Her parents need regular breaks.',
+      });
+      assert.equal(up.statusCode, 303);
+      assert.deepEqual(
+        { ...(await openEpisode()), id: undefined, version: undefined },
+        {
+          id: undefined,
+          version: undefined,
+          tier: 'targeted',
+          worker_id: null,
+          name: 'Short breaks team',
+        },
+      );
+      const timeline = await manager.get(record());
+      assert.match(timeline.body, /Stepped up from universal to targeted: Her parents need regular breaks\./);
+      const audit = await database.db
+        .selectFrom('audit_events')
+        .select('subject_child_id')
+        .where('action', '=', 'step-up')
+        .execute();
+      assert.deepEqual(audit, [{ subject_child_id: zofiaId }]);
+    });
+
+    test('roles move only where they may; a stale form is refused', async () => {
+      const officer = await signedInClient(app, 'short.breaks@demo.pathway.test');
+      const episode = (await openEpisode())!;
+      const refused = await officer.submit(record(), `${record()}/move`, {
+        episodeId: episode.id,
+        to: 'specialist',
+        reason: 'More help needed',
+      });
+      assert.equal(refused.statusCode, 403);
+      assert.match(refused.body, /Your role cannot make that change/);
+      const stale = await manager.submit(record(), `${record()}/move`, {
+        episodeId: '',
+        to: 'specialist',
+        reason: 'From an old page',
+      });
+      assert.equal(stale.statusCode, 409);
+      const parent = await signedInClient(app, 'parent@demo.pathway.test');
+      assert.equal((await parent.post(`${record()}/move`, { to: 'universal' })).statusCode, 403);
+    });
+
+    test('stepped up to specialist and allocated, the child is on the worker’s caseload; stepped down, off it', async () => {
+      const episode = (await openEpisode())!;
+      const up = await manager.submit(record(), `${record()}/move`, {
+        episodeId: episode.id,
+        to: 'specialist',
+        reason: 'A safety worry at school.',
+      });
+      assert.equal(up.statusCode, 303);
+      const specialist = (await openEpisode())!;
+      assert.equal(specialist.name, "Disabled children's social work team");
+      const worker = await database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'social.worker@demo.pathway.test')
+        .executeTakeFirstOrThrow();
+      const notManager = await socialWorker.post(`${record()}/allocate`, {
+        episodeId: specialist.id,
+        version: String(specialist.version),
+        workerId: worker.id,
+      });
+      assert.equal(notManager.statusCode, 403);
+      const allocated = await manager.submit(record(), `${record()}/allocate`, {
+        episodeId: specialist.id,
+        version: String(specialist.version),
+        workerId: worker.id,
+      });
+      assert.equal(allocated.statusCode, 303);
+      const caseload = await socialWorker.get('/caseload');
+      assert.match(caseload.body, /Zofia Nowak[\s\S]*Megan Lewis \(you\)/);
+      const officer = await signedInClient(app, 'short.breaks@demo.pathway.test');
+      assert.doesNotMatch((await officer.get('/caseload')).body, /Zofia Nowak/, 'another team’s caseload');
+
+      const current = (await openEpisode())!;
+      const noClosure = await socialWorker.submit(record(), `${record()}/move`, {
+        episodeId: current.id,
+        to: 'universal',
+        reason: 'Assessment found no further need.',
+      });
+      assert.equal(noClosure.statusCode, 400);
+      assert.match(noClosure.body, /Select the reason for closing/);
+      const down = await socialWorker.submit(record(), `${record()}/move`, {
+        episodeId: current.id,
+        to: 'universal',
+        reason: 'Assessment found no further need.',
+        closureReason: 'RC8',
+      });
+      assert.equal(down.statusCode, 303);
+      assert.equal(await openEpisode(), undefined);
+      const closed = await database.db
+        .selectFrom('episodes')
+        .select('closure_reason_code')
+        .where('id', '=', current.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(closed.closure_reason_code, 'RC8');
+      assert.doesNotMatch((await socialWorker.get('/caseload')).body, /Zofia Nowak/);
+      const kinds = await database.db
+        .selectFrom('timeline_events')
+        .select('kind')
+        .where('child_id', '=', zofiaId)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        kinds.map((event) => event.kind),
+        ['step-up', 'episode-started', 'step-up', 'episode-started', 'allocated', 'step-down'],
+      );
+    });
+
+    test('a family sees their child’s record without the pathway’s workings', async () => {
+      const parent = await signedInClient(app, 'parent@demo.pathway.test');
+      const tobi = await database.db
+        .selectFrom('children')
+        .select('id')
+        .where('given_name', '=', 'Tobi')
+        .executeTakeFirstOrThrow();
+      const own = await parent.get(`/children/${tobi.id}`);
+      assert.equal(own.statusCode, 200);
+      assert.doesNotMatch(own.body, /Where the child is on the pathway/);
+      assert.equal((await parent.get(record())).statusCode, 404);
+    });
+  });
+}
