@@ -28,7 +28,7 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
 
   test('a manager steps a child up and allocates; the social worker steps the child down', async (context) => {
     if (skipWithoutBrowser(harness, context)) return;
-    const { app, baseUrl } = harness as BrowserHarness;
+    const { app, baseUrl } = harness;
     const zofia = await app.deps.database.db
       .selectFrom('children')
       .select('id')
