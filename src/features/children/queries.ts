@@ -41,3 +41,14 @@ export async function childrenCaredForBy(db: Kysely<Schema>, laCode: string, use
     .orderBy('children.date_of_birth')
     .execute();
 }
+
+/** The team the child is open to, or null when they have no open episode. */
+export async function openTeamOf(db: Kysely<Schema>, childId: string): Promise<string | null> {
+  const episode = await db
+    .selectFrom('episodes')
+    .select('team_id')
+    .where('child_id', '=', childId)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  return episode?.team_id ?? null;
+}

@@ -1,14 +1,27 @@
-// Looking at a child's record: allowed only to the child's own family and casework staff, and always audited.
+// Looking at a child's record, always audited. A family sees only their own children. Triage workers (the front
+// door), team managers (who accept step-ups into their teams) and the Designated Social Care Officer see any child;
+// other casework staff see children open to one of their teams, and children open to no team (so the child can be
+// picked up), never another team's.
 import type { Kysely } from 'kysely';
-import type { Schema } from '../../db/schema.ts';
+import type { Role, Schema } from '../../db/schema.ts';
 import { CASEWORK_ROLES } from '../../web/access.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as queries from './queries.ts';
 import { isUuid } from '../../web/ids.ts';
 
+/** Roles that see every child's record: the front door, managers and the council's oversight. */
+const SEE_EVERY_CHILD: readonly Role[] = ['triage_worker', 'team_manager', 'dsco'];
+
 function isCaseworker(user: SignedInUser): boolean {
   return user.roles.some((role) => (CASEWORK_ROLES as readonly string[]).includes(role));
+}
+
+/** Whether casework staff may see a child, given the team the child is open to (if any). */
+export function staffMaySee(user: SignedInUser, openTeamId: string | null): boolean {
+  if (!isCaseworker(user)) return false;
+  if (user.roles.some((role) => SEE_EVERY_CHILD.includes(role))) return true;
+  return openTeamId === null || user.teamIds.includes(openTeamId);
 }
 
 /** Returns the record, or undefined when it does not exist or this person may not see it (the same answer, so ids cannot be probed). */
@@ -17,7 +30,9 @@ export async function viewChildRecord(db: Kysely<Schema>, viewer: SignedInUser, 
   return db.transaction().execute(async (trx) => {
     const child = await queries.findChild(trx, viewer.laCode, childId);
     if (!child) return undefined;
-    const allowed = isCaseworker(viewer) || (await queries.isCarerOf(trx, viewer.id, child.family_id));
+    const allowed =
+      staffMaySee(viewer, await queries.openTeamOf(trx, child.id)) ||
+      (await queries.isCarerOf(trx, viewer.id, child.family_id));
     if (!allowed) return undefined;
     await recordAudit(trx, {
       laCode: viewer.laCode,

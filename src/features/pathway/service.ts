@@ -118,7 +118,13 @@ export async function moveChild(
     if ((open?.id ?? null) !== options.seenEpisodeId) return 'changed-since';
     const from: Tier = open?.tier ?? 'universal';
     const transition = transitionOf(from, options.to);
-    if (!transition || !mayTransition(user.roles, from, options.to)) return 'not-allowed';
+    // A child open to another team is theirs to move, unless the move brings the child into one of ours.
+    const destination = options.to === 'universal' ? undefined : await teamFor(trx, user.laCode, options.to);
+    const ours =
+      !open ||
+      user.teamIds.includes(open.team_id) ||
+      (destination !== undefined && user.teamIds.includes(destination.id));
+    if (!transition || !ours || !mayTransition(user.roles, from, options.to)) return 'not-allowed';
     if (open) {
       await trx
         .updateTable('episodes')
