@@ -6,6 +6,7 @@ import { migrate } from './db/migrate.ts';
 import { hasCouncil, seedDemoCouncil } from './db/seed/demo.ts';
 import { seedDemoDirectory } from './db/seed/demo-directory.ts';
 import { seedDemoApplications } from './db/seed/demo-applications.ts';
+import { seedDemoPathway } from './db/seed/demo-pathway.ts';
 import { describeReport, importFeed } from './features/directory/import.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
@@ -28,6 +29,7 @@ async function seedIfEmpty(config: Config, database: Database) {
   await seedDemoCouncil(database.db, config.environment);
   await seedDemoDirectory(database.db);
   await seedDemoApplications(database.db);
+  await seedDemoPathway(database.db);
   say('Seeded the demo council (Northmoor Borough Council). Demo sign-ins are listed in the README.');
 }
 
@@ -133,6 +135,7 @@ async function main(command: string | undefined) {
           await seedDemoCouncil(database.db, config.environment);
           await seedDemoDirectory(database.db);
           await seedDemoApplications(database.db);
+          await seedDemoPathway(database.db);
           say('Seeded the demo council.');
         }
       } finally {

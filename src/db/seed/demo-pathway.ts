@@ -1,0 +1,178 @@
+// The demo council's front door and pathway: children at every tier with the transitions that put them there, a
+// referral waiting past its working day, a safety worry waiting today, and a decided one, so every queue,
+// caseload and timeline has something on it.
+import type { Kysely } from 'kysely';
+import type { EpisodeTier, Schema } from '../schema.ts';
+import { addWorkingDays, toIsoDate } from '../../domain/working-days.ts';
+import { DEMO_COUNCIL } from './demo.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+interface DemoEpisode {
+  child: string;
+  tier: EpisodeTier;
+  reason: string;
+  worker?: string;
+  /** Earlier steps, oldest first, for the timeline. */
+  history: string[];
+}
+
+const DEMO_EPISODES: DemoEpisode[] = [
+  {
+    child: 'Ibrahim',
+    tier: 'specialist',
+    reason: 'Stepped up after his needs grew beyond short breaks: a social work assessment.',
+    worker: 'social.worker@demo.pathway.test',
+    history: ['Work started at targeted with the Short breaks team: short breaks after a referral from his school.'],
+  },
+  {
+    child: 'Maryam',
+    tier: 'targeted',
+    reason: 'Short breaks after a referral from her health visitor.',
+    history: [],
+  },
+];
+
+const DEMO_REFERRALS = [
+  {
+    details: {
+      givenName: 'Leo',
+      familyName: 'Hart',
+      dobDay: '12',
+      dobMonth: '9',
+      dobYear: '2014',
+      postcode: 'NM3 4CD',
+      nhsNumber: '',
+      primaryNeed: 'N2',
+      needs: 'Leo has cerebral palsy. His mother cares for him alone and has had no break for a year.',
+      tried: 'A Saturday club, which could not meet his personal care needs.',
+      consent: 'yes',
+      safeguarding: 'no',
+    },
+    sourceCode: '3A',
+    workingDaysAgo: 3,
+  },
+  {
+    details: {
+      givenName: 'Amira',
+      familyName: 'Said',
+      dobDay: '3',
+      dobMonth: '3',
+      dobYear: '2018',
+      postcode: 'NM1 7EF',
+      nhsNumber: '',
+      primaryNeed: 'N1',
+      needs: 'Amira is autistic and non-verbal. She came to school with bruises on her arms twice this week.',
+      tried: 'Spoke to her father, who did not want to talk about it.',
+      consent: 'no',
+      safeguarding: 'yes',
+      safeguardingDetails: 'Bruises on both upper arms, twice this week, not explained.',
+    },
+    sourceCode: '2A',
+    workingDaysAgo: 0,
+  },
+];
+
+export async function seedDemoPathway(db: Kysely<Schema>, now = new Date()): Promise<void> {
+  const laCode = DEMO_COUNCIL.laCode;
+  const children = await db.selectFrom('children').select(['id', 'given_name']).where('la_code', '=', laCode).execute();
+  const users = await db.selectFrom('users').select(['id', 'email']).where('la_code', '=', laCode).execute();
+  const userId = (email: string) => users.find((user) => user.email === email)!.id;
+  const teams = await db.selectFrom('teams').select(['id', 'serves_tier']).where('la_code', '=', laCode).execute();
+  const manager = userId('manager@demo.pathway.test');
+
+  for (const [index, demo] of DEMO_EPISODES.entries()) {
+    const child = children.find((candidate) => candidate.given_name === demo.child)!;
+    const started = new Date(now.getTime() - (30 + index * 10) * DAY);
+    for (const [step, summary] of demo.history.entries()) {
+      await db
+        .insertInto('timeline_events')
+        .values({
+          la_code: laCode,
+          child_id: child.id,
+          occurred_at: new Date(started.getTime() - (60 - step) * DAY),
+          kind: 'episode-started',
+          summary,
+          actor_user_id: userId('triage@demo.pathway.test'),
+        })
+        .execute();
+    }
+    await db
+      .insertInto('episodes')
+      .values({
+        la_code: laCode,
+        child_id: child.id,
+        tier: demo.tier,
+        team_id: teams.find((team) => team.serves_tier === demo.tier)!.id,
+        worker_id: demo.worker ? userId(demo.worker) : null,
+        started_at: started,
+        start_reason: demo.reason,
+      })
+      .execute();
+    await db
+      .insertInto('timeline_events')
+      .values({
+        la_code: laCode,
+        child_id: child.id,
+        occurred_at: started,
+        kind: demo.history.length > 0 ? 'step-up' : 'episode-started',
+        summary: demo.reason,
+        actor_user_id: manager,
+      })
+      .execute();
+  }
+
+  // Zofia was open to the short breaks team, then stepped down when the family no longer needed it.
+  const zofia = children.find((candidate) => candidate.given_name === 'Zofia')!;
+  await db
+    .insertInto('episodes')
+    .values({
+      la_code: laCode,
+      child_id: zofia.id,
+      tier: 'targeted',
+      team_id: teams.find((team) => team.serves_tier === 'targeted')!.id,
+      started_at: new Date(now.getTime() - 200 * DAY),
+      start_reason: 'Short breaks after her diagnosis.',
+      ended_at: new Date(now.getTime() - 20 * DAY),
+      end_reason: 'The family now uses the Local Offer clubs and needs no more from the team.',
+      closure_reason_code: 'RC7',
+    })
+    .execute();
+  await db
+    .insertInto('timeline_events')
+    .values({
+      la_code: laCode,
+      child_id: zofia.id,
+      occurred_at: new Date(now.getTime() - 20 * DAY),
+      kind: 'step-down',
+      summary: 'Stepped down from targeted to universal: the family now uses the Local Offer clubs.',
+      actor_user_id: manager,
+    })
+    .execute();
+
+  const referrer = userId('referrer@demo.pathway.test');
+  const today = toIsoDate(now);
+  for (const [index, demo] of DEMO_REFERRALS.entries()) {
+    // Received on the working day that many working days before today, at ten in the morning.
+    let received = today;
+    while (addWorkingDays(received, demo.workingDaysAgo) > today) {
+      received = toIsoDate(new Date(Date.parse(`${received}T12:00:00Z`) - DAY));
+    }
+    await db
+      .insertInto('referrals')
+      .values({
+        la_code: laCode,
+        child_id: null,
+        kind: 'professional',
+        source_code: demo.sourceCode,
+        requested_by: referrer,
+        status: 'new',
+        reference: `RF-DEMO000${index + 1}`,
+        details: JSON.stringify(demo.details),
+        primary_need_code: demo.details.primaryNeed,
+        safeguarding_concern: demo.details.safeguarding === 'yes',
+        received_at: demo.workingDaysAgo === 0 ? now : new Date(`${received}T10:00:00Z`),
+      })
+      .execute();
+  }
+}

@@ -1,0 +1,58 @@
+// The demo council has children at every tier, with their transitions, and referrals waiting, one past its day.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
+import { seedDemoPathway } from '../src/db/seed/demo-pathway.ts';
+import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
+import { seededApp, signedInClient } from './helpers/app.ts';
+
+for (const target of databaseTargets()) {
+  describe(`The demo pathway on ${target.name}`, () => {
+    let database: TestDatabase;
+    let app: FastifyInstance;
+
+    before(async () => {
+      database = await target.open();
+      app = await seededApp(database);
+      await seedDemoApplications(database.db);
+      await seedDemoPathway(database.db);
+    });
+    after(async () => {
+      await app.close();
+      await database.dispose();
+    });
+
+    test('children are at every tier, and stepped-down children keep their history', async () => {
+      const episodes = await database.db
+        .selectFrom('episodes as e')
+        .innerJoin('children as c', 'c.id', 'e.child_id')
+        .select(['c.given_name', 'e.tier', 'e.ended_at', 'e.closure_reason_code'])
+        .execute();
+      const open = episodes
+        .filter((episode) => episode.ended_at === null)
+        .map((episode) => episode.tier)
+        .sort();
+      assert.deepEqual(open, ['specialist', 'targeted']);
+      const zofia = episodes.find((episode) => episode.given_name === 'Zofia')!;
+      assert.equal(zofia.closure_reason_code, 'RC7');
+      const manager = await signedInClient(app, 'manager@demo.pathway.test');
+      const zofiaId = (
+        await database.db
+          .selectFrom('children')
+          .select('id')
+          .where('given_name', '=', 'Zofia')
+          .executeTakeFirstOrThrow()
+      ).id;
+      assert.match((await manager.get(`/children/${zofiaId}`)).body, /Stepped down from targeted to universal/);
+      const worker = await signedInClient(app, 'social.worker@demo.pathway.test');
+      assert.match((await worker.get('/caseload')).body, /Ibrahim Hussain[\s\S]*Megan Lewis \(you\)/);
+    });
+
+    test('the front door has a safety worry first and a referral past its working day', async () => {
+      const triage = await signedInClient(app, 'triage@demo.pathway.test');
+      const queue = await triage.get('/referrals');
+      assert.match(queue.body, /Amira Said[\s\S]*Safety worry[\s\S]*Leo Hart[\s\S]*Overdue/);
+    });
+  });
+}
