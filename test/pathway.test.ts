@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
-import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
+import { seededApp, signedInClient, testConfig, type TestClient } from './helpers/app.ts';
+import { scheduledJobs } from '../src/jobs/worker.ts';
 
 for (const target of databaseTargets()) {
   describe(`The pathway on ${target.name}`, () => {
@@ -172,6 +173,49 @@ for (const target of databaseTargets()) {
       assert.equal(own.statusCode, 200);
       assert.doesNotMatch(own.body, /Where the child is on the pathway/);
       assert.equal((await parent.get(record())).statusCode, 404);
+    });
+
+    test('specialist work runs the 45-working-day assessment clock until a manager authorises the assessment', async () => {
+      const up = await manager.submit(record(), `${record()}/move`, {
+        episodeId: '',
+        to: 'specialist',
+        reason: 'The family asked for a social work assessment.',
+      });
+      assert.equal(up.statusCode, 303);
+      assert.match((await manager.get(record())).body, /0 of 45 working days used: authorise by/);
+      const episode = (await openEpisode())!;
+      // A hundred days on, the assessment is overdue.
+      await database.db
+        .updateTable('episodes')
+        .set({ started_at: new Date(Date.now() - 100 * 24 * 60 * 60 * 1000) })
+        .where('id', '=', episode.id)
+        .execute();
+      const round = scheduledJobs(testConfig(), database).find((job) => job.name === 'assessment-overdue-round');
+      assert.ok(round, 'the round is scheduled');
+      await round.handler();
+      await round.handler();
+      const told = await database.db
+        .selectFrom('notifications_outbox')
+        .select(['recipient', 'body'])
+        .where('template', '=', 'assessments-overdue')
+        .execute();
+      assert.deepEqual(
+        told.map((message) => message.recipient),
+        ['manager@demo.pathway.test'],
+      );
+      assert.match(told[0]!.body, /Zofia Nowak/);
+      assert.match((await manager.get('/caseload')).body, /Zofia Nowak[\s\S]*Overdue/);
+      const notManager = await socialWorker.post(`${record()}/authorise-assessment`, {
+        episodeId: episode.id,
+        version: String(episode.version),
+      });
+      assert.equal(notManager.statusCode, 403);
+      const authorised = await manager.submit(record(), `${record()}/authorise-assessment`, {
+        episodeId: episode.id,
+        version: String(episode.version),
+      });
+      assert.equal(authorised.statusCode, 303);
+      assert.match((await manager.get(record())).body, /Authorised after \d+ working days \(the limit is 45\)/);
     });
   });
 }

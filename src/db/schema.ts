@@ -429,6 +429,9 @@ export interface EpisodesTable {
   ended_at: Maybe<Date>;
   end_reason: Maybe<string>;
   closure_reason_code: Maybe<string>;
+  assessment_authorised_at: Maybe<Date>;
+  assessment_authorised_by: Maybe<string>;
+  assessment_overdue_flagged_at: Maybe<Date>;
   version: Generated<number>;
 }
 

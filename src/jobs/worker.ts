@@ -1,6 +1,7 @@
 // The background work Pathway does on a schedule: deliver outbox messages, end idle sessions, and the daily
 // directory round (review reminders to providers, stale entries to editors), overdue short-breaks applications to
-// managers, annual-review invitations to families, and referrals waiting past the front door's working day.
+// managers, annual-review invitations to families, referrals waiting past the front door's working day, and social
+// work assessments not authorised within 45 working days.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeIdleSessions } from '../features/accounts/service.ts';
@@ -9,6 +10,7 @@ import { flagStaleServices, sendReviewReminders } from '../features/directory/re
 import { flagOverdueApplications } from '../features/short-breaks/staff.ts';
 import { inviteAnnualReviews } from '../features/short-breaks/reviews.ts';
 import { flagOverdueReferrals } from '../features/referrals/triage.ts';
+import { flagOverdueAssessments } from '../features/pathway/service.ts';
 import { notifySender, outboxOnlySender } from '../features/notifications/senders.ts';
 import type { ScheduledJob } from './queue.ts';
 
@@ -59,6 +61,13 @@ export function scheduledJobs(config: Config, database: Database): ScheduledJob[
       cron: '5 8-18 * * 1-5',
       handler: async () => {
         await flagOverdueReferrals(database.db, { baseUrl: config.publicUrl });
+      },
+    },
+    {
+      name: 'assessment-overdue-round',
+      cron: '20 7 * * 1-5',
+      handler: async () => {
+        await flagOverdueAssessments(database.db, { baseUrl: config.publicUrl });
       },
     },
   ];

@@ -7,7 +7,15 @@ import { CASEWORK_ROLES, FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
-import { allocateEpisode, childTimeline, currentEpisode, moveChild, teamWorkers } from '../pathway/service.ts';
+import {
+  allocateEpisode,
+  assessmentClock,
+  authoriseAssessment,
+  childTimeline,
+  currentEpisode,
+  moveChild,
+  teamWorkers,
+} from '../pathway/service.ts';
 import { childrenOfFamilyMember, viewChildRecord } from './service.ts';
 
 const MOVERS: readonly Role[] = ['team_manager', 'social_worker', 'short_breaks_officer'];
@@ -44,11 +52,14 @@ export async function childrenRoutes(app: FastifyInstance) {
     const tier: Tier = episode?.tier ?? 'universal';
     const canAllocate =
       episode !== undefined && user.roles.includes('team_manager') && user.teamIds.includes(episode.team_id);
+    const clock = episode ? assessmentClock(episode) : undefined;
     return reply.render('children/views/record.njk', {
       child,
       staff,
       episode,
       tier,
+      clock,
+      canAuthorise: canAllocate && clock !== undefined && !clock.stopped,
       message,
       errors: errorSummary(errors),
       moves: TIERS.filter((to) => mayTransition(user.roles, tier, to)).map((to) => ({
@@ -120,6 +131,25 @@ export async function childrenRoutes(app: FastifyInstance) {
       episodeId,
       seenVersion,
       workerId,
+      requestId: request.id,
+    });
+    if (result !== 'done') {
+      reply.status(result === 'not-allowed' ? 403 : 409);
+      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
+    }
+    return reply.redirect(`/children/${childId}`, 303);
+  });
+
+  app.post('/children/:childId/authorise-assessment', { config: { access: MANAGERS } }, async (request, reply) => {
+    const { childId } = request.params as { childId: string };
+    const episodeId = field(request.body, 'episodeId');
+    const seenVersion = Number(field(request.body, 'version'));
+    if (!isUuid(childId) || !isUuid(episodeId) || !Number.isInteger(seenVersion)) {
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    const result = await authoriseAssessment(db, signedInUser(request), {
+      episodeId,
+      seenVersion,
       requestId: request.id,
     });
     if (result !== 'done') {

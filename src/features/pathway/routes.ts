@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CASEWORK_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
-import { caseload } from './service.ts';
+import { assessmentClock, caseload } from './service.ts';
 
 export async function pathwayRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
@@ -12,7 +12,9 @@ export async function pathwayRoutes(app: FastifyInstance) {
     const episodes = await caseload(db, user);
     const teams = [...new Set(episodes.map((episode) => episode.team_name))].map((team) => ({
       name: team,
-      episodes: episodes.filter((episode) => episode.team_name === team),
+      episodes: episodes
+        .filter((episode) => episode.team_name === team)
+        .map((episode) => ({ ...episode, clock: assessmentClock(episode) })),
     }));
     return reply.render('pathway/views/caseload.njk', { teams, total: episodes.length, userId: user.id });
   });

@@ -5,7 +5,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { EpisodeTier, Schema } from '../../db/schema.ts';
 import { mayTransition, transitionOf, type Tier } from '../../domain/pathway/tiers.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
+import { ASSESSMENT_AUTHORISED_DAYS, clockOf, type Clock } from '../../domain/pathway/clocks.ts';
+import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
+import { queueNotification } from '../notifications/service.ts';
 
 type Database = Kysely<Schema> | Transaction<Schema>;
 
@@ -77,6 +80,7 @@ export async function currentEpisode(db: Database, childId: string) {
     .selectFrom('episodes as e')
     .innerJoin('teams as t', 't.id', 'e.team_id')
     .leftJoin('users as w', 'w.id', 'e.worker_id')
+    .leftJoin('referrals as r', 'r.id', 'e.referral_id')
     .select([
       'e.id',
       'e.tier',
@@ -85,6 +89,8 @@ export async function currentEpisode(db: Database, childId: string) {
       'e.started_at',
       'e.start_reason',
       'e.version',
+      'e.assessment_authorised_at',
+      'r.received_at as referral_received_at',
       't.name as team_name',
       'w.display_name as worker_name',
     ])
@@ -169,6 +175,135 @@ export async function moveChild(
   });
 }
 
+/**
+ * The assessment clock of a specialist episode: from the referral that started it (or the step-up, without one)
+ * to the assessment being authorised, against 45 working days. Undefined for targeted work.
+ */
+export function assessmentClock(
+  episode: {
+    tier: EpisodeTier;
+    started_at: Date;
+    referral_received_at: Date | null;
+    assessment_authorised_at: Date | null;
+  },
+  today = new Date(),
+): Clock | undefined {
+  if (episode.tier !== 'specialist') return undefined;
+  return clockOf(
+    episode.referral_received_at ?? episode.started_at,
+    ASSESSMENT_AUTHORISED_DAYS,
+    episode.assessment_authorised_at,
+    today,
+  );
+}
+
+/** The manager of a specialist episode's team authorises the social work assessment, stopping its clock. */
+export async function authoriseAssessment(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: { episodeId: string; seenVersion: number; requestId: string },
+): Promise<TransitionResult> {
+  return db.transaction().execute(async (trx) => {
+    const episode = await trx
+      .selectFrom('episodes')
+      .select(['id', 'child_id', 'team_id', 'tier', 'version', 'assessment_authorised_at'])
+      .where('id', '=', options.episodeId)
+      .where('la_code', '=', user.laCode)
+      .where('ended_at', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!episode || episode.version !== options.seenVersion || episode.assessment_authorised_at) return 'changed-since';
+    if (
+      episode.tier !== 'specialist' ||
+      !user.roles.includes('team_manager') ||
+      !user.teamIds.includes(episode.team_id)
+    )
+      return 'not-allowed';
+    await trx
+      .updateTable('episodes')
+      .set((eb) => ({
+        assessment_authorised_at: new Date(),
+        assessment_authorised_by: user.id,
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', episode.id)
+      .execute();
+    await addTimelineEvent(trx, {
+      laCode: user.laCode,
+      childId: episode.child_id,
+      kind: 'assessment-authorised',
+      summary: 'Social work assessment authorised',
+      actorUserId: user.id,
+    });
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'authorise-assessment',
+      requestId: options.requestId,
+      subjectChildId: episode.child_id,
+      subjectType: 'episode',
+      subjectId: episode.id,
+    });
+    return 'done';
+  });
+}
+
+/**
+ * The pathway's daily round: team managers are told, once per child, which specialist episodes have passed 45
+ * working days without the assessment being authorised.
+ */
+export async function flagOverdueAssessments(db: Kysely<Schema>, options: { baseUrl: string; today?: Date }) {
+  return db.transaction().execute(async (trx) => {
+    const waiting = await trx
+      .selectFrom('episodes as e')
+      .innerJoin('children as c', 'c.id', 'e.child_id')
+      .leftJoin('referrals as r', 'r.id', 'e.referral_id')
+      .select([
+        'e.id',
+        'e.la_code',
+        'e.tier',
+        'e.started_at',
+        'e.assessment_authorised_at',
+        'r.received_at as referral_received_at',
+        'c.given_name',
+        'c.family_name',
+      ])
+      .where('e.tier', '=', 'specialist')
+      .where('e.ended_at', 'is', null)
+      .where('e.assessment_authorised_at', 'is', null)
+      .where('e.assessment_overdue_flagged_at', 'is', null)
+      .forUpdate('e')
+      .skipLocked()
+      .execute();
+    const overdue = waiting.filter((episode) => assessmentClock(episode, options.today)?.overdue);
+    for (const laCode of new Set(overdue.map((episode) => episode.la_code))) {
+      const names = overdue
+        .filter((episode) => episode.la_code === laCode)
+        .map((episode) => `${episode.given_name} ${episode.family_name}`);
+      for (const recipient of await emailsOfRole(trx, laCode, 'team_manager')) {
+        await queueNotification(trx, {
+          laCode,
+          template: 'assessments-overdue',
+          recipient,
+          params: { count: names.length, children: names.join(', '), link: `${options.baseUrl}/caseload` },
+        });
+      }
+    }
+    if (overdue.length > 0)
+      await trx
+        .updateTable('episodes')
+        .set({ assessment_overdue_flagged_at: new Date() })
+        .where(
+          'id',
+          'in',
+          overdue.map((episode) => episode.id),
+        )
+        .execute();
+    return overdue.length;
+  });
+}
+
 /** Workers a manager can allocate to: members of the episode's team. */
 export async function teamWorkers(db: Database, teamId: string) {
   return db
@@ -234,11 +369,14 @@ export async function caseload(db: Kysely<Schema>, user: SignedInUser) {
     .innerJoin('children as c', 'c.id', 'e.child_id')
     .innerJoin('teams as t', 't.id', 'e.team_id')
     .leftJoin('users as w', 'w.id', 'e.worker_id')
+    .leftJoin('referrals as r', 'r.id', 'e.referral_id')
     .select([
       'e.id',
       'e.tier',
       'e.started_at',
       'e.worker_id',
+      'e.assessment_authorised_at',
+      'r.received_at as referral_received_at',
       'c.id as child_id',
       'c.given_name',
       'c.family_name',
