@@ -1,11 +1,13 @@
 // `npm run bench -- <name>`: runs one benchmark and prints its figures as one JSON line.
 import { applicationsBenchmark } from './applications.ts';
+import { caseworkBenchmark } from './casework.ts';
 import { platformBenchmark } from './platform.ts';
 import { searchBenchmark } from './search.ts';
 import { searchEvalBenchmark } from './search-eval.ts';
 
 const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   applications: applicationsBenchmark,
+  casework: caseworkBenchmark,
   platform: platformBenchmark,
   search: searchBenchmark,
   'search-eval': searchEvalBenchmark,

@@ -155,14 +155,21 @@ export function weeksBetween(from: IsoDate, to: IsoDate): number {
   return Math.trunc((dayNumber(to) - dayNumber(from)) / 7);
 }
 
+const partFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per time zone, kept: making one costs far more than using it, and queues call this per row. */
+function dateParts(timeZone: string): Intl.DateTimeFormat {
+  let found = partFormatters.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    partFormatters.set(timeZone, found);
+  }
+  return found;
+}
+
 /** The calendar date of an instant where the council is: 23:30 UTC on a summer evening is already tomorrow in London. */
 export function toIsoDate(instant: Date, timeZone = 'Europe/London'): IsoDate {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
+  const parts = dateParts(timeZone).formatToParts(instant);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }

@@ -361,34 +361,44 @@ export async function allocateEpisode(
   });
 }
 
-/** The open episodes of the person's teams, each with its child and worker, oldest first. */
-export async function caseload(db: Kysely<Schema>, user: SignedInUser) {
-  if (user.teamIds.length === 0) return [];
-  return db
+export const CASELOAD_PAGE_SIZE = 50;
+
+/** One page of the open episodes of the person's teams, by team and oldest first, with how many there are. */
+export async function caseload(db: Kysely<Schema>, user: SignedInUser, page = 1) {
+  if (user.teamIds.length === 0) return { total: 0, episodes: [] };
+  const open = db
     .selectFrom('episodes as e')
-    .innerJoin('children as c', 'c.id', 'e.child_id')
-    .innerJoin('teams as t', 't.id', 'e.team_id')
-    .leftJoin('users as w', 'w.id', 'e.worker_id')
-    .leftJoin('referrals as r', 'r.id', 'e.referral_id')
-    .select([
-      'e.id',
-      'e.tier',
-      'e.started_at',
-      'e.worker_id',
-      'e.assessment_authorised_at',
-      'r.received_at as referral_received_at',
-      'c.id as child_id',
-      'c.given_name',
-      'c.family_name',
-      't.name as team_name',
-      'w.display_name as worker_name',
-    ])
     .where('e.la_code', '=', user.laCode)
     .where('e.ended_at', 'is', null)
-    .where('e.team_id', 'in', user.teamIds)
-    .orderBy('t.name')
-    .orderBy('e.started_at')
-    .execute();
+    .where('e.team_id', 'in', user.teamIds);
+  const [{ total }, episodes] = await Promise.all([
+    open.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+    open
+      .innerJoin('children as c', 'c.id', 'e.child_id')
+      .innerJoin('teams as t', 't.id', 'e.team_id')
+      .leftJoin('users as w', 'w.id', 'e.worker_id')
+      .leftJoin('referrals as r', 'r.id', 'e.referral_id')
+      .select([
+        'e.id',
+        'e.tier',
+        'e.started_at',
+        'e.worker_id',
+        'e.assessment_authorised_at',
+        'r.received_at as referral_received_at',
+        'c.id as child_id',
+        'c.given_name',
+        'c.family_name',
+        't.name as team_name',
+        'w.display_name as worker_name',
+      ])
+      .orderBy('t.name')
+      .orderBy('e.started_at')
+      .orderBy('e.id')
+      .limit(CASELOAD_PAGE_SIZE)
+      .offset((page - 1) * CASELOAD_PAGE_SIZE)
+      .execute(),
+  ]);
+  return { total: Number(total), episodes };
 }
 
 export async function childTimeline(db: Kysely<Schema>, childId: string) {

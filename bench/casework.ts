@@ -1,0 +1,144 @@
+// Casework benchmark: with 50,000 children and 500,000 timeline events, the p95 of the front door's triage queue,
+// a worker's caseload page and a child's record, each at 20 concurrent users, against a bare Fastify hello-world
+// measured in the same run. Uses DATABASE_URL when set (PostgreSQL), otherwise embedded PGlite in memory.
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase, type Database } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { buildApp } from '../src/web/app.ts';
+import { runLoad } from './load.ts';
+
+const CONCURRENCY = 20;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CHILDREN = Number(process.env.BENCH_CHILDREN ?? 50_000);
+const EVENTS_PER_CHILD = 10;
+/** Children open to a team: about what a council's short breaks and disabled children's teams hold. */
+const OPEN_EPISODES = 1_200;
+const NEW_REFERRALS = 60;
+
+/** Families, children, episodes, referrals and timeline events, made in SQL so loading is quick. */
+async function loadCasework(database: Database) {
+  const { db } = database;
+  const laCode = DEMO_COUNCIL.laCode;
+  const started = performance.now();
+  await sql`
+    insert into families (la_code, family_name, postcode)
+    select ${laCode}, 'Family ' || n, 'NM' || (1 + n % 8) || ' ' || (n % 9) || 'AB'
+      from generate_series(1, ${CHILDREN}) as n`.execute(db);
+  await sql`
+    insert into children (la_code, family_id, given_name, family_name, date_of_birth)
+    select ${laCode}, f.id, (array['Ava','Noah','Mia','Leo','Zara','Omar','Isla','Theo'])[1 + row_number() over () % 8],
+           f.family_name, date '2008-01-01' + (random() * 6000)::int
+      from families f where f.family_name like 'Family %'`.execute(db);
+  await sql`
+    insert into episodes (la_code, child_id, tier, team_id, worker_id, start_reason, started_at)
+    select ${laCode}, c.id, t.serves_tier, t.id,
+           (select m.user_id from team_members m where m.team_id = t.id limit 1),
+           'Benchmark', now() - ((row_number() over ()) % 300 || ' days')::interval
+      from (select id, row_number() over () as n from children where family_name like 'Family %' limit ${OPEN_EPISODES}) c
+      join teams t on t.la_code = ${laCode} and t.serves_tier = (case when c.n % 2 = 0 then 'targeted' else 'specialist' end)`.execute(
+    db,
+  );
+  await sql`
+    insert into referrals (la_code, kind, source_code, requested_by, status, reference, details, received_at)
+    select ${laCode}, 'professional', '2A', (select id from users where email = 'referrer@demo.pathway.test'), 'new',
+           'RF-B' || lpad(n::text, 7, '0'),
+           jsonb_build_object('givenName', 'Child', 'familyName', 'Number ' || n, 'needs', 'Needs a break'),
+           now() - (n || ' hours')::interval
+      from generate_series(1, ${NEW_REFERRALS}) as n`.execute(db);
+  await sql`
+    insert into timeline_events (la_code, child_id, occurred_at, kind, summary)
+    select ${laCode}, c.id, now() - (e || ' days')::interval, 'note', 'Benchmark event ' || e
+      from children c cross join generate_series(1, ${EVENTS_PER_CHILD}) as e
+     where c.family_name like 'Family %'`.execute(db);
+  await sql`analyze`.execute(db);
+  return (performance.now() - started) / 1000;
+}
+
+/** Signs in over HTTP and returns the session cookie header for the load clients. */
+async function sessionCookie(baseUrl: string, email: string): Promise<string> {
+  const page = await fetch(`${baseUrl}/sign-in`);
+  const cookies = page.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const signedIn = await fetch(`${baseUrl}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: cookies.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, email, password: DEMO_PASSWORD }).toString(),
+  });
+  if (signedIn.status !== 303) throw new Error(`Signing in as ${email} failed with ${signedIn.status}`);
+  return [...cookies, ...signedIn.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!)].join('; ');
+}
+
+export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
+  const hello = Fastify();
+  hello.get('/', async () => 'hello world');
+  const helloUrl = await hello.listen({ port: 0, host: '127.0.0.1' });
+  const helloLoad = await runLoad({ urls: [helloUrl], concurrency: CONCURRENCY, seconds: SECONDS });
+  await hello.close();
+
+  const databaseUrl = process.env.DATABASE_URL;
+  const database = await openDatabase(databaseUrl ? { url: databaseUrl, poolSize: 20 } : {});
+  await migrate(database);
+  if (!(await database.db.selectFrom('councils').select('la_code').executeTakeFirst()))
+    await seedDemoCouncil(database.db, 'development');
+  const loadSeconds = await loadCasework(database);
+  const children = await database.db
+    .selectFrom('episodes')
+    .select('child_id')
+    .where('ended_at', 'is', null)
+    .limit(200)
+    .execute();
+
+  const app = await buildApp(
+    loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn' }),
+    { database },
+  );
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const measure = async (email: string, urls: string[]) =>
+    runLoad({
+      urls,
+      concurrency: CONCURRENCY,
+      seconds: SECONDS,
+      headers: { cookie: await sessionCookie(baseUrl, email) },
+    });
+  const triage = await measure('triage@demo.pathway.test', [`${baseUrl}/referrals`]);
+  const caseloadPage = await measure('social.worker@demo.pathway.test', [
+    `${baseUrl}/caseload`,
+    `${baseUrl}/caseload?page=2`,
+    `${baseUrl}/caseload?page=5`,
+  ]);
+  const record = await measure(
+    'manager@demo.pathway.test',
+    children.map((child) => `${baseUrl}/children/${child.child_id}`),
+  );
+  await app.close();
+  const counts = await database.db
+    .selectFrom('timeline_events')
+    .select((eb) => eb.fn.countAll<string>().as('events'))
+    .executeTakeFirstOrThrow();
+  await database.close();
+
+  const figures = (load: Awaited<ReturnType<typeof runLoad>>) => ({
+    p50_ms: load.p50Ms,
+    p95_ms: load.p95Ms,
+    rps: load.requestsPerSecond,
+    errors: load.errors,
+  });
+  return {
+    benchmark: 'casework',
+    database: databaseUrl ? 'postgresql' : 'pglite',
+    children: CHILDREN,
+    timeline_events: Number(counts.events),
+    open_episodes: OPEN_EPISODES,
+    load_seconds: Math.round(loadSeconds * 10) / 10,
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    triage_queue: figures(triage),
+    caseload: figures(caseloadPage),
+    child_record: figures(record),
+    hello_world_rps: helloLoad.requestsPerSecond,
+  };
+}
