@@ -345,5 +345,64 @@ for (const target of databaseTargets()) {
         'nothing half made',
       );
     });
+
+    test('a family asks for help for their own child; triage sends it to the short breaks team, which opens work', async () => {
+      await database.db.updateTable('referrals').set({ status: 'decided' }).where('status', '=', 'new').execute();
+      const parent = await signedInClient(app, 'parent@demo.pathway.test');
+      const empty = await parent.submit('/ask-for-help', '/ask-for-help', {});
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /Tell us what would help your child and your family/);
+      assert.match(empty.body, /Select yes if you are worried about anyone&#39;s safety/);
+      const zofia = await database.db
+        .selectFrom('children')
+        .select('id')
+        .where('given_name', '=', 'Zofia')
+        .executeTakeFirstOrThrow();
+      const notTheirs = await parent.submit('/ask-for-help', '/ask-for-help', {
+        childId: zofia.id,
+        needs: 'A break',
+        safeguarding: 'no',
+      });
+      assert.equal(notTheirs.statusCode, 400);
+      const tobi = await database.db
+        .selectFrom('children')
+        .select('id')
+        .where('given_name', '=', 'Tobi')
+        .executeTakeFirstOrThrow();
+      const sent = await parent.submit('/ask-for-help', '/ask-for-help', {
+        childId: tobi.id,
+        needs: 'Tobi needs time with other children; we need a rest at weekends.',
+        tried: 'A holiday club, which was too noisy for him.',
+        safeguarding: 'no',
+      });
+      assert.equal(sent.statusCode, 303);
+      assert.match(String(sent.headers.location), /^\/ask-for-help\/sent\?reference=RF-[0-9A-F]{8}$/);
+      const referral = await database.db
+        .selectFrom('referrals')
+        .select(['id', 'version', 'kind', 'source_code', 'child_id'])
+        .where('status', '=', 'new')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        { kind: referral.kind, source: referral.source_code, child: referral.child_id },
+        { kind: 'family', source: '1A', child: tobi.id },
+      );
+      const queue = await triage.get('/referrals');
+      assert.match(queue.body, /Tobi Okafor[\s\S]*Request from the family/);
+      const page = `/referrals/${referral.id}`;
+      const decided = await triage.submit(page, `${page}/decide`, {
+        version: String(referral.version),
+        outcome: 'targeted',
+        reason: 'Short breaks would give the family a rest.',
+      });
+      assert.equal(decided.statusCode, 303);
+      const episode = await database.db
+        .selectFrom('episodes')
+        .select('tier')
+        .where('child_id', '=', tobi.id)
+        .where('ended_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      assert.equal(episode.tier, 'targeted');
+      assert.ok((await outbox('referral-decided')).includes('parent@demo.pathway.test'));
+    });
   });
 }

@@ -394,7 +394,7 @@ export interface ReferralsTable {
   id: Generated<string>;
   la_code: string;
   child_id: Maybe<string>;
-  kind: 'social_work_assessment' | 'professional';
+  kind: 'social_work_assessment' | 'professional' | 'family';
   source_code: string;
   reason: Maybe<string>;
   requested_by: string;

@@ -85,4 +85,22 @@ describe('the front door in the browser', { timeout: 180_000 }, () => {
     await assertAccessible(teacher);
     await teacher.context().close();
   });
+
+  test('a parent asks the council for help for their child', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const parent = await signIn('parent@demo.pathway.test');
+    await parent.getByRole('link', { name: 'Ask for help' }).click();
+    await assertAccessible(parent);
+    await parent.getByRole('button', { name: 'Send' }).click();
+    assert.match(await parent.locator('.govuk-error-summary').innerText(), /Tell us what would help/);
+    await assertAccessible(parent);
+    await parent.getByLabel('Tobi Okafor').check();
+    await parent.getByLabel('What would help your child and your family?').fill('A rest at weekends.');
+    await parent.getByRole('group', { name: "Are you worried about anyone's safety?" }).getByLabel('No').check();
+    await parent.getByRole('button', { name: 'Send' }).click();
+    await parent.waitForURL(/\/ask-for-help\/sent/);
+    assert.match(await parent.locator('.govuk-panel').innerText(), /We have your request[\s\S]*RF-[0-9A-F]{8}/);
+    await assertAccessible(parent);
+    await parent.context().close();
+  });
 });

@@ -1,11 +1,11 @@
-// "I would like a social work assessment instead": on every page of the family's short-breaks journey, a link to
-// ask for one.
+// Families' own routes into the front door: "Ask for help" for one of their children, and "I would like a social
+// work assessment instead", linked from every page of the short-breaks journey.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
-import { MAX_REFERRAL_REASON, familyChildren, requestSocialWorkAssessment } from './service.ts';
+import { MAX_REFERRAL_REASON, askForHelp, familyChildren, requestSocialWorkAssessment } from './service.ts';
 
 function field(source: unknown, name: string): string {
   const value = (source as Record<string, unknown> | undefined)?.[name];
@@ -92,4 +92,71 @@ export async function referralRoutes(app: FastifyInstance) {
   app.get('/social-work-assessment/sent', { config: { access: FAMILY_ROLES } }, async (_request, reply) =>
     reply.render('referrals/views/sent.njk'),
   );
+
+  async function renderAskForHelp(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string>,
+    errors: FieldError[],
+  ) {
+    const children = await familyChildren(db, signedInUser(request));
+    return reply.render('referrals/views/ask-for-help.njk', {
+      children: children.map((child) => ({
+        value: child.id,
+        text: `${child.given_name} ${child.family_name}`,
+        checked: child.id === values.childId || children.length === 1,
+      })),
+      values,
+      errors: errorSummary(errors),
+      fieldErrors: Object.fromEntries(errors.map((error) => [error.field, { text: error.text }])),
+    });
+  }
+
+  app.get('/ask-for-help', { config: { access: FAMILY_ROLES } }, async (request, reply) =>
+    renderAskForHelp(request, reply, {}, []),
+  );
+
+  app.post('/ask-for-help', { config: { access: FAMILY_ROLES } }, async (request, reply) => {
+    const values = Object.fromEntries(
+      ['childId', 'needs', 'tried', 'safeguarding', 'safeguardingDetails'].map((name) => [
+        name,
+        field(request.body, name),
+      ]),
+    );
+    const errors: FieldError[] = [];
+    if (!isUuid(values.childId ?? '')) errors.push({ field: 'childId', text: request.t('referrals.ask.errors.child') });
+    for (const name of ['needs', 'tried', 'safeguardingDetails'])
+      if ((values[name] ?? '').length > MAX_REFERRAL_REASON)
+        errors.push({ field: name, text: request.t('referrals.ask.errors.tooLong', { max: MAX_REFERRAL_REASON }) });
+    if ((values.needs ?? '') === '') errors.push({ field: 'needs', text: request.t('referrals.ask.errors.needs') });
+    if (values.safeguarding !== 'yes' && values.safeguarding !== 'no')
+      errors.push({ field: 'safeguarding', text: request.t('referrals.ask.errors.safeguarding') });
+    if (values.safeguarding === 'yes' && (values.safeguardingDetails ?? '') === '')
+      errors.push({ field: 'safeguardingDetails', text: request.t('referrals.ask.errors.details') });
+    const reference =
+      errors.length === 0
+        ? await askForHelp(db, signedInUser(request), {
+            childId: values.childId ?? '',
+            needs: values.needs ?? '',
+            tried: values.tried ?? '',
+            safeguarding: values.safeguarding === 'yes',
+            safeguardingDetails: values.safeguardingDetails ?? '',
+            requestId: request.id,
+            baseUrl: app.config.publicUrl,
+          })
+        : undefined;
+    if (!reference) {
+      if (errors.length === 0) errors.push({ field: 'childId', text: request.t('referrals.ask.errors.child') });
+      reply.status(400);
+      return renderAskForHelp(request, reply, values, errors);
+    }
+    return reply.redirect(`/ask-for-help/sent?reference=${reference}`, 303);
+  });
+
+  app.get('/ask-for-help/sent', { config: { access: FAMILY_ROLES } }, async (request, reply) => {
+    const reference = field(request.query, 'reference');
+    return reply.render('referrals/views/ask-for-help-sent.njk', {
+      reference: /^RF-[0-9A-F]{8}$/.test(reference) ? reference : '',
+    });
+  });
 }

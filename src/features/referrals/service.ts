@@ -1,6 +1,7 @@
 // A family's request for a social work assessment instead of applying online for short breaks: their legal right
 // (an assessment under section 17 of the Children Act 1989). It becomes a referral to the social work team, who are
 // told at once. The front door issue grows referrals into every route in.
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
@@ -96,5 +97,93 @@ export async function requestSocialWorkAssessment(
       });
     }
     return id;
+  });
+}
+
+/** Children in Need census referral source for a young person asking for themselves. */
+export const SELF_SOURCE = '1C';
+
+/**
+ * A family asks the front door for help for one of their own children: what they need, what they have tried, and
+ * any worry about safety (which alerts team managers at once). Undefined when the child is not theirs.
+ */
+export async function askForHelp(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: {
+    childId: string;
+    needs: string;
+    tried: string;
+    safeguarding: boolean;
+    safeguardingDetails: string;
+    requestId: string;
+    baseUrl: string;
+  },
+): Promise<string | undefined> {
+  const child = (await familyChildren(db, user)).find((candidate) => candidate.id === options.childId);
+  if (!child) return undefined;
+  return db.transaction().execute(async (trx) => {
+    const reference = `RF-${randomBytes(4).toString('hex').toUpperCase()}`;
+    const { id } = await trx
+      .insertInto('referrals')
+      .values({
+        la_code: user.laCode,
+        child_id: child.id,
+        kind: 'family',
+        source_code: user.roles.includes('young_person') ? SELF_SOURCE : FAMILY_MEMBER_SOURCE,
+        requested_by: user.id,
+        status: 'new',
+        reference,
+        details: JSON.stringify({
+          givenName: child.given_name,
+          familyName: child.family_name,
+          needs: options.needs,
+          tried: options.tried,
+          consent: 'yes',
+          safeguarding: options.safeguarding ? 'yes' : 'no',
+          safeguardingDetails: options.safeguardingDetails,
+        }),
+        safeguarding_concern: options.safeguarding,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await addTimelineEvent(trx, {
+      laCode: user.laCode,
+      childId: child.id,
+      kind: 'referral',
+      summary: `The family asked for help (${reference})`,
+      actorUserId: user.id,
+    });
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'family-ask-for-help',
+      requestId: options.requestId,
+      subjectChildId: child.id,
+      subjectType: 'referral',
+      subjectId: id,
+      details: { safeguarding: options.safeguarding },
+    });
+    const link = `${options.baseUrl}/referrals/${id}`;
+    for (const recipient of await emailsOfRole(trx, user.laCode, 'triage_worker')) {
+      await queueNotification(trx, {
+        laCode: user.laCode,
+        template: 'referral-received',
+        recipient,
+        params: { reference, link },
+      });
+    }
+    if (options.safeguarding) {
+      for (const recipient of await emailsOfRole(trx, user.laCode, 'team_manager')) {
+        await queueNotification(trx, {
+          laCode: user.laCode,
+          template: 'referral-safeguarding',
+          recipient,
+          params: { reference, link },
+        });
+      }
+    }
+    return reference;
   });
 }
