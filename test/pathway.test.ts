@@ -217,5 +217,57 @@ for (const target of databaseTargets()) {
       assert.equal(authorised.statusCode, 303);
       assert.match((await manager.get(record())).body, /Authorised after \d+ working days \(the limit is 45\)/);
     });
+
+    test('census-ready data: the assessment’s factors and the child’s disabilities are recorded in census codes', async () => {
+      const episode = (await openEpisode())!;
+      const current = await database.db
+        .selectFrom('episodes')
+        .select('version')
+        .where('id', '=', episode.id)
+        .executeTakeFirstOrThrow();
+      const form = { episodeId: episode.id, version: String(current.version) };
+      const none = await socialWorker.submit(record(), `${record()}/assessment`, form);
+      assert.equal(none.statusCode, 400);
+      assert.match(none.body, /Select the factors the assessment found/);
+      const contradictory = await socialWorker.submit(record(), `${record()}/assessment`, {
+        ...form,
+        factors: ['21', '5A'],
+      });
+      assert.equal(contradictory.statusCode, 400);
+      const recorded = await socialWorker.submit(record(), `${record()}/assessment`, {
+        ...form,
+        factors: ['5A', '6B'],
+      });
+      assert.equal(recorded.statusCode, 303);
+      const stored = await database.db
+        .selectFrom('episodes')
+        .select(['assessment_factors', 'assessment_completed_at'])
+        .where('id', '=', episode.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(stored.assessment_factors, ['5A', '6B']);
+      assert.ok(stored.assessment_completed_at);
+      assert.match(
+        (await socialWorker.get(record())).body,
+        /Learning disability: concerns about the child’s learning disability/,
+      );
+
+      const mixed = await manager.submit(record(), `${record()}/disabilities`, { disabilities: ['NONE', 'AUT'] });
+      assert.equal(mixed.statusCode, 400);
+      assert.match(mixed.body, /Select the child&#39;s disabilities, or None on its own/);
+      const saved = await manager.submit(record(), `${record()}/disabilities`, { disabilities: ['AUT', 'COMM'] });
+      assert.equal(saved.statusCode, 303);
+      const child = await database.db
+        .selectFrom('children')
+        .select('disability_codes')
+        .where('id', '=', zofiaId)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(child.disability_codes, ['AUT', 'COMM']);
+      const officer = await signedInClient(app, 'short.breaks@demo.pathway.test');
+      const anotherTeams = await officer.post(`${record()}/disabilities`, {
+        _csrf: /name="_csrf" value="([^"]+)"/.exec((await officer.get('/account')).body)![1]!,
+        disabilities: ['NONE'],
+      });
+      assert.equal(anotherTeams.statusCode, 404, 'a child open to another team');
+    });
   });
 }

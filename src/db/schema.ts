@@ -105,6 +105,7 @@ export interface ChildrenTable {
   date_of_birth: CalendarDate;
   nhs_number: ColumnType<string | null, string | null | undefined, string | null>;
   upn: ColumnType<string | null, string | null | undefined, string | null>;
+  disability_codes: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
   version: Generated<number>;
 }
@@ -432,6 +433,8 @@ export interface EpisodesTable {
   assessment_authorised_at: Maybe<Date>;
   assessment_authorised_by: Maybe<string>;
   assessment_overdue_flagged_at: Maybe<Date>;
+  assessment_completed_at: Maybe<Date>;
+  assessment_factors: ColumnType<string[], string[] | undefined, string[]>;
   version: Generated<number>;
 }
 

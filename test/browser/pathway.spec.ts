@@ -49,6 +49,14 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
     await manager.getByRole('button', { name: 'Allocate' }).click();
     assert.match(await manager.locator('main').innerText(), /Allocated to Megan Lewis/);
     await assertAccessible(manager);
+    await manager.getByRole('button', { name: 'Authorise the assessment' }).click();
+    await manager.getByLabel(/Learning disability: concerns about the child’s learning disability/).check();
+    await manager.getByRole('button', { name: 'Record the assessment' }).click();
+    assert.match(await manager.locator('main').innerText(), /Social work assessment completed \(census factors 5A\)/);
+    await manager.getByLabel("Diagnosed with autism or Asperger's syndrome").check();
+    await manager.getByRole('button', { name: 'Save disabilities' }).click();
+    assert.match(await manager.locator('main').innerText(), /Disabilities recorded \(census codes AUT\)/);
+    await assertAccessible(manager);
     await manager.context().close();
 
     const worker = await signIn('social.worker@demo.pathway.test');

@@ -13,6 +13,7 @@ export async function findChild(db: Kysely<Schema>, laCode: string, childId: str
       'children.given_name',
       'children.family_name',
       'children.date_of_birth',
+      'children.disability_codes',
       'families.family_name as household_name',
       'localities.name as locality_name',
     ])

@@ -14,17 +14,35 @@ import {
   childTimeline,
   currentEpisode,
   moveChild,
+  recordAssessment,
   teamWorkers,
 } from '../pathway/service.ts';
-import { childrenOfFamilyMember, viewChildRecord } from './service.ts';
+import { ASSESSMENT_FACTORS, DISABILITY_CODES } from '../../domain/census/codes.ts';
+import { openTeamOf } from './queries.ts';
+import { childrenOfFamilyMember, recordDisabilities, staffMaySee, viewChildRecord } from './service.ts';
 
 const MOVERS: readonly Role[] = ['team_manager', 'social_worker', 'short_breaks_officer'];
 const MANAGERS: readonly Role[] = ['team_manager'];
+const DISABILITY_RECORDERS: readonly Role[] = [
+  'triage_worker',
+  'short_breaks_officer',
+  'social_worker',
+  'team_manager',
+];
+const ASSESSORS: readonly Role[] = ['social_worker', 'team_manager'];
+/** The census code for "no factors identified", which cannot go with any other. */
+const NO_FACTORS = '21';
 const MAX_REASON = 2000;
 
 function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value.trim() : '';
+}
+
+function listField(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return typeof value === 'string' ? [value] : [];
 }
 
 export async function childrenRoutes(app: FastifyInstance) {
@@ -60,6 +78,20 @@ export async function childrenRoutes(app: FastifyInstance) {
       tier,
       clock,
       canAuthorise: canAllocate && clock !== undefined && !clock.stopped,
+      canRecordDisabilities: staff && user.roles.some((role) => DISABILITY_RECORDERS.includes(role)),
+      disabilities: DISABILITY_CODES.map((code) => ({
+        value: code,
+        text: request.t(`census.disabilities.${code}`),
+        checked: child.disability_codes.includes(code),
+      })),
+      canRecordAssessment:
+        episode !== undefined &&
+        clock?.stopped === true &&
+        !episode.assessment_completed_at &&
+        user.teamIds.includes(episode.team_id) &&
+        user.roles.some((role) => ASSESSORS.includes(role)),
+      factors: ASSESSMENT_FACTORS.map((code) => ({ value: code, text: request.t(`census.assessmentFactors.${code}`) })),
+      recordedFactors: (episode?.assessment_factors ?? []).map((code) => request.t(`census.assessmentFactors.${code}`)),
       message,
       errors: errorSummary(errors),
       moves: TIERS.filter((to) => mayTransition(user.roles, tier, to)).map((to) => ({
@@ -150,6 +182,58 @@ export async function childrenRoutes(app: FastifyInstance) {
     const result = await authoriseAssessment(db, signedInUser(request), {
       episodeId,
       seenVersion,
+      requestId: request.id,
+    });
+    if (result !== 'done') {
+      reply.status(result === 'not-allowed' ? 403 : 409);
+      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
+    }
+    return reply.redirect(`/children/${childId}`, 303);
+  });
+
+  app.post('/children/:childId/disabilities', { config: { access: DISABILITY_RECORDERS } }, async (request, reply) => {
+    const user = signedInUser(request);
+    const { childId } = request.params as { childId: string };
+    if (!isUuid(childId))
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    if (!staffMaySee(user, await openTeamOf(db, childId))) {
+      reply.callNotFound();
+      return reply;
+    }
+    const codes = listField(request.body, 'disabilities').filter((code) =>
+      (DISABILITY_CODES as readonly string[]).includes(code),
+    );
+    if (codes.length === 0 || (codes.includes('NONE') && codes.length > 1)) {
+      reply.status(400);
+      return renderRecord(request, reply, null, [
+        { field: 'disabilities', text: request.t('pathway.errors.disabilities') },
+      ]);
+    }
+    if (!(await recordDisabilities(db, user, { childId, codes, requestId: request.id }))) {
+      reply.callNotFound();
+      return reply;
+    }
+    return reply.redirect(`/children/${childId}`, 303);
+  });
+
+  app.post('/children/:childId/assessment', { config: { access: ASSESSORS } }, async (request, reply) => {
+    const { childId } = request.params as { childId: string };
+    const episodeId = field(request.body, 'episodeId');
+    const seenVersion = Number(field(request.body, 'version'));
+    if (!isUuid(childId) || !isUuid(episodeId) || !Number.isInteger(seenVersion)) {
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    const factors = listField(request.body, 'factors').filter((code) =>
+      (ASSESSMENT_FACTORS as readonly string[]).includes(code),
+    );
+    if (factors.length === 0 || (factors.includes(NO_FACTORS) && factors.length > 1)) {
+      reply.status(400);
+      return renderRecord(request, reply, null, [{ field: 'factors', text: request.t('pathway.errors.factors') }]);
+    }
+    const result = await recordAssessment(db, signedInUser(request), {
+      episodeId,
+      seenVersion,
+      factors,
       requestId: request.id,
     });
     if (result !== 'done') {

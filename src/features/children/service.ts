@@ -7,6 +7,7 @@ import type { Role, Schema } from '../../db/schema.ts';
 import { CASEWORK_ROLES } from '../../web/access.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
+import { addTimelineEvent } from '../pathway/service.ts';
 import * as queries from './queries.ts';
 import { isUuid } from '../../web/ids.ts';
 
@@ -50,4 +51,40 @@ export async function viewChildRecord(db: Kysely<Schema>, viewer: SignedInUser, 
 
 export async function childrenOfFamilyMember(db: Kysely<Schema>, member: SignedInUser) {
   return queries.childrenCaredForBy(db, member.laCode, member.id);
+}
+
+/** Records the child's disabilities in the census codes; on the timeline and audited. */
+export async function recordDisabilities(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: { childId: string; codes: string[]; requestId: string },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('children')
+      .set((eb) => ({ disability_codes: options.codes, version: eb('version', '+', 1) }))
+      .where('id', '=', options.childId)
+      .where('la_code', '=', user.laCode)
+      .returning('id')
+      .executeTakeFirst();
+    if (!updated) return false;
+    await addTimelineEvent(trx, {
+      laCode: user.laCode,
+      childId: options.childId,
+      kind: 'disabilities-recorded',
+      summary: `Disabilities recorded (census codes ${options.codes.join(', ') || 'none'})`,
+      actorUserId: user.id,
+    });
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'record-disabilities',
+      requestId: options.requestId,
+      subjectChildId: options.childId,
+      subjectType: 'child',
+      subjectId: options.childId,
+    });
+    return true;
+  });
 }

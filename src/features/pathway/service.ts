@@ -90,6 +90,8 @@ export async function currentEpisode(db: Database, childId: string) {
       'e.start_reason',
       'e.version',
       'e.assessment_authorised_at',
+      'e.assessment_completed_at',
+      'e.assessment_factors',
       'r.received_at as referral_received_at',
       't.name as team_name',
       'w.display_name as worker_name',
@@ -301,6 +303,59 @@ export async function flagOverdueAssessments(db: Kysely<Schema>, options: { base
         )
         .execute();
     return overdue.length;
+  });
+}
+
+/**
+ * The social worker or manager of the child's team records the assessment's outcome: its census factors (at
+ * least one; "21" when none were found), once the assessment has been authorised.
+ */
+export async function recordAssessment(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: { episodeId: string; seenVersion: number; factors: string[]; requestId: string },
+): Promise<TransitionResult> {
+  return db.transaction().execute(async (trx) => {
+    const episode = await trx
+      .selectFrom('episodes')
+      .select(['id', 'child_id', 'team_id', 'tier', 'version', 'assessment_authorised_at', 'assessment_completed_at'])
+      .where('id', '=', options.episodeId)
+      .where('la_code', '=', user.laCode)
+      .where('ended_at', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!episode || episode.version !== options.seenVersion || episode.assessment_completed_at) return 'changed-since';
+    const mayRecord =
+      (user.roles.includes('social_worker') || user.roles.includes('team_manager')) &&
+      user.teamIds.includes(episode.team_id);
+    if (episode.tier !== 'specialist' || !episode.assessment_authorised_at || !mayRecord) return 'not-allowed';
+    await trx
+      .updateTable('episodes')
+      .set((eb) => ({
+        assessment_completed_at: new Date(),
+        assessment_factors: options.factors,
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', episode.id)
+      .execute();
+    await addTimelineEvent(trx, {
+      laCode: user.laCode,
+      childId: episode.child_id,
+      kind: 'assessment-completed',
+      summary: `Social work assessment completed (census factors ${options.factors.join(', ')})`,
+      actorUserId: user.id,
+    });
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'record-assessment',
+      requestId: options.requestId,
+      subjectChildId: episode.child_id,
+      subjectType: 'episode',
+      subjectId: episode.id,
+    });
+    return 'done';
   });
 }
 
