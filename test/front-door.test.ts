@@ -403,6 +403,8 @@ for (const target of databaseTargets()) {
         .executeTakeFirstOrThrow();
       assert.equal(episode.tier, 'targeted');
       assert.ok((await outbox('referral-decided')).includes('parent@demo.pathway.test'));
+      const yours = await parent.get('/ask-for-help');
+      assert.match(yours.body, /Your requests[\s\S]*Tobi[\s\S]*Short breaks team: the family is invited to apply/);
     });
   });
 }

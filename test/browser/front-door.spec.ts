@@ -101,6 +101,9 @@ describe('the front door in the browser', { timeout: 180_000 }, () => {
     await parent.waitForURL(/\/ask-for-help\/sent/);
     assert.match(await parent.locator('.govuk-panel').innerText(), /We have your request[\s\S]*RF-[0-9A-F]{8}/);
     await assertAccessible(parent);
+    await parent.getByRole('link', { name: 'Ask for help' }).click();
+    assert.match(await parent.locator('main').innerText(), /Your requests[\s\S]*Waiting for the front door/);
+    await assertAccessible(parent);
     await parent.context().close();
   });
 });

@@ -5,7 +5,13 @@ import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
-import { MAX_REFERRAL_REASON, askForHelp, familyChildren, requestSocialWorkAssessment } from './service.ts';
+import {
+  MAX_REFERRAL_REASON,
+  askForHelp,
+  familyChildren,
+  familyRequests,
+  requestSocialWorkAssessment,
+} from './service.ts';
 
 function field(source: unknown, name: string): string {
   const value = (source as Record<string, unknown> | undefined)?.[name];
@@ -100,7 +106,13 @@ export async function referralRoutes(app: FastifyInstance) {
     errors: FieldError[],
   ) {
     const children = await familyChildren(db, signedInUser(request));
+    const requests = await familyRequests(db, signedInUser(request));
     return reply.render('referrals/views/ask-for-help.njk', {
+      requests: requests.map((item) => ({
+        ...item,
+        kindText: request.t(`referrals.kinds.${item.kind}`),
+        statusText: request.t(`frontDoor.statuses.${item.outcome ?? item.status}`),
+      })),
       children: children.map((child) => ({
         value: child.id,
         text: `${child.given_name} ${child.family_name}`,

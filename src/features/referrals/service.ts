@@ -187,3 +187,16 @@ export async function askForHelp(
     return reference;
   });
 }
+
+/** The family member's own requests to the front door, newest first, with what happened to each. */
+export async function familyRequests(db: Kysely<Schema>, user: SignedInUser) {
+  return db
+    .selectFrom('referrals as r')
+    .leftJoin('children as c', 'c.id', 'r.child_id')
+    .select(['r.id', 'r.kind', 'r.reference', 'r.status', 'r.outcome', 'r.received_at', 'c.given_name'])
+    .where('r.la_code', '=', user.laCode)
+    .where('r.requested_by', '=', user.id)
+    .where('r.kind', 'in', ['family', 'social_work_assessment'])
+    .orderBy('r.received_at', 'desc')
+    .execute();
+}
