@@ -74,5 +74,14 @@ for (const target of databaseTargets()) {
       const client = await signedInClient(app, 'editor@demo.pathway.test');
       assert.equal((await client.get(`/children/${tobiId}`)).statusCode, 403);
     });
+
+    test('a record shows who the child lives with: the family’s carers and brothers and sisters', async () => {
+      const client = await signedInClient(app, 'triage@demo.pathway.test');
+      const page = await client.get(`/children/${tobiId}`);
+      assert.match(page.body, /Who the child lives with/);
+      assert.match(page.body, /Sam Okafor \(parent or carer, has an account\)/);
+      assert.match(page.body, /Ada Okafor \(brother or sister, born 2 September 2021\)/);
+      assert.doesNotMatch(page.body, /Zofia/);
+    });
   });
 }

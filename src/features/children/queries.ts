@@ -53,3 +53,24 @@ export async function openTeamOf(db: Kysely<Schema>, childId: string): Promise<s
     .executeTakeFirst();
   return episode?.team_id ?? null;
 }
+
+/** Who the child lives with, as the council knows: the family's carers and the child's brothers and sisters. */
+export async function household(db: Kysely<Schema>, child: { id: string; family_id: string }) {
+  const [carers, siblings] = await Promise.all([
+    db
+      .selectFrom('family_carers as fc')
+      .innerJoin('users as u', 'u.id', 'fc.user_id')
+      .select(['u.display_name', 'fc.relationship'])
+      .where('fc.family_id', '=', child.family_id)
+      .orderBy('u.display_name')
+      .execute(),
+    db
+      .selectFrom('children')
+      .select(['id', 'given_name', 'family_name', 'date_of_birth'])
+      .where('family_id', '=', child.family_id)
+      .where('id', '!=', child.id)
+      .orderBy('date_of_birth')
+      .execute(),
+  ]);
+  return { carers, siblings };
+}

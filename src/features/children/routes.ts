@@ -18,7 +18,7 @@ import {
   teamWorkers,
 } from '../pathway/service.ts';
 import { ASSESSMENT_FACTORS, DISABILITY_CODES } from '../../domain/census/codes.ts';
-import { openTeamOf } from './queries.ts';
+import { household, openTeamOf } from './queries.ts';
 import { childrenOfFamilyMember, recordDisabilities, staffMaySee, viewChildRecord } from './service.ts';
 
 const MOVERS: readonly Role[] = ['team_manager', 'social_worker', 'short_breaks_officer'];
@@ -71,12 +71,18 @@ export async function childrenRoutes(app: FastifyInstance) {
     const canAllocate =
       episode !== undefined && user.roles.includes('team_manager') && user.teamIds.includes(episode.team_id);
     const clock = episode ? assessmentClock(episode) : undefined;
+    const { carers, siblings } = await household(db, child);
     return reply.render('children/views/record.njk', {
       child,
       staff,
       episode,
       tier,
       clock,
+      carers: carers.map((carer) => ({
+        name: carer.display_name,
+        relationship: request.t(`children.relationships.${carer.relationship}`),
+      })),
+      siblings,
       canAuthorise: canAllocate && clock !== undefined && !clock.stopped,
       canRecordDisabilities: staff && user.roles.some((role) => DISABILITY_RECORDERS.includes(role)),
       disabilities: DISABILITY_CODES.map((code) => ({
