@@ -401,5 +401,38 @@ for (const target of databaseTargets()) {
       const notDue = await family.submit('/short-breaks', `/short-breaks/applications/${jordan.id}/review`, {});
       assert.equal(notDue.headers.location, '/short-breaks', 'an application not due a review starts nothing');
     });
+
+    test('a family can withdraw a sent application before it is decided, and then start again', async () => {
+      const jordan = await applicationOf('Jordan');
+      const family = await signedInClient(app, 'young.person@demo.pathway.test');
+      const page = `/short-breaks/applications/${jordan.id}/withdraw`;
+      assert.match(
+        (await family.get(`/short-breaks/applications/${jordan.id}/confirmation`)).body,
+        /Withdraw this application/,
+      );
+      const unanswered = await family.submit(page, page, {});
+      assert.equal(unanswered.statusCode, 400);
+      assert.match(unanswered.body, /Select yes if you want to withdraw your application/);
+      const stranger = await signedInClient(app, 'parent@demo.pathway.test');
+      assert.equal((await stranger.get(page)).statusCode, 404);
+      const withdrawn = await family.submit(page, page, { withdraw: 'yes' });
+      assert.equal(withdrawn.headers.location, '/short-breaks');
+      const row = await database.db
+        .selectFrom('short_break_applications')
+        .select('status')
+        .where('id', '=', jordan.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.status, 'withdrawn');
+      assert.match((await family.get('/short-breaks')).body, /Start an application for Jordan/);
+      const tobi = await database.db
+        .selectFrom('short_break_applications as a')
+        .innerJoin('children as c', 'c.id', 'a.child_id')
+        .select('a.id')
+        .where('c.given_name', '=', 'Tobi')
+        .where('a.status', '=', 'decided')
+        .executeTakeFirstOrThrow();
+      const decided = await parent.get(`/short-breaks/applications/${tobi.id}/withdraw`);
+      assert.equal(decided.statusCode, 303, 'a decided application cannot be withdrawn');
+    });
   });
 }

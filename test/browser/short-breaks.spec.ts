@@ -93,6 +93,15 @@ describe('applying for short breaks in the browser', { timeout: 180_000 }, () =>
     assert.match(await page.locator('.govuk-panel').innerText(), /Application sent[\s\S]*SB-[0-9A-F]{8}/);
     await assertAccessible(page);
 
+    // Withdrawing is offered until the decision; answering no changes nothing.
+    await page.getByRole('link', { name: 'Withdraw this application' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /Select yes if you want to withdraw/);
+    await assertAccessible(page);
+    await page.getByLabel('No').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/confirmation$/);
+
     // The right to a social work assessment instead is on every page of the journey.
     await page.getByRole('link', { name: 'I would like a social work assessment instead' }).click();
     await assertAccessible(page);

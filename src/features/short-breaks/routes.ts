@@ -24,6 +24,8 @@ import { reviewDue, startReview } from './reviews.ts';
 import {
   familyApplication,
   familyApplications,
+  mayWithdraw,
+  withdrawApplication,
   saveDraft,
   startApplication,
   submitApplication,
@@ -482,6 +484,32 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     const application = await load(request, reply);
     if (!application) return reply;
     if (application.status === 'draft') return reply.redirect(link(application), 303);
-    return reply.render('short-breaks/views/confirmation.njk', { application });
+    return reply.render('short-breaks/views/confirmation.njk', {
+      application,
+      canWithdraw: mayWithdraw(application.status),
+    });
+  });
+
+  app.get('/short-breaks/applications/:id/withdraw', { config: ACCESS }, async (request, reply) => {
+    const application = await load(request, reply);
+    if (!application) return reply;
+    if (!mayWithdraw(application.status)) return reply.redirect(link(application, '/confirmation'), 303);
+    return reply.render('short-breaks/views/withdraw.njk', { application, errors: [] });
+  });
+
+  app.post('/short-breaks/applications/:id/withdraw', { config: ACCESS }, async (request, reply) => {
+    const application = await load(request, reply);
+    if (!application) return reply;
+    const answer = field(request.body, 'withdraw');
+    if (answer !== 'yes' && answer !== 'no') {
+      reply.status(400);
+      return reply.render('short-breaks/views/withdraw.njk', {
+        application,
+        errors: errorSummary([{ field: 'withdraw', text: request.t('shortBreaks.withdraw.error') }]),
+        withdrawError: { text: request.t('shortBreaks.withdraw.error') },
+      });
+    }
+    if (answer === 'yes') await withdrawApplication(db, signedInUser(request), application, request.id);
+    return reply.redirect(answer === 'yes' ? '/short-breaks' : link(application, '/confirmation'), 303);
   });
 }

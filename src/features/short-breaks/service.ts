@@ -231,3 +231,47 @@ export async function submitApplication(
     return reference;
   });
 }
+
+/** States in which a family may still withdraw a sent application: before the decision is made. */
+const WITHDRAWABLE = ['submitted', 'more_information_requested', 'verified'] as const;
+
+export function mayWithdraw(status: string): boolean {
+  return (WITHDRAWABLE as readonly string[]).includes(status);
+}
+
+/** The family withdraws a sent application before it is decided; audited and on the child's timeline. */
+export async function withdrawApplication(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  application: FamilyApplication,
+  requestId: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const withdrawn = await trx
+      .updateTable('short_break_applications')
+      .set((eb) => ({ status: 'withdrawn', version: eb('version', '+', 1) }))
+      .where('id', '=', application.id)
+      .where('status', 'in', WITHDRAWABLE)
+      .returning('id')
+      .executeTakeFirst();
+    if (!withdrawn) return false;
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'withdraw-short-breaks-application',
+      requestId,
+      subjectChildId: application.child_id,
+      subjectType: 'short_break_application',
+      subjectId: application.id,
+    });
+    await addTimelineEvent(trx, {
+      laCode: user.laCode,
+      childId: application.child_id,
+      kind: 'application',
+      summary: `Short breaks application ${application.reference ?? ''} withdrawn by the family`,
+      actorUserId: user.id,
+    });
+    return true;
+  });
+}
