@@ -20,6 +20,7 @@ import {
 import { ASSESSMENT_FACTORS, DISABILITY_CODES } from '../../domain/census/codes.ts';
 import { household, openTeamOf } from './queries.ts';
 import { childrenOfFamilyMember, recordDisabilities, staffMaySee, viewChildRecord } from './service.ts';
+import { formText, formList } from '../../web/form.ts';
 
 const MOVERS: readonly Role[] = ['team_manager', 'social_worker', 'short_breaks_officer'];
 const MANAGERS: readonly Role[] = ['team_manager'];
@@ -33,17 +34,6 @@ const ASSESSORS: readonly Role[] = ['social_worker', 'team_manager'];
 /** The census code for "no factors identified", which cannot go with any other. */
 const NO_FACTORS = '21';
 const MAX_REASON = 2000;
-
-function field(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
-
-function listField(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  return typeof value === 'string' ? [value] : [];
-}
 
 export async function childrenRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
@@ -125,13 +115,13 @@ export async function childrenRoutes(app: FastifyInstance) {
 
   app.post('/children/:childId/move', { config: { access: MOVERS } }, async (request, reply) => {
     const { childId } = request.params as { childId: string };
-    const to = TIERS.find((tier) => tier === field(request.body, 'to'));
-    const seenEpisodeId = field(request.body, 'episodeId');
+    const to = TIERS.find((tier) => tier === formText(request.body, 'to'));
+    const seenEpisodeId = formText(request.body, 'episodeId');
     if (!isUuid(childId) || (seenEpisodeId !== '' && !isUuid(seenEpisodeId))) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
-    const reason = field(request.body, 'reason');
-    const closure = CLOSURE_REASONS.find((code) => code === field(request.body, 'closureReason')) ?? null;
+    const reason = formText(request.body, 'reason');
+    const closure = CLOSURE_REASONS.find((code) => code === formText(request.body, 'closureReason')) ?? null;
     const errors: FieldError[] = [];
     if (!to) errors.push({ field: 'to', text: request.t('pathway.errors.to') });
     if (reason === '' || reason.length > MAX_REASON)
@@ -159,9 +149,9 @@ export async function childrenRoutes(app: FastifyInstance) {
 
   app.post('/children/:childId/allocate', { config: { access: MANAGERS } }, async (request, reply) => {
     const { childId } = request.params as { childId: string };
-    const episodeId = field(request.body, 'episodeId');
-    const workerId = field(request.body, 'workerId');
-    const seenVersion = Number(field(request.body, 'version'));
+    const episodeId = formText(request.body, 'episodeId');
+    const workerId = formText(request.body, 'workerId');
+    const seenVersion = Number(formText(request.body, 'version'));
     if (!isUuid(childId) || !isUuid(episodeId) || !isUuid(workerId) || !Number.isInteger(seenVersion)) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
@@ -180,8 +170,8 @@ export async function childrenRoutes(app: FastifyInstance) {
 
   app.post('/children/:childId/authorise-assessment', { config: { access: MANAGERS } }, async (request, reply) => {
     const { childId } = request.params as { childId: string };
-    const episodeId = field(request.body, 'episodeId');
-    const seenVersion = Number(field(request.body, 'version'));
+    const episodeId = formText(request.body, 'episodeId');
+    const seenVersion = Number(formText(request.body, 'version'));
     if (!isUuid(childId) || !isUuid(episodeId) || !Number.isInteger(seenVersion)) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
@@ -206,7 +196,7 @@ export async function childrenRoutes(app: FastifyInstance) {
       reply.callNotFound();
       return reply;
     }
-    const codes = listField(request.body, 'disabilities').filter((code) =>
+    const codes = formList(request.body, 'disabilities').filter((code) =>
       (DISABILITY_CODES as readonly string[]).includes(code),
     );
     if (codes.length === 0 || (codes.includes('NONE') && codes.length > 1)) {
@@ -224,12 +214,12 @@ export async function childrenRoutes(app: FastifyInstance) {
 
   app.post('/children/:childId/assessment', { config: { access: ASSESSORS } }, async (request, reply) => {
     const { childId } = request.params as { childId: string };
-    const episodeId = field(request.body, 'episodeId');
-    const seenVersion = Number(field(request.body, 'version'));
+    const episodeId = formText(request.body, 'episodeId');
+    const seenVersion = Number(formText(request.body, 'version'));
     if (!isUuid(childId) || !isUuid(episodeId) || !Number.isInteger(seenVersion)) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
-    const factors = listField(request.body, 'factors').filter((code) =>
+    const factors = formList(request.body, 'factors').filter((code) =>
       (ASSESSMENT_FACTORS as readonly string[]).includes(code),
     );
     if (factors.length === 0 || (factors.includes(NO_FACTORS) && factors.length > 1)) {

@@ -7,6 +7,7 @@ import type { Role, Schema } from '../../db/schema.ts';
 import { CASEWORK_ROLES } from '../../web/access.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
+import { queueNotification } from '../notifications/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 import * as queries from './queries.ts';
 import { isUuid } from '../../web/ids.ts';
@@ -53,6 +54,11 @@ export async function childrenOfFamilyMember(db: Kysely<Schema>, member: SignedI
   return queries.childrenCaredForBy(db, member.laCode, member.id);
 }
 
+/** One of the family member's own children, or undefined (another family's child, or no such child). */
+export async function childOfFamilyMember(db: Kysely<Schema>, member: SignedInUser, childId: string) {
+  return (await childrenOfFamilyMember(db, member)).find((child) => child.id === childId);
+}
+
 /** Records the child's disabilities in the census codes; on the timeline and audited. */
 export async function recordDisabilities(
   db: Kysely<Schema>,
@@ -87,4 +93,23 @@ export async function recordDisabilities(
     });
     return true;
   });
+}
+
+/** Emails, through the outbox, everyone with an active account in the child's family. */
+export async function notifyChildsFamily(
+  db: Kysely<Schema>,
+  childId: string,
+  message: { laCode: string; template: string; params: Record<string, string | number> },
+) {
+  const carers = await db
+    .selectFrom('children as c')
+    .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
+    .innerJoin('users as u', 'u.id', 'fc.user_id')
+    .select('u.email')
+    .where('c.id', '=', childId)
+    .where('u.active', '=', true)
+    .execute();
+  for (const carer of carers) {
+    await queueNotification(db, { ...message, recipient: carer.email });
+  }
 }

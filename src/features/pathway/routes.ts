@@ -11,7 +11,7 @@ export async function pathwayRoutes(app: FastifyInstance) {
     const user = signedInUser(request);
     const requested = Number((request.query as Record<string, unknown>).page ?? 1);
     const page = Number.isInteger(requested) && requested >= 1 && requested <= 100_000 ? requested : 1;
-    const { total, episodes } = await caseload(db, user, page);
+    const { total, episodes } = await caseload(db, user, { page, requestId: request.id });
     const pages = Math.max(1, Math.ceil(total / CASELOAD_PAGE_SIZE));
     const teams = [...new Set(episodes.map((episode) => episode.team_name))].map((team) => ({
       name: team,

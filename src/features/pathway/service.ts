@@ -418,8 +418,12 @@ export async function allocateEpisode(
 
 export const CASELOAD_PAGE_SIZE = 50;
 
-/** One page of the open episodes of the person's teams, by team and oldest first, with how many there are. */
-export async function caseload(db: Kysely<Schema>, user: SignedInUser, page = 1) {
+/**
+ * One page of the open episodes of the person's teams, by team and oldest first, with how many there are. Listing
+ * children's names is a view of their records, so it is audited.
+ */
+export async function caseload(db: Kysely<Schema>, user: SignedInUser, options: { page: number; requestId: string }) {
+  const page = options.page;
   if (user.teamIds.length === 0) return { total: 0, episodes: [] };
   const open = db
     .selectFrom('episodes as e')
@@ -453,6 +457,14 @@ export async function caseload(db: Kysely<Schema>, user: SignedInUser, page = 1)
       .offset((page - 1) * CASELOAD_PAGE_SIZE)
       .execute(),
   ]);
+  await recordAudit(db, {
+    laCode: user.laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action: 'view-caseload',
+    requestId: options.requestId,
+    details: { page, count: episodes.length },
+  });
   return { total: Number(total), episodes };
 }
 

@@ -21,14 +21,10 @@ import {
   startReferral,
   type ReferrersReferral,
 } from './professional.ts';
+import { formText } from '../../web/form.ts';
 
 const REFERRERS: readonly Role[] = ['professional_referrer'];
 const ACCESS = { config: { access: REFERRERS } };
-
-function field(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
 
 export async function professionalReferralRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
@@ -68,7 +64,7 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
   app.get('/referrals/new', ACCESS, async (request, reply) => renderStart(request, reply, '', []));
 
   app.post('/referrals/new', ACCESS, async (request, reply) => {
-    const sourceCode = field(request.body, 'sourceCode');
+    const sourceCode = formText(request.body, 'sourceCode');
     if (!(PROFESSIONAL_SOURCES as readonly string[]).includes(sourceCode)) {
       reply.status(400);
       return renderStart(request, reply, '', [{ field: 'sourceCode', text: request.t('frontDoor.errors.source') }]);
@@ -91,7 +87,7 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
     problems: Record<string, string>,
   ) {
     const returnTo =
-      (request.query as Record<string, unknown>).return === 'check' || field(request.body, 'returnTo') === 'check';
+      (request.query as Record<string, unknown>).return === 'check' || formText(request.body, 'returnTo') === 'check';
     return reply.render('referrals/views/professional-section.njk', {
       referral,
       section,
@@ -127,7 +123,7 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
       reply.callNotFound();
       return reply;
     }
-    const values = Object.fromEntries(SECTION_FIELDS[section].map((name) => [name, field(request.body, name)]));
+    const values = Object.fromEntries(SECTION_FIELDS[section].map((name) => [name, formText(request.body, name)]));
     const problems = referralProblems(section, values);
     if (Object.keys(problems).length > 0) {
       reply.status(400);
@@ -135,7 +131,7 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
     }
     await saveReferralSection(db, referral, values);
     const next = REFERRAL_SECTIONS[REFERRAL_SECTIONS.indexOf(section) + 1];
-    const returnTo = field(request.body, 'returnTo') === 'check';
+    const returnTo = formText(request.body, 'returnTo') === 'check';
     return reply.redirect(`${base(referral)}/${returnTo || !next ? 'check' : next}`, 303);
   });
 

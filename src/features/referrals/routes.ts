@@ -5,18 +5,10 @@ import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
-import {
-  MAX_REFERRAL_REASON,
-  askForHelp,
-  familyChildren,
-  familyRequests,
-  requestSocialWorkAssessment,
-} from './service.ts';
-
-function field(source: unknown, name: string): string {
-  const value = (source as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
+import { childrenOfFamilyMember } from '../children/service.ts';
+import { familyApplication } from '../short-breaks/service.ts';
+import { MAX_REFERRAL_REASON, askForHelp, familyRequests, requestSocialWorkAssessment } from './service.ts';
+import { formText } from '../../web/form.ts';
 
 export async function referralRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
@@ -27,7 +19,7 @@ export async function referralRoutes(app: FastifyInstance) {
     chosen: { childId: string; applicationId: string; reason: string },
     errors: FieldError[],
   ) {
-    const children = await familyChildren(db, signedInUser(request));
+    const children = await childrenOfFamilyMember(db, signedInUser(request));
     return reply.render('referrals/views/request.njk', {
       children: children.map((child) => ({
         value: child.id,
@@ -43,18 +35,9 @@ export async function referralRoutes(app: FastifyInstance) {
 
   app.get('/social-work-assessment', { config: { access: FAMILY_ROLES } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const applicationId = field(query, 'application');
+    const applicationId = formText(query, 'application');
     // Coming from an application, the child is the application's child (only if the application is theirs).
-    const application =
-      isUuid(applicationId) &&
-      (await db
-        .selectFrom('short_break_applications as a')
-        .innerJoin('children as c', 'c.id', 'a.child_id')
-        .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
-        .select(['a.id', 'a.child_id'])
-        .where('a.id', '=', applicationId)
-        .where('fc.user_id', '=', signedInUser(request).id)
-        .executeTakeFirst());
+    const application = await familyApplication(db, signedInUser(request), applicationId);
     return renderRequest(
       request,
       reply,
@@ -69,9 +52,9 @@ export async function referralRoutes(app: FastifyInstance) {
 
   app.post('/social-work-assessment', { config: { access: FAMILY_ROLES } }, async (request, reply) => {
     const chosen = {
-      childId: field(request.body, 'childId'),
-      applicationId: field(request.body, 'applicationId'),
-      reason: field(request.body, 'reason'),
+      childId: formText(request.body, 'childId'),
+      applicationId: formText(request.body, 'applicationId'),
+      reason: formText(request.body, 'reason'),
     };
     const errors: FieldError[] = [];
     if (!isUuid(chosen.childId)) errors.push({ field: 'childId', text: request.t('referrals.errors.child') });
@@ -105,7 +88,7 @@ export async function referralRoutes(app: FastifyInstance) {
     values: Record<string, string>,
     errors: FieldError[],
   ) {
-    const children = await familyChildren(db, signedInUser(request));
+    const children = await childrenOfFamilyMember(db, signedInUser(request));
     const requests = await familyRequests(db, signedInUser(request));
     return reply.render('referrals/views/ask-for-help.njk', {
       requests: requests.map((item) => ({
@@ -132,7 +115,7 @@ export async function referralRoutes(app: FastifyInstance) {
     const values = Object.fromEntries(
       ['childId', 'needs', 'tried', 'safeguarding', 'safeguardingDetails'].map((name) => [
         name,
-        field(request.body, name),
+        formText(request.body, name),
       ]),
     );
     const errors: FieldError[] = [];
@@ -166,7 +149,7 @@ export async function referralRoutes(app: FastifyInstance) {
   });
 
   app.get('/ask-for-help/sent', { config: { access: FAMILY_ROLES } }, async (request, reply) => {
-    const reference = field(request.query, 'reference');
+    const reference = formText(request.query, 'reference');
     return reply.render('referrals/views/ask-for-help-sent.njk', {
       reference: /^RF-[0-9A-F]{8}$/.test(reference) ? reference : '',
     });

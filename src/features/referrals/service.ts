@@ -7,17 +7,13 @@ import type { Schema } from '../../db/schema.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
-import { childrenCaredForBy } from '../children/queries.ts';
+import { childOfFamilyMember } from '../children/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 
 /** Children in Need census referral source: an individual who is a family member, relative or carer. */
 export const FAMILY_MEMBER_SOURCE = '1A';
 export const MAX_REFERRAL_REASON = 2000;
-
-export async function familyChildren(db: Kysely<Schema>, user: SignedInUser) {
-  return childrenCaredForBy(db, user.laCode, user.id);
-}
 
 /**
  * Records the request for one of the family's own children and tells the social work team. Asking again while a
@@ -28,7 +24,7 @@ export async function requestSocialWorkAssessment(
   user: SignedInUser,
   options: { childId: string; applicationId: string | null; reason: string; requestId: string; baseUrl: string },
 ): Promise<string | undefined> {
-  const child = (await familyChildren(db, user)).find((candidate) => candidate.id === options.childId);
+  const child = await childOfFamilyMember(db, user, options.childId);
   if (!child) return undefined;
   return db.transaction().execute(async (trx) => {
     // Locks the child's row so two presses of the button make one referral.
@@ -120,7 +116,7 @@ export async function askForHelp(
     baseUrl: string;
   },
 ): Promise<string | undefined> {
-  const child = (await familyChildren(db, user)).find((candidate) => candidate.id === options.childId);
+  const child = await childOfFamilyMember(db, user, options.childId);
   if (!child) return undefined;
   return db.transaction().execute(async (trx) => {
     const reference = `RF-${randomBytes(4).toString('hex').toUpperCase()}`;

@@ -8,21 +8,11 @@ import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
 import { createChildFromReferral, linkToChild, possibleMatches, referredChild } from './linking.ts';
 import { DECISION_WORKING_DAYS, decideReferral, suggestedServices, triageQueue, viewReferral } from './triage.ts';
+import { formText, formList } from '../../web/form.ts';
 
 const READERS: readonly Role[] = ['triage_worker', 'social_worker', 'team_manager'];
 const DECIDERS: readonly Role[] = ['triage_worker', 'team_manager'];
 const MAX_REASON = 2000;
-
-function field(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
-
-function listField(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  return typeof value === 'string' ? [value] : [];
-}
 
 export async function triageRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
@@ -73,7 +63,7 @@ export async function triageRoutes(app: FastifyInstance) {
   app.post('/referrals/:id/decide', { config: { access: DECIDERS } }, async (request, reply) => {
     const user = signedInUser(request);
     const id = (request.params as { id: string }).id;
-    const seenVersion = Number(field(request.body, 'version'));
+    const seenVersion = Number(formText(request.body, 'version'));
     if (!isUuid(id) || !Number.isInteger(seenVersion)) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
@@ -82,8 +72,8 @@ export async function triageRoutes(app: FastifyInstance) {
       reply.callNotFound();
       return reply;
     }
-    const outcome = TRIAGE_OUTCOMES.find((candidate) => candidate === field(request.body, 'outcome'));
-    const reason = field(request.body, 'reason');
+    const outcome = TRIAGE_OUTCOMES.find((candidate) => candidate === formText(request.body, 'outcome'));
+    const reason = formText(request.body, 'reason');
     const errors: FieldError[] = [];
     if (!outcome) errors.push({ field: 'outcome', text: request.t('frontDoor.errors.outcome') });
     if (reason === '' || reason.length > MAX_REASON)
@@ -92,7 +82,7 @@ export async function triageRoutes(app: FastifyInstance) {
       reply.status(400);
       return render(request, reply, null, errors);
     }
-    const signposted = outcome === 'no_further_action' ? listField(request.body, 'signposted').filter(isUuid) : [];
+    const signposted = outcome === 'no_further_action' ? formList(request.body, 'signposted').filter(isUuid) : [];
     const result = await decideReferral(db, user, {
       referral,
       seenVersion,
@@ -121,7 +111,7 @@ export async function triageRoutes(app: FastifyInstance) {
   /** Checks the version and id of a linking form; undefined (after answering) when they are wrong. */
   async function linkingForm(request: FastifyRequest, reply: FastifyReply) {
     const id = (request.params as { id: string }).id;
-    const seenVersion = Number(field(request.body, 'version'));
+    const seenVersion = Number(formText(request.body, 'version'));
     if (!isUuid(id) || !Number.isInteger(seenVersion)) {
       await reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
       return undefined;
@@ -143,7 +133,7 @@ export async function triageRoutes(app: FastifyInstance) {
   app.post('/referrals/:id/link', { config: { access: DECIDERS } }, async (request, reply) => {
     const form = await linkingForm(request, reply);
     if (!form) return reply;
-    const childId = field(request.body, 'childId');
+    const childId = formText(request.body, 'childId');
     if (!isUuid(childId))
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     const result = await linkToChild(db, signedInUser(request), {

@@ -16,6 +16,7 @@ import {
 } from './evidence.ts';
 import { MAX_ANSWER, answerFamilyQuestions, informationRequests } from './information-requests.ts';
 import { familyApplication, type FamilyApplication } from './service.ts';
+import { formText } from '../../web/form.ts';
 
 const ACCESS = { access: FAMILY_ROLES };
 const CAN_ADD_EVIDENCE = ['draft', 'more_information_requested'];
@@ -26,11 +27,6 @@ interface UploadedPart {
   filename?: string;
   file?: { truncated?: boolean };
   toBuffer?: () => Promise<Buffer>;
-}
-
-function textField(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value.trim() : '';
 }
 
 /** Sends a stored file so the browser saves it rather than opening it inside Pathway's pages. */
@@ -156,7 +152,7 @@ export async function familyFollowUpRoutes(app: FastifyInstance) {
     const application = await load(request, reply);
     if (!application) return reply;
     const open = (await informationRequests(db, application.id)).filter((item) => item.answered_at === null);
-    const answers = Object.fromEntries(open.map((item) => [item.id, textField(request.body, `answer-${item.id}`)]));
+    const answers = Object.fromEntries(open.map((item) => [item.id, formText(request.body, `answer-${item.id}`)]));
     const errors: FieldError[] = [];
     for (const item of open) {
       const answer = answers[item.id] ?? '';

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
+import { notifyChildsFamily } from '../children/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import type { StaffOutcome } from './staff.ts';
 
@@ -53,25 +54,14 @@ export async function askFamily(
       subjectType: 'short_break_information_request',
       subjectId: id,
     });
-    const carers = await trx
-      .selectFrom('children as c')
-      .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
-      .innerJoin('users as u', 'u.id', 'fc.user_id')
-      .select('u.email')
-      .where('c.id', '=', updated.child_id)
-      .where('u.active', '=', true)
-      .execute();
-    for (const carer of carers) {
-      await queueNotification(trx, {
-        laCode: user.laCode,
-        template: 'short-breaks-more-information',
-        recipient: carer.email,
-        params: {
-          reference: updated.reference ?? '',
-          link: `${options.baseUrl}/short-breaks/applications/${options.id}/more-information`,
-        },
-      });
-    }
+    await notifyChildsFamily(trx, updated.child_id, {
+      laCode: user.laCode,
+      template: 'short-breaks-more-information',
+      params: {
+        reference: updated.reference ?? '',
+        link: `${options.baseUrl}/short-breaks/applications/${options.id}/more-information`,
+      },
+    });
     return 'done';
   });
 }

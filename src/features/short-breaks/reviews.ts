@@ -3,10 +3,9 @@
 // words), so the family only changes what is different; then the same verification and ratification follow.
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
-import { recordAudit } from '../audit/service.ts';
-import { queueNotification } from '../notifications/service.ts';
-import type { FamilyApplication } from './service.ts';
+import type { SignedInUser } from '../../web/context.ts';
+import { notifyChildsFamily } from '../children/service.ts';
+import { startApplication, type FamilyApplication } from './service.ts';
 
 export const REVIEW_INVITE_MONTHS = 11;
 
@@ -39,22 +38,11 @@ export async function inviteAnnualReviews(db: Kysely<Schema>, options: { baseUrl
       .skipLocked()
       .execute();
     for (const decision of decisions) {
-      const carers = await trx
-        .selectFrom('children as c')
-        .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
-        .innerJoin('users as u', 'u.id', 'fc.user_id')
-        .select('u.email')
-        .where('c.id', '=', decision.child_id)
-        .where('u.active', '=', true)
-        .execute();
-      for (const carer of carers) {
-        await queueNotification(trx, {
-          laCode: decision.la_code,
-          template: 'short-breaks-review-due',
-          recipient: carer.email,
-          params: { reference: decision.reference ?? '', link: `${options.baseUrl}/short-breaks` },
-        });
-      }
+      await notifyChildsFamily(trx, decision.child_id, {
+        laCode: decision.la_code,
+        template: 'short-breaks-review-due',
+        params: { reference: decision.reference ?? '', link: `${options.baseUrl}/short-breaks` },
+      });
     }
     if (decisions.length > 0)
       await trx
@@ -70,10 +58,7 @@ export async function inviteAnnualReviews(db: Kysely<Schema>, options: { baseUrl
   });
 }
 
-/**
- * Starts the review of a decided application as a draft filled in from it, or continues the child's draft.
- * Undefined when the application is not due a review.
- */
+/** Starts the review of a decided application, or continues the child's draft; undefined when none is due. */
 export async function startReview(
   db: Kysely<Schema>,
   user: SignedInUser,
@@ -82,47 +67,5 @@ export async function startReview(
   today = new Date(),
 ): Promise<string | undefined> {
   if (!reviewDue(application, today)) return undefined;
-  return db.transaction().execute(async (trx) => {
-    await trx.selectFrom('children').select('id').where('id', '=', application.child_id).forUpdate().execute();
-    const draft = await trx
-      .selectFrom('short_break_applications')
-      .select('id')
-      .where('child_id', '=', application.child_id)
-      .where('status', '=', 'draft')
-      .executeTakeFirst();
-    if (draft) return draft.id;
-    const { id } = await trx
-      .insertInto('short_break_applications')
-      .values({
-        la_code: user.laCode,
-        child_id: application.child_id,
-        review_of: application.id,
-        eligibility: JSON.stringify(application.eligibility),
-        about: JSON.stringify(application.about),
-        answers: JSON.stringify(application.answers),
-        notes: JSON.stringify(application.notes),
-        child_age: null,
-        model_version: null,
-        total: null,
-        domain_scores: null,
-        rule_id: null,
-        outcome: null,
-        submitted_at: null,
-        reference: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
-      action: 'start-short-breaks-review',
-      requestId,
-      subjectChildId: application.child_id,
-      subjectType: 'short_break_application',
-      subjectId: id,
-      details: { reviewOf: application.id },
-    });
-    return id;
-  });
+  return startApplication(db, user, application.child_id, requestId, application);
 }

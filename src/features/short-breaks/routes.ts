@@ -31,14 +31,10 @@ import {
   submitApplication,
   type FamilyApplication,
 } from './service.ts';
+import { formText } from '../../web/form.ts';
 
 const ACCESS = { access: FAMILY_ROLES };
 const MAX_NOTE = 2000;
-
-function field(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
 
 function gatewayOf(application: FamilyApplication): Gateway | undefined {
   const { livesInArea, evidence } = application.eligibility;
@@ -105,7 +101,7 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
   });
 
   app.post('/short-breaks/start', { config: ACCESS }, async (request, reply) => {
-    const id = await startApplication(db, signedInUser(request), field(request.body, 'childId'), request.id);
+    const id = await startApplication(db, signedInUser(request), formText(request.body, 'childId'), request.id);
     if (!id) {
       reply.callNotFound();
       return reply;
@@ -170,8 +166,8 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
   app.post('/short-breaks/applications/:id/eligibility', { config: ACCESS }, async (request, reply) => {
     const application = await loadDraft(request, reply);
     if (!application) return reply;
-    const livesInArea = field(request.body, 'livesInArea');
-    const evidence = EVIDENCE.find((choice) => choice === field(request.body, 'evidence'));
+    const livesInArea = formText(request.body, 'livesInArea');
+    const evidence = EVIDENCE.find((choice) => choice === formText(request.body, 'evidence'));
     const errors: FieldError[] = [];
     if (livesInArea !== 'yes' && livesInArea !== 'no')
       errors.push({
@@ -226,7 +222,7 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
         checked: values[name] === code,
       }));
     const returnTo =
-      (request.query as Record<string, unknown>).return === 'check' || field(request.body, 'returnTo') === 'check'
+      (request.query as Record<string, unknown>).return === 'check' || formText(request.body, 'returnTo') === 'check'
         ? 'check'
         : '';
     return reply.render('short-breaks/views/about.njk', {
@@ -265,7 +261,7 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       reply.callNotFound();
       return reply;
     }
-    const values = Object.fromEntries(ABOUT_FIELDS[section].map((name) => [name, field(request.body, name).trim()]));
+    const values = Object.fromEntries(ABOUT_FIELDS[section].map((name) => [name, formText(request.body, name).trim()]));
     const problems = aboutProblems(section, values);
     const errors = Object.entries(problems).map(([name, problem]) => ({
       field: name,
@@ -279,7 +275,7 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       return renderAbout(request, reply, application, section, values, errors);
     }
     await saveDraft(db, application, { about: values });
-    const returnTo = field(request.body, 'returnTo') === 'check';
+    const returnTo = formText(request.body, 'returnTo') === 'check';
     return reply.redirect(link(application, returnTo ? '/check' : ''), 303);
   });
 
@@ -336,9 +332,9 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       reply.callNotFound();
       return reply;
     }
-    const answer = field(request.body, 'answer');
-    const note = field(request.body, 'note').trim();
-    const returnTo = field(request.body, 'returnTo') === 'check' ? 'check' : '';
+    const answer = formText(request.body, 'answer');
+    const note = formText(request.body, 'note').trim();
+    const returnTo = formText(request.body, 'returnTo') === 'check' ? 'check' : '';
     const errors: FieldError[] = [];
     if (!question.options.some((option) => option.id === answer))
       errors.push({ field: 'answer', text: request.t('shortBreaks.errors.answer') });
@@ -424,7 +420,7 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       !aboutDone('family', application.about)
     )
       errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.unanswered') });
-    else if (field(request.body, 'declaration') !== 'yes')
+    else if (formText(request.body, 'declaration') !== 'yes')
       errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.declaration') });
     if (errors.length > 0) {
       reply.status(400);
@@ -500,7 +496,7 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
   app.post('/short-breaks/applications/:id/withdraw', { config: ACCESS }, async (request, reply) => {
     const application = await load(request, reply);
     if (!application) return reply;
-    const answer = field(request.body, 'withdraw');
+    const answer = formText(request.body, 'withdraw');
     if (answer !== 'yes' && answer !== 'no') {
       reply.status(400);
       return reply.render('short-breaks/views/withdraw.njk', {

@@ -7,22 +7,10 @@ import { scoreApplication, type ScoreResult } from '../../domain/scoring/score.t
 import { ageOn, type Gateway } from '../../domain/short-breaks/eligibility.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
+import { childOfFamilyMember } from '../children/service.ts';
 import { modelInUse } from '../scoring/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 import { isUuid } from '../../web/ids.ts';
-
-/** A child of this family member's, or undefined. */
-async function ownChild(db: Kysely<Schema>, user: SignedInUser, childId: string) {
-  if (!isUuid(childId)) return undefined;
-  return db
-    .selectFrom('children as c')
-    .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
-    .select(['c.id', 'c.given_name', 'c.family_name', 'c.date_of_birth'])
-    .where('c.la_code', '=', user.laCode)
-    .where('c.id', '=', childId)
-    .where('fc.user_id', '=', user.id)
-    .executeTakeFirst();
-}
 
 /** The family member's children, youngest last, each with their latest application that was not withdrawn. */
 export async function familyApplications(db: Kysely<Schema>, user: SignedInUser) {
@@ -51,11 +39,22 @@ export async function familyApplications(db: Kysely<Schema>, user: SignedInUser)
   return rows.sort((a, b) => a.date_of_birth.localeCompare(b.date_of_birth));
 }
 
-/** Continues the child's draft, or starts one. Undefined when the child is not this family's. */
-export async function startApplication(db: Kysely<Schema>, user: SignedInUser, childId: string, requestId: string) {
-  const child = await ownChild(db, user, childId);
+/**
+ * Continues the child's draft, or starts one; an annual review starts from the application it reviews (gateway,
+ * about the child and family, answers and the family's own words). Undefined when the child is not this family's.
+ */
+export async function startApplication(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  childId: string,
+  requestId: string,
+  reviewOf?: FamilyApplication,
+) {
+  const child = await childOfFamilyMember(db, user, childId);
   if (!child) return undefined;
   return db.transaction().execute(async (trx) => {
+    // Locks the child's row so two presses of "start" make one draft.
+    await trx.selectFrom('children').select('id').where('id', '=', child.id).forUpdate().execute();
     const draft = await trx
       .selectFrom('short_break_applications')
       .select('id')
@@ -68,6 +67,15 @@ export async function startApplication(db: Kysely<Schema>, user: SignedInUser, c
       .values({
         la_code: user.laCode,
         child_id: child.id,
+        ...(reviewOf
+          ? {
+              review_of: reviewOf.id,
+              eligibility: JSON.stringify(reviewOf.eligibility),
+              about: JSON.stringify(reviewOf.about),
+              answers: JSON.stringify(reviewOf.answers),
+              notes: JSON.stringify(reviewOf.notes),
+            }
+          : {}),
         child_age: null,
         model_version: null,
         total: null,
@@ -83,11 +91,12 @@ export async function startApplication(db: Kysely<Schema>, user: SignedInUser, c
       laCode: user.laCode,
       actorUserId: user.id,
       actorRole: primaryRole(user),
-      action: 'start-short-breaks-application',
+      action: reviewOf ? 'start-short-breaks-review' : 'start-short-breaks-application',
       requestId,
       subjectChildId: child.id,
       subjectType: 'short_break_application',
       subjectId: id,
+      ...(reviewOf ? { details: { reviewOf: reviewOf.id } } : {}),
     });
     return id;
   });

@@ -22,6 +22,7 @@ import { downloadEvidence, evidenceList } from './evidence.ts';
 import { MAX_QUESTION, askFamily, informationRequests } from './information-requests.ts';
 import { sendFile } from './family-follow-up-routes.ts';
 import { OUTCOME_KINDS, fairnessGroups, scoredApplications } from './fairness.ts';
+import { formText, formList } from '../../web/form.ts';
 
 const OFFICERS: readonly Role[] = ['short_breaks_officer'];
 const MANAGERS: readonly Role[] = ['team_manager'];
@@ -29,17 +30,6 @@ const PANEL: readonly Role[] = ['panel_member'];
 const STAFF: readonly Role[] = [...OFFICERS, ...MANAGERS, ...PANEL];
 const FAIRNESS_READERS: readonly Role[] = ['analyst', 'team_manager', 'dsco'];
 const MAX_REASON = 2000;
-
-function field(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
-
-function listField(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  return typeof value === 'string' ? [value] : [];
-}
 
 export async function shortBreaksStaffRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
@@ -53,7 +43,10 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
   }
 
   async function renderQueue(request: FastifyRequest, reply: FastifyReply, panelOnly: boolean) {
-    const queue = await staffQueue(db, signedInUser(request).laCode, settings.serviceStandardDays);
+    const queue = await staffQueue(db, signedInUser(request), {
+      standardDays: settings.serviceStandardDays,
+      requestId: request.id,
+    });
     return reply.render('short-breaks/views/queue.njk', {
       panelOnly,
       standard: settings.serviceStandardDays,
@@ -138,8 +131,8 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
 
   app.post('/short-breaks/queue/:id/verify', { config: { access: OFFICERS } }, async (request, reply) => {
     const id = (request.params as { id: string }).id;
-    const checked = listField(request.body, 'checks');
-    const seenVersion = Number(field(request.body, 'version'));
+    const checked = formList(request.body, 'checks');
+    const seenVersion = Number(formText(request.body, 'version'));
     if (!isUuid(id) || !Number.isInteger(seenVersion)) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
@@ -163,8 +156,8 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
   app.post('/short-breaks/queue/:id/decide', { config: { access: MANAGERS } }, async (request, reply) => {
     const user = signedInUser(request);
     const id = (request.params as { id: string }).id;
-    const seenVersion = Number(field(request.body, 'version'));
-    const decision = field(request.body, 'decision');
+    const seenVersion = Number(formText(request.body, 'version'));
+    const decision = formText(request.body, 'decision');
     if (!isUuid(id) || !Number.isInteger(seenVersion) || (decision !== 'ratify' && decision !== 'override')) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
@@ -182,9 +175,9 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
     let overrideReason: string | null = null;
     if (decision === 'override') {
       const chosen = (await outcomesFor(user.laCode)).find(
-        (candidate) => candidate.label === field(request.body, 'outcome'),
+        (candidate) => candidate.label === formText(request.body, 'outcome'),
       );
-      overrideReason = field(request.body, 'overrideReason');
+      overrideReason = formText(request.body, 'overrideReason');
       const errors: FieldError[] = [];
       if (!chosen) errors.push({ field: 'outcome', text: request.t('shortBreaksStaff.errors.outcome') });
       if (overrideReason === '' || overrideReason.length > MAX_REASON)
@@ -213,11 +206,11 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
 
   app.post('/short-breaks/queue/:id/ask', { config: { access: OFFICERS } }, async (request, reply) => {
     const id = (request.params as { id: string }).id;
-    const seenVersion = Number(field(request.body, 'version'));
+    const seenVersion = Number(formText(request.body, 'version'));
     if (!isUuid(id) || !Number.isInteger(seenVersion)) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
-    const question = field(request.body, 'question');
+    const question = formText(request.body, 'question');
     if (question === '' || question.length > MAX_QUESTION) {
       reply.status(400);
       return render(request, reply, null, [
@@ -241,15 +234,15 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
   app.post('/short-breaks/queue/:id/panel', { config: { access: PANEL } }, async (request, reply) => {
     const user = signedInUser(request);
     const id = (request.params as { id: string }).id;
-    const seenVersion = Number(field(request.body, 'version'));
-    const decision = field(request.body, 'decision');
+    const seenVersion = Number(formText(request.body, 'version'));
+    const decision = formText(request.body, 'decision');
     if (!isUuid(id) || !Number.isInteger(seenVersion) || (decision !== 'agree' && decision !== 'change')) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
-    const reason = field(request.body, 'panelReason');
+    const reason = formText(request.body, 'panelReason');
     const chosen =
       decision === 'change'
-        ? (await outcomesFor(user.laCode)).find((candidate) => candidate.label === field(request.body, 'outcome'))
+        ? (await outcomesFor(user.laCode)).find((candidate) => candidate.label === formText(request.body, 'outcome'))
         : null;
     const errors: FieldError[] = [];
     if (chosen === undefined) errors.push({ field: 'outcome', text: request.t('shortBreaksStaff.errors.outcome') });

@@ -8,6 +8,7 @@ import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
+import { notifyChildsFamily } from '../children/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 
@@ -19,7 +20,14 @@ const WAITING = ['submitted', 'more_information_requested', 'verified', 'awaitin
  * Applications waiting for staff, oldest first, with working days since sending against the service standard.
  * Where the family has been asked for more information, the days they have had the question are shown too.
  */
-export async function staffQueue(db: Kysely<Schema>, laCode: string, standardDays: number, today = new Date()) {
+export async function staffQueue(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  options: { standardDays: number; requestId: string },
+  today = new Date(),
+) {
+  const { laCode } = user;
+  const { standardDays } = options;
   const rows = await db
     .selectFrom('short_break_applications as a')
     .innerJoin('children as c', 'c.id', 'a.child_id')
@@ -41,6 +49,15 @@ export async function staffQueue(db: Kysely<Schema>, laCode: string, standardDay
     .where('a.status', 'in', WAITING)
     .orderBy('a.submitted_at')
     .execute();
+  // Listing children's names is a view of their records, so it is audited.
+  await recordAudit(db, {
+    laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action: 'view-short-breaks-queue',
+    requestId: options.requestId,
+    details: { count: rows.length },
+  });
   const todayIso = toIsoDate(today);
   return rows.map((row) => {
     const waiting = row.submitted_at ? workingDaysBetween(toIsoDate(row.submitted_at), todayIso) : 0;
@@ -120,37 +137,27 @@ export function needsPanel(outcome: Outcome, panelAmount: number): boolean {
   return (outcome.amountPerYear ?? 0) > panelAmount;
 }
 
-/** Tells the child's carers, through the outbox, that the decision is ready, and puts it on the child's timeline. */
-async function tellFamily(trx: Transaction<Schema>, laCode: string, childId: string, reference: string, link: string) {
-  const decided = await trx
-    .selectFrom('short_break_applications')
-    .select(['decision', 'decided_by'])
-    .where('reference', '=', reference)
-    .executeTakeFirst();
-  const label = (decided?.decision as { label?: string } | null)?.label ?? '';
+/** Puts the final decision on the child's timeline and tells the family's carers it is ready. */
+async function tellFamily(
+  trx: Transaction<Schema>,
+  user: SignedInUser,
+  decided: { child_id: string; reference: string | null; decision: Record<string, unknown> | null },
+  baseUrl: string,
+) {
+  const reference = decided.reference ?? '';
+  const label = typeof decided.decision?.label === 'string' ? decided.decision.label : '';
   await addTimelineEvent(trx, {
-    laCode,
-    childId,
+    laCode: user.laCode,
+    childId: decided.child_id,
     kind: 'application-decided',
     summary: `Short breaks application ${reference} decided: ${label}`,
-    actorUserId: decided?.decided_by ?? null,
+    actorUserId: user.id,
   });
-  const carers = await trx
-    .selectFrom('children as c')
-    .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
-    .innerJoin('users as u', 'u.id', 'fc.user_id')
-    .select('u.email')
-    .where('c.id', '=', childId)
-    .where('u.active', '=', true)
-    .execute();
-  for (const carer of carers) {
-    await queueNotification(trx, {
-      laCode,
-      template: 'short-breaks-decided',
-      recipient: carer.email,
-      params: { reference, link },
-    });
-  }
+  await notifyChildsFamily(trx, decided.child_id, {
+    laCode: user.laCode,
+    template: 'short-breaks-decided',
+    params: { reference, link: `${baseUrl}/short-breaks` },
+  });
 }
 
 /**
@@ -187,7 +194,7 @@ export async function decideApplication(
       .where('la_code', '=', user.laCode)
       .where('version', '=', options.seenVersion)
       .where('status', '=', 'verified')
-      .returning(['child_id', 'reference'])
+      .returning(['child_id', 'reference', 'decision'])
       .executeTakeFirst();
     if (!updated) return 'changed-since';
     await recordAudit(trx, {
@@ -202,7 +209,7 @@ export async function decideApplication(
       details: { toPanel },
     });
     if (!toPanel) {
-      await tellFamily(trx, user.laCode, updated.child_id, updated.reference ?? '', `${options.baseUrl}/short-breaks`);
+      await tellFamily(trx, user, updated, options.baseUrl);
       return 'done';
     }
     for (const recipient of await emailsOfRole(trx, user.laCode, 'panel_member')) {
@@ -250,7 +257,7 @@ export async function recordPanelDecision(
       .where('la_code', '=', user.laCode)
       .where('version', '=', options.seenVersion)
       .where('status', '=', 'awaiting_panel')
-      .returning(['child_id', 'reference'])
+      .returning(['child_id', 'reference', 'decision'])
       .executeTakeFirst();
     if (!updated) return 'changed-since';
     await recordAudit(trx, {
@@ -263,7 +270,7 @@ export async function recordPanelDecision(
       subjectType: 'short_break_application',
       subjectId: options.id,
     });
-    await tellFamily(trx, user.laCode, updated.child_id, updated.reference ?? '', `${options.baseUrl}/short-breaks`);
+    await tellFamily(trx, user, updated, options.baseUrl);
     return 'done';
   });
 }
