@@ -47,6 +47,14 @@ const ALLOCATE: Record<string, Partial<Record<Target, boolean>>> = {
   'manager@demo.pathway.test': { specialistChild: Y, targetedChild: N },
 };
 
+/** Keeping the record right (correcting who the child is, adding the people in their life): casework staff who may see the child, never families. */
+const KEEP_RECORD: Record<string, Partial<Record<Target, boolean>>> = {
+  'triage@demo.pathway.test': { specialistChild: Y, targetedChild: Y, universalChild: Y, ownChild: Y },
+  'short.breaks@demo.pathway.test': { specialistChild: N, targetedChild: Y, universalChild: Y, ownChild: Y },
+  'social.worker@demo.pathway.test': { specialistChild: Y, targetedChild: N, universalChild: Y, ownChild: Y },
+  'manager@demo.pathway.test': { specialistChild: Y, targetedChild: Y, universalChild: Y, ownChild: Y },
+};
+
 /** Whose caseload lists the child. */
 const CASELOAD: Record<string, Partial<Record<Target, boolean>>> = {
   'social.worker@demo.pathway.test': { specialistChild: Y, targetedChild: N },
@@ -159,6 +167,30 @@ for (const target of databaseTargets()) {
             });
           if ((response.statusCode === 303) !== allowed)
             wrong.push(`${person.email} ${target}: ${response.statusCode}`);
+        }
+      }
+      assert.deepEqual(wrong, []);
+    });
+
+    test('adding a person in the child’s life, for every role', async () => {
+      await openAt('Ibrahim', 'specialist');
+      await openAt('Maryam', 'targeted');
+      const wrong: string[] = [];
+      for (const person of DEMO_USERS) {
+        for (const target of ['specialistChild', 'targetedChild', 'universalChild', 'ownChild'] as const) {
+          const allowed = KEEP_RECORD[person.email]?.[target] ?? false;
+          const client = clients.get(person.email)!;
+          const response = await client.post(`/children/${childFor(person.email, target)}/household`, {
+            _csrf: await tokenFor(client),
+            name: 'Access Matrix',
+            relationship: 'grandparent',
+            parentalResponsibility: 'no',
+            livesWithChild: 'no',
+          });
+          if ((response.statusCode === 303) !== allowed)
+            wrong.push(`${person.email} ${target}: ${response.statusCode}`);
+          if (!allowed && ![403, 404].includes(response.statusCode))
+            wrong.push(`${person.email} ${target}: refused with ${response.statusCode}`);
         }
       }
       assert.deepEqual(wrong, []);

@@ -76,10 +76,12 @@ for (const target of databaseTargets()) {
         ...CHILD,
         dobYear: String(new Date().getFullYear() + 1),
         nhsNumber: '943 476 5918',
+        upn: 'A123456789123',
       });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /date of birth must be today or in the past/);
       assert.match(bad.body, /Enter a real NHS number/);
+      assert.match(bad.body, /Enter a real unique pupil number/);
       assert.equal(
         (await referrer.submit(`${draft}/child`, `${draft}/child`, CHILD)).headers.location,
         `${draft}/needs`,
@@ -302,9 +304,9 @@ for (const target of databaseTargets()) {
       const after = await triage.get(page);
       assert.match(after.body, new RegExp(`href="/children/${zofia.id}">Open Zofia Nowak&#39;s record`));
 
-      // Mia Lowe is not known: a new record is made, with her NHS number.
+      // Mia Lowe is not known: a new record is made, with her NHS number and unique pupil number.
       await decideNothing();
-      const mia = await refer({ consent: 'yes', safeguarding: 'no' });
+      const mia = await refer({ consent: 'yes', safeguarding: 'no' }, { ...CHILD, upn: 'Y351201321005' });
       await referrer.submit(`${mia}/check`, `${mia}/send`, {});
       const miaReferral = await database.db
         .selectFrom('referrals')
@@ -317,11 +319,12 @@ for (const target of databaseTargets()) {
       assert.equal(created.statusCode, 303);
       const record = await database.db
         .selectFrom('children')
-        .select(['id', 'nhs_number', 'date_of_birth'])
+        .select(['id', 'nhs_number', 'upn', 'date_of_birth'])
         .where('given_name', '=', 'Mia')
         .execute();
       assert.equal(record.length, 1);
       assert.equal(record[0]!.nhs_number, '9434765919');
+      assert.equal(record[0]!.upn, 'Y351201321005');
 
       // A second referral with her NHS number finds her record, and a second record is refused.
       await decideNothing();

@@ -87,6 +87,7 @@ export interface FamiliesTable {
   locality_id: string | null;
   created_at: CreatedAt;
   postcode: ColumnType<string | null, string | null | undefined, string | null>;
+  address: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface FamilyCarersTable {
@@ -448,6 +449,33 @@ export interface TimelineEventsTable {
   actor_user_id: Maybe<string>;
 }
 
+export const HOUSEHOLD_RELATIONSHIPS = [
+  'mother',
+  'father',
+  'step_parent',
+  'grandparent',
+  'brother_or_sister',
+  'other_relative',
+  'foster_carer',
+  'family_friend',
+  'other',
+] as const;
+export type HouseholdRelationship = (typeof HOUSEHOLD_RELATIONSHIPS)[number];
+
+/** People in a child's life who have no account, recorded by staff. */
+export interface HouseholdMembersTable {
+  id: Generated<string>;
+  la_code: string;
+  family_id: string;
+  name: string;
+  relationship: HouseholdRelationship;
+  date_of_birth: CalendarDate | null;
+  parental_responsibility: boolean;
+  lives_with_child: boolean;
+  added_by: string | null;
+  added_at: CreatedAt;
+}
+
 export interface Schema {
   councils: CouncilsTable;
   localities: LocalitiesTable;
@@ -482,6 +510,7 @@ export interface Schema {
   referrals: ReferralsTable;
   episodes: EpisodesTable;
   timeline_events: TimelineEventsTable;
+  household_members: HouseholdMembersTable;
 }
 
 export type User = Selectable<UsersTable>;

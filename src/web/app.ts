@@ -14,6 +14,7 @@ import type { Database } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
 import { accountRoutes } from '../features/accounts/routes.ts';
 import { resumeSession } from '../features/accounts/service.ts';
+import { childIdentityRoutes } from '../features/children/identity-routes.ts';
 import { childrenRoutes } from '../features/children/routes.ts';
 import { orukApiRoutes } from '../features/directory/api-routes.ts';
 import { directoryRoutes } from '../features/directory/routes.ts';
@@ -253,6 +254,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(homeRoutes);
   await app.register(accountRoutes);
   await app.register(childrenRoutes);
+  await app.register(childIdentityRoutes);
   await app.register(notificationRoutes);
   await app.register(orukApiRoutes);
   await app.register(directoryRoutes);

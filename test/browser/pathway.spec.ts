@@ -71,4 +71,39 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
     await assertAccessible(worker);
     await worker.context().close();
   });
+
+  test('a triage worker corrects a child’s details and adds a grandparent to the record', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const { app, baseUrl } = harness;
+    const tobi = await app.deps.database.db
+      .selectFrom('children')
+      .select('id')
+      .where('given_name', '=', 'Tobi')
+      .executeTakeFirstOrThrow();
+    const triage = await signIn('triage@demo.pathway.test');
+    await triage.goto(`${baseUrl}/children/${tobi.id}`);
+    await triage.getByRole('link', { name: "Change the child's details" }).click();
+    await assertAccessible(triage);
+    await triage.getByLabel(/Unique pupil number/).fill('A123456789123');
+    await triage.getByRole('button', { name: "Save the child's details" }).click();
+    assert.match(await triage.locator('.govuk-error-summary').innerText(), /Enter a real unique pupil number/);
+    await assertAccessible(triage);
+    await triage.getByLabel(/Unique pupil number/).fill('Y351201321005');
+    await triage.getByLabel('Postcode').fill('NM1 2AB');
+    await triage.getByRole('button', { name: "Save the child's details" }).click();
+    assert.match(await triage.locator('main').innerText(), /Record corrected: postcode, unique pupil number/);
+
+    await triage.getByRole('link', { name: "Add a person in the child's life" }).click();
+    await triage.getByRole('button', { name: 'Add this person' }).click();
+    assert.match(await triage.locator('.govuk-error-summary').innerText(), /Enter the person’s name/);
+    await assertAccessible(triage);
+    await triage.getByLabel('Their full name').fill('Grace Okafor');
+    await triage.getByLabel('grandparent').check();
+    await triage.getByRole('group', { name: /parental responsibility/ }).getByLabel('No').check();
+    await triage.getByRole('group', { name: /live with the child/ }).getByLabel('No').check();
+    await triage.getByRole('button', { name: 'Add this person' }).click();
+    assert.match(await triage.locator('main').innerText(), /Grace Okafor \(grandparent; lives elsewhere\)/);
+    await assertAccessible(triage);
+    await triage.context().close();
+  });
 });

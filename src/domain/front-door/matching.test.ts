@@ -9,6 +9,7 @@ const KNOWN: KnownChild[] = [
     family_name: 'Nowak',
     date_of_birth: '2019-05-21',
     nhs_number: null,
+    upn: null,
     postcode: 'NM3 1AA',
   },
   {
@@ -17,6 +18,7 @@ const KNOWN: KnownChild[] = [
     family_name: 'Novak',
     date_of_birth: '2019-05-21',
     nhs_number: null,
+    upn: null,
     postcode: null,
   },
   {
@@ -25,6 +27,7 @@ const KNOWN: KnownChild[] = [
     family_name: 'Lowe',
     date_of_birth: '2017-02-04',
     nhs_number: '9434765919',
+    upn: null,
     postcode: null,
   },
   {
@@ -33,6 +36,7 @@ const KNOWN: KnownChild[] = [
     family_name: 'Smith',
     date_of_birth: '2010-01-01',
     nhs_number: null,
+    upn: 'Y351201321005',
     postcode: 'NM3 1AA',
   },
 ];
@@ -52,6 +56,7 @@ test('a likely match needs the NHS number, or two things alike; the strongest co
     familyName: 'Nowak',
     dateOfBirth: '2019-05-21',
     nhsNumber: null,
+    upn: null,
     postcode: 'NM3 1AA',
   });
   assert.deepEqual(
@@ -64,6 +69,7 @@ test('a likely match needs the NHS number, or two things alike; the strongest co
     familyName: 'Brown',
     dateOfBirth: '2016-01-01',
     nhsNumber: '9434765919',
+    upn: null,
     postcode: null,
   });
   assert.deepEqual(
@@ -75,7 +81,23 @@ test('a likely match needs the NHS number, or two things alike; the strongest co
     familyName: 'Shah',
     dateOfBirth: '2012-03-03',
     nhsNumber: null,
+    upn: null,
     postcode: 'NM3 1AA',
   });
   assert.deepEqual(stranger, [], 'a shared postcode alone is not a match');
+});
+
+test('the same unique pupil number is a match on its own, like the NHS number', () => {
+  const byUpn = likelyMatches(KNOWN, {
+    givenName: 'Thomas',
+    familyName: 'Jones',
+    dateOfBirth: '2010-02-01',
+    nhsNumber: null,
+    upn: 'Y351201321005',
+    postcode: null,
+  });
+  assert.deepEqual(
+    byUpn.map((match) => ({ id: match.child.id, reasons: match.reasons })),
+    [{ id: 'd', reasons: ['upn'] }],
+  );
 });

@@ -1,5 +1,5 @@
 // Is this the same child? Before a new record is made, the people already known are compared with the referral:
-// the same NHS number is the same child; otherwise a match needs at least two of the same date of birth, a similar
+// the same NHS number or unique pupil number is the same child; otherwise a match needs at least two of the same date of birth, a similar
 // first name, a similar last name and the same postcode. Names are compared forgivingly (case, accents, hyphens
 // and one or two typing slips), because the same child is often spelt differently by different services.
 
@@ -9,6 +9,7 @@ export interface KnownChild {
   family_name: string;
   date_of_birth: string;
   nhs_number: string | null;
+  upn: string | null;
   postcode: string | null;
 }
 
@@ -17,10 +18,11 @@ export interface ReferredChild {
   familyName: string;
   dateOfBirth: string;
   nhsNumber: string | null;
+  upn: string | null;
   postcode: string | null;
 }
 
-export type MatchReason = 'nhs_number' | 'date_of_birth' | 'given_name' | 'family_name' | 'postcode';
+export type MatchReason = 'nhs_number' | 'upn' | 'date_of_birth' | 'given_name' | 'family_name' | 'postcode';
 
 function simplify(name: string): string {
   return name
@@ -57,6 +59,7 @@ export function similarNames(a: string, b: string): boolean {
 export function matchReasons(known: KnownChild, referred: ReferredChild): MatchReason[] {
   const reasons: MatchReason[] = [];
   if (referred.nhsNumber && known.nhs_number === referred.nhsNumber) reasons.push('nhs_number');
+  if (referred.upn && known.upn === referred.upn) reasons.push('upn');
   if (known.date_of_birth === referred.dateOfBirth) reasons.push('date_of_birth');
   if (similarNames(known.given_name, referred.givenName)) reasons.push('given_name');
   if (similarNames(known.family_name, referred.familyName)) reasons.push('family_name');
@@ -65,14 +68,18 @@ export function matchReasons(known: KnownChild, referred: ReferredChild): MatchR
   return reasons;
 }
 
+/** A number given to one child only: sharing one makes a match on its own. */
+function sharesNumber(reasons: MatchReason[]): boolean {
+  return reasons.includes('nhs_number') || reasons.includes('upn');
+}
+
 /** Known children who are likely the referred child, the strongest matches first. */
 export function likelyMatches(known: KnownChild[], referred: ReferredChild) {
   return known
     .map((child) => ({ child, reasons: matchReasons(child, referred) }))
-    .filter(({ reasons }) => reasons.includes('nhs_number') || reasons.length >= 2)
+    .filter(({ reasons }) => sharesNumber(reasons) || reasons.length >= 2)
     .sort(
       (a, b) =>
-        Number(b.reasons.includes('nhs_number')) - Number(a.reasons.includes('nhs_number')) ||
-        b.reasons.length - a.reasons.length,
+        Number(sharesNumber(b.reasons)) - Number(sharesNumber(a.reasons)) || b.reasons.length - a.reasons.length,
     );
 }

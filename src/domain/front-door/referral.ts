@@ -2,6 +2,7 @@
 // field: the child as the referrer knows them, their needs and what has been tried, and consent and safeguarding.
 // Primary need uses the Children in Need census codes, so a census return needs no re-keying.
 import { nhsNumberOf } from './nhs-number.ts';
+import { upnOf } from './upn.ts';
 
 /** Children in Need census primary need codes a referrer can choose (N9, "not in need", is a triage outcome). */
 export const PRIMARY_NEEDS = ['N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8'] as const;
@@ -11,7 +12,7 @@ export type ReferralSection = 'child' | 'needs' | 'consent';
 export const REFERRAL_SECTIONS: ReferralSection[] = ['child', 'needs', 'consent'];
 
 export const SECTION_FIELDS: Record<ReferralSection, string[]> = {
-  child: ['givenName', 'familyName', 'dobDay', 'dobMonth', 'dobYear', 'postcode', 'nhsNumber'],
+  child: ['givenName', 'familyName', 'dobDay', 'dobMonth', 'dobYear', 'postcode', 'nhsNumber', 'upn'],
   needs: ['primaryNeed', 'needs', 'tried'],
   consent: ['consent', 'safeguarding', 'safeguardingDetails'],
 };
@@ -58,6 +59,9 @@ function checkChild(values: Values, today: Date, problems: Problems) {
   if (!postcodeOf(values.postcode ?? '')) problems.postcode = 'Enter a real postcode, like LS1 4AP';
   if ((values.nhsNumber ?? '') !== '' && !nhsNumberOf(values.nhsNumber ?? ''))
     problems.nhsNumber = 'Enter a real NHS number: 10 digits, like 943 476 5919. Check each digit, or leave it empty';
+  if ((values.upn ?? '') !== '' && !upnOf(values.upn ?? ''))
+    problems.upn =
+      'Enter a real unique pupil number: a letter then 12 characters, like Y351201321005. Check each one, or leave it empty';
 }
 
 function checkNeeds(values: Values, problems: Problems) {
@@ -88,11 +92,18 @@ function checkConsent(values: Values, problems: Problems) {
     problems.consent = 'The family must agree to a referral unless you are worried about the child’s safety';
 }
 
+/** Problems with a child's identity as typed: names, date of birth, postcode, NHS number and unique pupil number. */
+export function childIdentityProblems(values: Values, today = new Date()): Problems {
+  const problems: Problems = {};
+  checkChild(values, today, problems);
+  return problems;
+}
+
 /** Every problem with one section's values; an empty object means it can be saved. */
 export function referralProblems(section: ReferralSection, values: Values, today = new Date()): Problems {
+  if (section === 'child') return childIdentityProblems(values, today);
   const problems: Problems = {};
-  if (section === 'child') checkChild(values, today, problems);
-  else if (section === 'needs') checkNeeds(values, problems);
+  if (section === 'needs') checkNeeds(values, problems);
   else checkConsent(values, problems);
   return problems;
 }

@@ -1,5 +1,5 @@
 // SQL for children's records.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 
 export async function findChild(db: Kysely<Schema>, laCode: string, childId: string) {
@@ -14,7 +14,12 @@ export async function findChild(db: Kysely<Schema>, laCode: string, childId: str
       'children.family_name',
       'children.date_of_birth',
       'children.disability_codes',
+      'children.nhs_number',
+      'children.upn',
+      'children.version',
       'families.family_name as household_name',
+      'families.address',
+      'families.postcode',
       'localities.name as locality_name',
     ])
     .where('children.la_code', '=', laCode)
@@ -54,9 +59,24 @@ export async function openTeamOf(db: Kysely<Schema>, childId: string): Promise<s
   return episode?.team_id ?? null;
 }
 
-/** Who the child lives with, as the council knows: the family's carers and the child's brothers and sisters. */
+/** The council's locality whose postcode districts include the postcode's, if any. */
+export async function localityOfPostcode(db: Kysely<Schema>, laCode: string, postcode: string) {
+  const district = postcode.split(' ')[0] ?? '';
+  const locality = await db
+    .selectFrom('localities')
+    .select('id')
+    .where('la_code', '=', laCode)
+    .where(sql<boolean>`${district} = any(postcode_districts)`)
+    .executeTakeFirst();
+  return locality?.id ?? null;
+}
+
+/**
+ * The people in the child's life as the council knows them: the family's carers with accounts, the child's
+ * brothers and sisters with records, and the people staff have added.
+ */
 export async function household(db: Kysely<Schema>, child: { id: string; family_id: string }) {
-  const [carers, siblings] = await Promise.all([
+  const [carers, siblings, members] = await Promise.all([
     db
       .selectFrom('family_carers as fc')
       .innerJoin('users as u', 'u.id', 'fc.user_id')
@@ -71,6 +91,12 @@ export async function household(db: Kysely<Schema>, child: { id: string; family_
       .where('id', '!=', child.id)
       .orderBy('date_of_birth')
       .execute(),
+    db
+      .selectFrom('household_members')
+      .select(['id', 'name', 'relationship', 'date_of_birth', 'parental_responsibility', 'lives_with_child'])
+      .where('family_id', '=', child.family_id)
+      .orderBy('added_at')
+      .execute(),
   ]);
-  return { carers, siblings };
+  return { carers, siblings, members };
 }

@@ -19,6 +19,7 @@ import {
 } from '../pathway/service.ts';
 import { ASSESSMENT_FACTORS, DISABILITY_CODES } from '../../domain/census/codes.ts';
 import { household, openTeamOf } from './queries.ts';
+import { RECORD_KEEPERS } from './identity.ts';
 import { childrenOfFamilyMember, recordDisabilities, staffMaySee, viewChildRecord } from './service.ts';
 import { formText, formList } from '../../web/form.ts';
 
@@ -61,7 +62,15 @@ export async function childrenRoutes(app: FastifyInstance) {
     const canAllocate =
       episode !== undefined && user.roles.includes('team_manager') && user.teamIds.includes(episode.team_id);
     const clock = episode ? assessmentClock(episode) : undefined;
-    const { carers, siblings } = await household(db, child);
+    const { carers, siblings, members } = await household(db, child);
+    const people = members.map((member) => ({
+      id: member.id,
+      name: member.name,
+      relationship: request.t(`children.relationships.${member.relationship}`),
+      born: member.date_of_birth,
+      parentalResponsibility: member.parental_responsibility,
+      livesWithChild: member.lives_with_child,
+    }));
     return reply.render('children/views/record.njk', {
       child,
       staff,
@@ -73,6 +82,9 @@ export async function childrenRoutes(app: FastifyInstance) {
         relationship: request.t(`children.relationships.${carer.relationship}`),
       })),
       siblings,
+      livesWith: people.filter((person) => person.livesWithChild),
+      livesElsewhere: people.filter((person) => !person.livesWithChild),
+      canKeepRecord: staff && user.roles.some((role) => RECORD_KEEPERS.includes(role)),
       canAuthorise: canAllocate && clock !== undefined && !clock.stopped,
       canRecordDisabilities: staff && user.roles.some((role) => DISABILITY_RECORDERS.includes(role)),
       disabilities: DISABILITY_CODES.map((code) => ({

@@ -6,9 +6,11 @@ import { sql } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { likelyMatches, type ReferredChild } from '../../domain/front-door/matching.ts';
 import { nhsNumberOf } from '../../domain/front-door/nhs-number.ts';
+import { upnOf } from '../../domain/front-door/upn.ts';
 import { dateOf, postcodeOf } from '../../domain/front-door/referral.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
+import { localityOfPostcode } from '../children/queries.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 
 /** The child as the referrer described them, or undefined for a referral that did not (a family's request). */
@@ -20,6 +22,7 @@ export function referredChild(details: Record<string, string>): ReferredChild | 
     familyName: details.familyName,
     dateOfBirth,
     nhsNumber: nhsNumberOf(details.nhsNumber ?? '') ?? null,
+    upn: upnOf(details.upn ?? '') ?? null,
     postcode: postcodeOf(details.postcode ?? '') ?? null,
   };
 }
@@ -29,12 +32,13 @@ export async function possibleMatches(db: Kysely<Schema>, laCode: string, referr
   const candidates = await db
     .selectFrom('children as c')
     .innerJoin('families as f', 'f.id', 'c.family_id')
-    .select(['c.id', 'c.given_name', 'c.family_name', 'c.date_of_birth', 'c.nhs_number', 'f.postcode'])
+    .select(['c.id', 'c.given_name', 'c.family_name', 'c.date_of_birth', 'c.nhs_number', 'c.upn', 'f.postcode'])
     .where('c.la_code', '=', laCode)
     .where((eb) =>
       eb.or([
         eb('c.date_of_birth', '=', referred.dateOfBirth),
         ...(referred.nhsNumber ? [eb('c.nhs_number', '=', referred.nhsNumber)] : []),
+        ...(referred.upn ? [eb('c.upn', '=', referred.upn)] : []),
         ...(referred.postcode
           ? [eb(sql`replace(f.postcode, ' ', '')`, '=', referred.postcode.replace(/\s/g, ''))]
           : []),
@@ -45,7 +49,7 @@ export async function possibleMatches(db: Kysely<Schema>, laCode: string, referr
   return likelyMatches(candidates, referred);
 }
 
-export type LinkResult = 'done' | 'changed-since' | 'nhs-number-in-use';
+export type LinkResult = 'done' | 'changed-since' | 'nhs-number-in-use' | 'upn-in-use';
 
 async function audit(
   trx: Kysely<Schema>,
@@ -108,7 +112,17 @@ export async function linkToChild(
   });
 }
 
-/** Makes a new record (a family and the child) from the referral and links it; refused if the NHS number is known. */
+async function knownBy(trx: Kysely<Schema>, laCode: string, column: 'nhs_number' | 'upn', value: string) {
+  const known = await trx
+    .selectFrom('children')
+    .select('id')
+    .where('la_code', '=', laCode)
+    .where(column, '=', value)
+    .executeTakeFirst();
+  return known !== undefined;
+}
+
+/** Makes a new record (a family and the child) from the referral and links it; refused if its NHS number or UPN is known. */
 export async function createChildFromReferral(
   db: Kysely<Schema>,
   user: SignedInUser,
@@ -118,28 +132,15 @@ export async function createChildFromReferral(
   return db
     .transaction()
     .execute(async (trx) => {
-      if (referred.nhsNumber) {
-        const known = await trx
-          .selectFrom('children')
-          .select('id')
-          .where('la_code', '=', user.laCode)
-          .where('nhs_number', '=', referred.nhsNumber)
-          .executeTakeFirst();
-        if (known) return 'nhs-number-in-use';
-      }
-      const district = referred.postcode?.split(' ')[0] ?? '';
-      const locality = await trx
-        .selectFrom('localities')
-        .select('id')
-        .where('la_code', '=', user.laCode)
-        .where(sql<boolean>`${district} = any(postcode_districts)`)
-        .executeTakeFirst();
+      if (referred.nhsNumber && (await knownBy(trx, user.laCode, 'nhs_number', referred.nhsNumber)))
+        return 'nhs-number-in-use';
+      if (referred.upn && (await knownBy(trx, user.laCode, 'upn', referred.upn))) return 'upn-in-use';
       const family = await trx
         .insertInto('families')
         .values({
           la_code: user.laCode,
           family_name: referred.familyName,
-          locality_id: locality?.id ?? null,
+          locality_id: referred.postcode ? await localityOfPostcode(trx, user.laCode, referred.postcode) : null,
           postcode: referred.postcode,
         })
         .returning('id')
@@ -153,6 +154,7 @@ export async function createChildFromReferral(
           family_name: referred.familyName,
           date_of_birth: referred.dateOfBirth,
           nhs_number: referred.nhsNumber,
+          upn: referred.upn,
         })
         .returning('id')
         .executeTakeFirstOrThrow();

@@ -158,6 +158,7 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
         ),
         row('child', 'postcode', details.postcode ?? ''),
         row('child', 'nhsNumber', details.nhsNumber ?? ''),
+        row('child', 'upn', details.upn ?? ''),
         row(
           'needs',
           'primaryNeed',

@@ -122,12 +122,11 @@ export async function triageRoutes(app: FastifyInstance) {
   async function afterLinking(request: FastifyRequest, reply: FastifyReply, id: string, result: string) {
     if (result === 'done') return reply.redirect(`/referrals/${id}`, 303);
     reply.status(409);
-    return render(
-      request,
-      reply,
-      request.t(result === 'nhs-number-in-use' ? 'frontDoor.matching.nhsInUse' : 'frontDoor.matching.changedSince'),
-      [],
-    );
+    const messages: Record<string, string> = {
+      'nhs-number-in-use': 'frontDoor.matching.nhsInUse',
+      'upn-in-use': 'frontDoor.matching.upnInUse',
+    };
+    return render(request, reply, request.t(messages[result] ?? 'frontDoor.matching.changedSince'), []);
   }
 
   app.post('/referrals/:id/link', { config: { access: DECIDERS } }, async (request, reply) => {

@@ -1,0 +1,259 @@
+// Staff pages that keep a child's record right: "Change the child's details" and "Add a person in the child's
+// life", one form a page, with GOV.UK error messages; and removing a person staff added.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HOUSEHOLD_RELATIONSHIPS, type HouseholdRelationship } from '../../db/schema.ts';
+import { nhsNumberOf } from '../../domain/front-door/nhs-number.ts';
+import { childIdentityProblems, dateOf, postcodeOf } from '../../domain/front-door/referral.ts';
+import { upnOf } from '../../domain/front-door/upn.ts';
+import { signedInUser } from '../../web/context.ts';
+import { errorSummary, type FieldError } from '../../web/errors.ts';
+import { formText } from '../../web/form.ts';
+import { isUuid } from '../../web/ids.ts';
+import {
+  RECORD_KEEPERS,
+  addHouseholdMember,
+  changeIdentity,
+  childForRecordKeeper,
+  removeHouseholdMember,
+} from './identity.ts';
+import { viewChildRecord } from './service.ts';
+
+const ACCESS = { config: { access: RECORD_KEEPERS } };
+const IDENTITY_FIELDS = [
+  'givenName',
+  'familyName',
+  'dobDay',
+  'dobMonth',
+  'dobYear',
+  'address',
+  'postcode',
+  'nhsNumber',
+  'upn',
+];
+const MEMBER_FIELDS = [
+  'name',
+  'relationship',
+  'dobDay',
+  'dobMonth',
+  'dobYear',
+  'parentalResponsibility',
+  'livesWithChild',
+];
+const MAX_ADDRESS = 500;
+const MAX_NAME = 200;
+
+type Values = Record<string, string>;
+type SavedChild = NonNullable<Awaited<ReturnType<typeof childForRecordKeeper>>>;
+
+function valuesOf(body: unknown, fields: string[]): Values {
+  return Object.fromEntries(fields.map((field) => [field, formText(body, field)]));
+}
+
+function fieldErrorsOf(problems: Record<string, string>) {
+  return Object.fromEntries(Object.entries(problems).map(([field, text]) => [field, { text }]));
+}
+
+function summaryOf(problems: Record<string, string>): FieldError[] {
+  return Object.entries(problems).map(([field, text]) => ({ field, text }));
+}
+
+/** The form's values for the record as it is saved now. */
+function savedValues(child: SavedChild): Values {
+  const [year = '', month = '', day = ''] = child.date_of_birth.split('-');
+  return {
+    givenName: child.given_name,
+    familyName: child.family_name,
+    dobDay: String(Number(day)),
+    dobMonth: String(Number(month)),
+    dobYear: year,
+    address: child.address ?? '',
+    postcode: child.postcode ?? '',
+    nhsNumber: child.nhs_number ?? '',
+    upn: child.upn ?? '',
+  };
+}
+
+function memberProblems(values: Values, today: Date): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (values.name === '') problems.name = 'Enter the person’s name';
+  else if ((values.name ?? '').length > MAX_NAME) problems.name = `The name must be ${MAX_NAME} characters or fewer`;
+  if (!(HOUSEHOLD_RELATIONSHIPS as readonly string[]).includes(values.relationship ?? ''))
+    problems.relationship = 'Select who the person is to the child';
+  const { dobDay = '', dobMonth = '', dobYear = '' } = values;
+  if (dobDay !== '' || dobMonth !== '' || dobYear !== '') {
+    const date = dateOf(dobDay, dobMonth, dobYear);
+    if (!date) problems.dobDay = 'Their date of birth must be a real date, like 27 3 1985, or leave it empty';
+    else if (date > today.toISOString().slice(0, 10)) problems.dobDay = 'Their date of birth must be in the past';
+  }
+  if (values.parentalResponsibility !== 'yes' && values.parentalResponsibility !== 'no')
+    problems.parentalResponsibility = 'Select whether the person has parental responsibility for the child';
+  if (values.livesWithChild !== 'yes' && values.livesWithChild !== 'no')
+    problems.livesWithChild = 'Select whether the person lives with the child';
+  return problems;
+}
+
+export async function childIdentityRoutes(app: FastifyInstance) {
+  const { db } = app.deps.database;
+
+  function badRequest(reply: FastifyReply) {
+    return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+  }
+
+  function renderIdentity(
+    reply: FastifyReply,
+    child: { id: string; given_name: string; family_name: string; version: number },
+    values: Values,
+    problems: Record<string, string>,
+    message: string | null,
+  ) {
+    return reply.render('children/views/identity.njk', {
+      child,
+      values,
+      message,
+      errors: errorSummary(summaryOf(problems)),
+      fieldErrors: fieldErrorsOf(problems),
+    });
+  }
+
+  app.get('/children/:childId/identity', ACCESS, async (request, reply) => {
+    const user = signedInUser(request);
+    const { childId } = request.params as { childId: string };
+    // The form shows the child's details, so opening it is audited like the record.
+    const child =
+      isUuid(childId) && (await childForRecordKeeper(db, user, childId))
+        ? await viewChildRecord(db, user, childId, request.id)
+        : undefined;
+    if (!child) {
+      reply.callNotFound();
+      return reply;
+    }
+    return renderIdentity(reply, child, savedValues(child), {}, null);
+  });
+
+  app.post('/children/:childId/identity', ACCESS, async (request, reply) => {
+    const user = signedInUser(request);
+    const { childId } = request.params as { childId: string };
+    const seenVersion = Number(formText(request.body, 'version'));
+    if (!isUuid(childId) || !Number.isInteger(seenVersion)) return badRequest(reply);
+    const child = await childForRecordKeeper(db, user, childId);
+    if (!child) {
+      reply.callNotFound();
+      return reply;
+    }
+    const values = valuesOf(request.body, IDENTITY_FIELDS);
+    const problems = childIdentityProblems(values);
+    if ((values.address ?? '').length > MAX_ADDRESS)
+      problems.address = `The address must be ${MAX_ADDRESS} characters or fewer`;
+    const dateOfBirth = dateOf(values.dobDay ?? '', values.dobMonth ?? '', values.dobYear ?? '');
+    const postcode = postcodeOf(values.postcode ?? '');
+    if (Object.keys(problems).length > 0 || !dateOfBirth || !postcode) {
+      reply.status(400);
+      return renderIdentity(reply, { ...child, version: seenVersion }, values, problems, null);
+    }
+    const result = await changeIdentity(db, user, {
+      childId,
+      seenVersion,
+      identity: {
+        givenName: values.givenName ?? '',
+        familyName: values.familyName ?? '',
+        dateOfBirth,
+        address: values.address === '' ? null : (values.address ?? null),
+        postcode,
+        nhsNumber: nhsNumberOf(values.nhsNumber ?? '') ?? null,
+        upn: upnOf(values.upn ?? '') ?? null,
+      },
+      requestId: request.id,
+    });
+    if (result === 'not-found') {
+      reply.callNotFound();
+      return reply;
+    }
+    if (result === 'nhs-number-in-use' || result === 'upn-in-use') {
+      reply.status(409);
+      const field = result === 'nhs-number-in-use' ? 'nhsNumber' : 'upn';
+      const problem = { [field]: request.t(`children.identity.${result}`) };
+      return renderIdentity(reply, { ...child, version: seenVersion }, values, problem, null);
+    }
+    if (result === 'changed-since') {
+      // Someone saved first: show what is saved now, so nothing they wrote is silently overwritten.
+      const saved = await childForRecordKeeper(db, user, childId);
+      if (!saved) {
+        reply.callNotFound();
+        return reply;
+      }
+      reply.status(409);
+      return renderIdentity(reply, saved, savedValues(saved), {}, request.t('children.identity.changedSince'));
+    }
+    return reply.redirect(`/children/${childId}`, 303);
+  });
+
+  function renderMember(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    child: { id: string; given_name: string; family_name: string },
+    values: Values,
+    problems: Record<string, string>,
+  ) {
+    return reply.render('children/views/household-member.njk', {
+      child,
+      values,
+      relationships: HOUSEHOLD_RELATIONSHIPS.map((value) => ({
+        value,
+        text: request.t(`children.relationships.${value}`),
+        checked: values.relationship === value,
+      })),
+      errors: errorSummary(summaryOf(problems)),
+      fieldErrors: fieldErrorsOf(problems),
+    });
+  }
+
+  app.get('/children/:childId/household/new', ACCESS, async (request, reply) => {
+    const { childId } = request.params as { childId: string };
+    const child = isUuid(childId) ? await childForRecordKeeper(db, signedInUser(request), childId) : undefined;
+    if (!child) {
+      reply.callNotFound();
+      return reply;
+    }
+    return renderMember(request, reply, child, {}, {});
+  });
+
+  app.post('/children/:childId/household', ACCESS, async (request, reply) => {
+    const user = signedInUser(request);
+    const { childId } = request.params as { childId: string };
+    if (!isUuid(childId)) return badRequest(reply);
+    const child = await childForRecordKeeper(db, user, childId);
+    if (!child) {
+      reply.callNotFound();
+      return reply;
+    }
+    const values = valuesOf(request.body, MEMBER_FIELDS);
+    const problems = memberProblems(values, new Date());
+    if (Object.keys(problems).length > 0) {
+      reply.status(400);
+      return renderMember(request, reply, child, values, problems);
+    }
+    const dateOfBirth = dateOf(values.dobDay ?? '', values.dobMonth ?? '', values.dobYear ?? '') ?? null;
+    await addHouseholdMember(db, user, {
+      childId,
+      member: {
+        name: values.name ?? '',
+        relationship: values.relationship as HouseholdRelationship,
+        dateOfBirth,
+        parentalResponsibility: values.parentalResponsibility === 'yes',
+        livesWithChild: values.livesWithChild === 'yes',
+      },
+      requestId: request.id,
+    });
+    return reply.redirect(`/children/${childId}`, 303);
+  });
+
+  app.post('/children/:childId/household/:memberId/remove', ACCESS, async (request, reply) => {
+    const { childId, memberId } = request.params as { childId: string; memberId: string };
+    if (!isUuid(childId) || !isUuid(memberId)) return badRequest(reply);
+    if (!(await removeHouseholdMember(db, signedInUser(request), { childId, memberId, requestId: request.id }))) {
+      reply.callNotFound();
+      return reply;
+    }
+    return reply.redirect(`/children/${childId}`, 303);
+  });
+}
