@@ -99,8 +99,14 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
     await assertAccessible(triage);
     await triage.getByLabel('Their full name').fill('Grace Okafor');
     await triage.getByLabel('grandparent').check();
-    await triage.getByRole('group', { name: /parental responsibility/ }).getByLabel('No').check();
-    await triage.getByRole('group', { name: /live with the child/ }).getByLabel('No').check();
+    await triage
+      .getByRole('group', { name: /parental responsibility/ })
+      .getByLabel('No')
+      .check();
+    await triage
+      .getByRole('group', { name: /live with the child/ })
+      .getByLabel('No')
+      .check();
     await triage.getByRole('button', { name: 'Add this person' }).click();
     assert.match(await triage.locator('main').innerText(), /Grace Okafor \(grandparent; lives elsewhere\)/);
     await assertAccessible(triage);
