@@ -6,7 +6,7 @@ import type { HouseholdRelationship, Role, Schema } from '../../db/schema.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
-import { findChild, localityOfPostcode, openTeamOf } from './queries.ts';
+import { findChild, localityOfPostcode } from './queries.ts';
 import { staffMaySee } from './service.ts';
 
 /** Casework roles who keep a child's record right. */
@@ -33,7 +33,7 @@ export type IdentityResult = 'done' | 'not-found' | 'changed-since' | 'nhs-numbe
 export async function childForRecordKeeper(db: Kysely<Schema>, user: SignedInUser, childId: string) {
   if (!user.roles.some((role) => RECORD_KEEPERS.includes(role))) return undefined;
   const child = await findChild(db, user.laCode, childId);
-  if (!child || !staffMaySee(user, await openTeamOf(db, child.id))) return undefined;
+  if (!child || !staffMaySee(user, child.open_team_id)) return undefined;
   return child;
 }
 

@@ -2,12 +2,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 
+/** The child's record with the team they are open to (null when none), which decides which staff may see it. */
 export async function findChild(db: Kysely<Schema>, laCode: string, childId: string) {
   return db
     .selectFrom('children')
     .innerJoin('families', 'families.id', 'children.family_id')
     .leftJoin('localities', 'localities.id', 'families.locality_id')
+    .leftJoin('episodes as open_episode', (join) =>
+      join.onRef('open_episode.child_id', '=', 'children.id').on('open_episode.ended_at', 'is', null),
+    )
     .select([
+      'open_episode.team_id as open_team_id',
       'children.id',
       'children.family_id',
       'children.given_name',

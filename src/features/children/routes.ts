@@ -57,12 +57,21 @@ export async function childrenRoutes(app: FastifyInstance) {
       return reply;
     }
     const staff = user.roles.some((role) => (CASEWORK_ROLES as readonly string[]).includes(role));
-    const episode = staff ? await currentEpisode(db, child.id) : undefined;
+    // Only the manager of the team the child is open to allocates a worker.
+    const allocatingTeam =
+      child.open_team_id !== null && user.roles.includes('team_manager') && user.teamIds.includes(child.open_team_id)
+        ? child.open_team_id
+        : null;
+    // Independent reads, so they go to the database together rather than one after another.
+    const [episode, { carers, siblings, members }, timeline, teamMembers] = await Promise.all([
+      staff ? currentEpisode(db, child.id) : undefined,
+      household(db, child),
+      staff ? childTimeline(db, child.id) : [],
+      allocatingTeam ? teamWorkers(db, allocatingTeam) : [],
+    ]);
     const tier: Tier = episode?.tier ?? 'universal';
-    const canAllocate =
-      episode !== undefined && user.roles.includes('team_manager') && user.teamIds.includes(episode.team_id);
+    const canAllocate = episode !== undefined && allocatingTeam === episode.team_id;
     const clock = episode ? assessmentClock(episode) : undefined;
-    const { carers, siblings, members } = await household(db, child);
     const people = members.map((member) => ({
       id: member.id,
       name: member.name,
@@ -111,13 +120,13 @@ export async function childrenRoutes(app: FastifyInstance) {
         ...CLOSURE_REASONS.map((code) => ({ value: code, text: request.t(`pathway.closure.${code}`) })),
       ],
       workers: canAllocate
-        ? (await teamWorkers(db, episode.team_id)).map((worker) => ({
+        ? teamMembers.map((worker) => ({
             value: worker.id,
             text: worker.display_name,
             selected: worker.id === episode.worker_id,
           }))
         : [],
-      timeline: staff ? await childTimeline(db, child.id) : [],
+      timeline,
     });
   }
 

@@ -29,25 +29,22 @@ export function staffMaySee(user: SignedInUser, openTeamId: string | null): bool
 /** Returns the record, or undefined when it does not exist or this person may not see it (the same answer, so ids cannot be probed). */
 export async function viewChildRecord(db: Kysely<Schema>, viewer: SignedInUser, childId: string, requestId: string) {
   if (!isUuid(childId)) return undefined;
-  return db.transaction().execute(async (trx) => {
-    const child = await queries.findChild(trx, viewer.laCode, childId);
-    if (!child) return undefined;
-    const allowed =
-      staffMaySee(viewer, await queries.openTeamOf(trx, child.id)) ||
-      (await queries.isCarerOf(trx, viewer.id, child.family_id));
-    if (!allowed) return undefined;
-    await recordAudit(trx, {
-      laCode: viewer.laCode,
-      actorUserId: viewer.id,
-      actorRole: primaryRole(viewer),
-      action: 'view-child-record',
-      requestId,
-      subjectChildId: child.id,
-      subjectType: 'child',
-      subjectId: child.id,
-    });
-    return child;
+  const child = await queries.findChild(db, viewer.laCode, childId);
+  if (!child) return undefined;
+  const allowed = staffMaySee(viewer, child.open_team_id) || (await queries.isCarerOf(db, viewer.id, child.family_id));
+  if (!allowed) return undefined;
+  // Written before the record is returned: if the audit cannot be written, nothing is shown.
+  await recordAudit(db, {
+    laCode: viewer.laCode,
+    actorUserId: viewer.id,
+    actorRole: primaryRole(viewer),
+    action: 'view-child-record',
+    requestId,
+    subjectChildId: child.id,
+    subjectType: 'child',
+    subjectId: child.id,
   });
+  return child;
 }
 
 export async function childrenOfFamilyMember(db: Kysely<Schema>, member: SignedInUser) {
