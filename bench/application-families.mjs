@@ -1,11 +1,12 @@
 // The families of bench/applications.ts, run in a worker thread so the server under test has the main thread to
 // itself. Each family signs in and completes a whole short-breaks application over HTTP, page by page, as a
-// browser would (GET a page, POST its form with the CSRF token). Plain JavaScript: workers on Node 20 do not
-// load TypeScript.
+// browser would (GET a page, POST its form with the CSRF token), pausing `pauseMs` (on average; 0 for none)
+// between pages as a person reading them would. Plain JavaScript: workers on Node 20 do not load TypeScript.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { baseUrl, families, password, questions } = workerData;
+const { baseUrl, families, password, questions, pauseMs } = workerData;
 // node:http with kept-alive connections rather than fetch: it costs the load generator far less CPU, which on a
 // small machine is CPU taken from the server under test.
 const agent = new Agent({ keepAlive: true, maxSockets: families.length });
@@ -44,6 +45,8 @@ async function family({ email, childId }, index) {
   // so the sign-in rate limit per address applies to each family, not to the benchmark as a whole.
   const address = `10.${Math.floor(index / 250)}.${index % 250}.1`;
   async function request(page, path, form) {
+    // A family reads each page before sending it: a pause of half to one and a half times pauseMs.
+    if (pauseMs > 0) await sleep(pauseMs * (0.5 + Math.random()));
     const started = performance.now();
     const body = form ? new URLSearchParams(form).toString() : undefined;
     const response = await send(
