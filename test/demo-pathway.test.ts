@@ -49,6 +49,22 @@ for (const target of databaseTargets()) {
       assert.match((await worker.get('/caseload')).body, /Ibrahim Hussain[\s\S]*Megan Lewis \(you\)/);
     });
 
+    test('a record with its numbers, address and the people in the child’s life who have no account', async () => {
+      const ibrahim = await database.db
+        .selectFrom('children')
+        .select('id')
+        .where('given_name', '=', 'Ibrahim')
+        .executeTakeFirstOrThrow();
+      const record = (
+        await (await signedInClient(app, 'social.worker@demo.pathway.test')).get(`/children/${ibrahim.id}`)
+      ).body;
+      assert.match(record, /4857773007/);
+      assert.match(record, /H999201400012/);
+      assert.match(record, /4 Weavers Row/);
+      assert.match(record, /Tariq Hussain \(father; has parental responsibility; lives elsewhere\)/);
+      assert.match(record, /Amina Hussain \(grandparent; born 2 April 1956; lives elsewhere\)/);
+    });
+
     test('the front door has a safety worry first and a referral past its working day', async () => {
       const triage = await signedInClient(app, 'triage@demo.pathway.test');
       const queue = await triage.get('/referrals');

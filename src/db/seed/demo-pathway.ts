@@ -122,6 +122,47 @@ export async function seedDemoPathway(db: Kysely<Schema>, now = new Date()): Pro
       .execute();
   }
 
+  // Ibrahim's record is complete: his numbers, the family's address, and the people in the Hussain children's
+  // lives who have no account (their father lives elsewhere and shares parental responsibility; their grandmother
+  // helps at weekends).
+  const ibrahim = await db
+    .updateTable('children')
+    .set({ nhs_number: '4857773007', upn: 'H999201400012' })
+    .where('la_code', '=', laCode)
+    .where('given_name', '=', 'Ibrahim')
+    .returning('family_id')
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('families')
+    .set({ address: '4 Weavers Row\nNorthmoor' })
+    .where('id', '=', ibrahim.family_id)
+    .execute();
+  await db
+    .insertInto('household_members')
+    .values([
+      {
+        la_code: laCode,
+        family_id: ibrahim.family_id,
+        name: 'Tariq Hussain',
+        relationship: 'father',
+        parental_responsibility: true,
+        lives_with_child: false,
+        date_of_birth: null,
+        added_by: manager,
+      },
+      {
+        la_code: laCode,
+        family_id: ibrahim.family_id,
+        name: 'Amina Hussain',
+        relationship: 'grandparent',
+        parental_responsibility: false,
+        lives_with_child: false,
+        date_of_birth: '1956-04-02',
+        added_by: manager,
+      },
+    ])
+    .execute();
+
   // Zofia was open to the short breaks team, then stepped down when the family no longer needed it.
   const zofia = children.find((candidate) => candidate.given_name === 'Zofia')!;
   await db
