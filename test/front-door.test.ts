@@ -409,5 +409,55 @@ for (const target of databaseTargets()) {
       const yours = await parent.get('/ask-for-help');
       assert.match(yours.body, /Your requests[\s\S]*Tobi[\s\S]*Short breaks team: the family is invited to apply/);
     });
+
+    test('a professional’s referral sent to the short breaks team invites the child’s family to apply online', async () => {
+      await database.db.updateTable('referrals').set({ status: 'decided' }).where('status', '=', 'new').execute();
+      const draft = await refer(
+        { consent: 'yes', safeguarding: 'no' },
+        {
+          ...CHILD,
+          givenName: 'Ada',
+          familyName: 'Okafor',
+          dobDay: '2',
+          dobMonth: '9',
+          dobYear: '2021',
+          nhsNumber: '',
+        },
+      );
+      await referrer.submit(`${draft}/check`, `${draft}/send`, {});
+      const referral = await database.db
+        .selectFrom('referrals')
+        .select(['id', 'version'])
+        .where('status', '=', 'new')
+        .executeTakeFirstOrThrow();
+      const ada = await database.db
+        .selectFrom('children')
+        .select('id')
+        .where('given_name', '=', 'Ada')
+        .executeTakeFirstOrThrow();
+      const page = `/referrals/${referral.id}`;
+      await triage.submit(page, `${page}/link`, { version: String(referral.version), childId: ada.id });
+      const linked = await database.db
+        .selectFrom('referrals')
+        .select('version')
+        .where('id', '=', referral.id)
+        .executeTakeFirstOrThrow();
+      const decided = await triage.submit(page, `${page}/decide`, {
+        version: String(linked.version),
+        outcome: 'targeted',
+        reason: 'Short breaks at weekends.',
+      });
+      assert.equal(decided.statusCode, 303);
+      const invitations = await database.db
+        .selectFrom('notifications_outbox')
+        .select(['recipient', 'subject'])
+        .where('template', '=', 'short-breaks-invitation')
+        .execute();
+      assert.deepEqual(
+        invitations.map((message) => message.recipient),
+        ['parent@demo.pathway.test'],
+      );
+      assert.equal(invitations[0]!.subject, 'You can apply online for short breaks for Ada');
+    });
   });
 }

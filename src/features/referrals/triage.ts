@@ -10,6 +10,7 @@ import { ageOn } from '../../domain/short-breaks/eligibility.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { isUuid } from '../../web/ids.ts';
 import { emailsOfRole } from '../accounts/service.ts';
+import { notifyChildsFamily } from '../children/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { locatePostcode } from '../directory/places.ts';
 import { searchServices, type SearchHit } from '../directory/search.ts';
@@ -238,6 +239,15 @@ export async function decideReferral(
         link: `${options.baseUrl}${updated.kind === 'professional' ? '/referrals/mine' : '/short-breaks'}`,
       },
     });
+    // Targeted help starts with the online short-breaks application, so the child's family (those with an account;
+    // the short breaks team contacts the others) are invited to apply. A family's own request was answered above.
+    if (options.outcome === 'targeted' && childId && updated.kind === 'professional') {
+      await notifyChildsFamily(trx, childId, {
+        laCode: user.laCode,
+        template: 'short-breaks-invitation',
+        params: { child: options.referral.given_name ?? '', link: `${options.baseUrl}/short-breaks` },
+      });
+    }
     return 'done';
   });
 }
