@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import defaultModel from './default-model.json' with { type: 'json' };
 import { addQuestion, addRule, editQuestion, editRule, idFrom, moveRule, removeQuestion } from './edit.ts';
-import { problemsWithModel, type ScoringModel } from './model.ts';
+import { flagName, problemsWithModel, type ScoringModel } from './model.ts';
 
 const MODEL = defaultModel as ScoringModel;
 const first = MODEL.questions[0]!;
@@ -20,6 +20,7 @@ function questionFields(): Record<string, string> {
     fields[`label-${index}`] = option.label;
     fields[`points-${index}`] = String(option.points);
     fields[`explanation-${index}`] = option.explanation;
+    fields[`flags-${index}`] = (option.flags ?? []).join(', ');
   }
   return fields;
 }
@@ -72,6 +73,39 @@ describe('editing a scoring model', () => {
     for (let index = 1; index < first.options.length; index++) fields[`remove-${index}`] = 'yes';
     const result = editQuestion(MODEL, first.id, fields);
     assert.equal(result.errors?.['label-0'], 'A question needs at least two answers');
+  });
+
+  test('an answer can raise a new flag, named in plain words, which a rule can then act on', () => {
+    const result = editQuestion(MODEL, first.id, {
+      ...questionFields(),
+      'flags-2': 'Needs an interpreter, someone may be at risk of harm',
+    });
+    assert.ok(result.model, JSON.stringify(result.errors));
+    const answer = result.model.questions[0]!.options[2]!;
+    assert.deepEqual(answer.flags, ['needs_an_interpreter', 'safeguarding'], 'a known name is the known flag');
+    assert.equal(flagName(result.model, 'needs_an_interpreter'), 'Needs an interpreter');
+    assert.equal(flagName(result.model, 'safeguarding'), 'someone may be at risk of harm');
+    const rule = result.model.rules[0]!;
+    const ruled = editRule(result.model, rule.id, {
+      reason: rule.reason,
+      'flag-needs_an_interpreter': 'yes',
+      kind: rule.outcome.kind,
+      label: rule.outcome.label,
+    });
+    assert.ok(ruled.model, JSON.stringify(ruled.errors));
+    assert.deepEqual(ruled.model.rules[0]!.when.anyFlag, ['needs_an_interpreter']);
+    assert.deepEqual(problemsWithModel(ruled.model), []);
+
+    // Taking the flag off every answer drops its name too.
+    const cleared = editQuestion(result.model, first.id, questionFields());
+    assert.ok(cleared.model);
+    assert.equal(cleared.model.flagNames?.needs_an_interpreter, undefined);
+    assert.equal(cleared.model.questions[0]!.options[2]!.flags, undefined);
+  });
+
+  test('an answer raises three flags at most', () => {
+    const result = editQuestion(MODEL, first.id, { ...questionFields(), 'flags-0': 'one, two, three, four' });
+    assert.equal(result.errors?.['flags-0'], 'An answer can raise 3 flags at most');
   });
 
   test('a rule gets its conditions and outcome from the form; empty conditions are left out', () => {

@@ -4,6 +4,7 @@
 // as a whole is then checked by problemsWithModel before it can be published.
 import {
   NEEDS_DOMAINS,
+  flagName,
   type AnswerOption,
   type NeedsDomain,
   type OutcomeKind,
@@ -20,6 +21,8 @@ export type EditResult = { model: ScoringModel; errors: null } | { model: null; 
 
 const MAX_TEXT = 500;
 const MAX_EXPLANATION = 1000;
+const MAX_FLAGS = 3;
+const MAX_FLAG_NAME = 80;
 
 function text(fields: Fields, name: string): string {
   return (fields[name] ?? '').trim();
@@ -54,8 +57,54 @@ function requireText(fields: Fields, name: string, errors: FieldErrors, message:
 }
 
 /**
+ * The flags an answer raises, typed as what they mean and separated by commas ("someone may be at risk of harm").
+ * A name the model already has is that flag; a new name makes a new flag, added to `names`.
+ */
+function readFlags(
+  model: ScoringModel,
+  names: Record<string, string>,
+  fields: Fields,
+  field: string,
+  errors: FieldErrors,
+) {
+  const typed = text(fields, field)
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const known = new Set([...modelFlags(model), ...Object.keys(names)]);
+  const ids: string[] = [];
+  for (const name of typed) {
+    if (name.length > MAX_FLAG_NAME) errors[field] = `Shorten each flag to ${MAX_FLAG_NAME} characters or fewer`;
+    const lower = name.toLowerCase();
+    let id = [...known].find(
+      (flag) => flag === lower || (names[flag] ?? flagName(model, flag)).toLowerCase() === lower,
+    );
+    if (!id) {
+      id = idFrom(name, known);
+      known.add(id);
+      names[id] = name;
+    }
+    if (!ids.includes(id)) ids.push(id);
+  }
+  if (ids.length > MAX_FLAGS) errors[field] = `An answer can raise ${MAX_FLAGS} flags at most`;
+  return ids;
+}
+
+/** The answer with these flags, or with none (no empty list left in the model). */
+function withFlags(option: AnswerOption, flags: string[]): AnswerOption {
+  const changed: AnswerOption = {
+    id: option.id,
+    label: option.label,
+    points: option.points,
+    explanation: option.explanation,
+  };
+  if (flags.length > 0) changed.flags = flags;
+  return changed;
+}
+
+/**
  * A question's fields: text, hint, domain, weight, and for each answer i (by position) label-i, points-i,
- * explanation-i and remove-i; a new answer in label-new, points-new and explanation-new.
+ * explanation-i, flags-i and remove-i; a new answer in label-new, points-new, explanation-new and flags-new.
  */
 export function editQuestion(model: ScoringModel, questionId: string, fields: Fields): EditResult {
   const question = model.questions.find((candidate) => candidate.id === questionId);
@@ -70,6 +119,7 @@ export function editQuestion(model: ScoringModel, questionId: string, fields: Fi
   if (!/^\d+(\.\d{1,2})?$/.test(weightText || '1') || !(weight > 0) || weight > 10)
     errors.weight = 'Enter a weight above 0 and up to 10, like 1 or 1.5';
 
+  const names: Record<string, string> = { ...model.flagNames };
   const options: AnswerOption[] = [];
   for (const [index, option] of question.options.entries()) {
     if (text(fields, `remove-${index}`) === 'yes') continue;
@@ -83,7 +133,8 @@ export function editQuestion(model: ScoringModel, questionId: string, fields: Fi
       'Enter what this answer means for the family',
       MAX_EXPLANATION,
     );
-    options.push({ ...option, label, points: points ?? 0, explanation });
+    const flags = readFlags(model, names, fields, `flags-${index}`, errors);
+    options.push(withFlags({ ...option, label, points: points ?? 0, explanation }, flags));
   }
   const newLabel = text(fields, 'label-new');
   if (newLabel !== '' || text(fields, 'points-new') !== '' || text(fields, 'explanation-new') !== '') {
@@ -98,15 +149,21 @@ export function editQuestion(model: ScoringModel, questionId: string, fields: Fi
       'Enter what the new answer means for the family',
       MAX_EXPLANATION,
     );
-    options.push({
-      id: idFrom(
-        label,
-        question.options.map((option) => option.id),
+    const flags = readFlags(model, names, fields, 'flags-new', errors);
+    options.push(
+      withFlags(
+        {
+          id: idFrom(
+            label,
+            question.options.map((option) => option.id),
+          ),
+          label,
+          points: points ?? 0,
+          explanation,
+        },
+        flags,
       ),
-      label,
-      points: points ?? 0,
-      explanation,
-    });
+    );
   }
   if (options.length < 2) errors['label-0'] = 'A question needs at least two answers';
   if (Object.keys(errors).length > 0 || !domain) return { model: null, errors };
@@ -116,10 +173,11 @@ export function editQuestion(model: ScoringModel, questionId: string, fields: Fi
   else changed.hint = hint;
   if (weight === 1) delete changed.weight;
   else changed.weight = weight;
-  return {
-    model: { ...model, questions: model.questions.map((item) => (item.id === questionId ? changed : item)) },
-    errors: null,
-  };
+  const questions = model.questions.map((item) => (item.id === questionId ? changed : item));
+  // Names are kept only for flags some answer still raises.
+  const raised = new Set(questions.flatMap((item) => item.options.flatMap((option) => option.flags ?? [])));
+  const flagNames = Object.fromEntries(Object.entries(names).filter(([flag]) => raised.has(flag)));
+  return { model: { ...model, questions, flagNames }, errors: null };
 }
 
 /**

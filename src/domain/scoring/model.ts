@@ -64,6 +64,16 @@ export interface ScoringModel {
   name: string;
   questions: Question[];
   rules: Rule[];
+  /** What each flag means in plain English, by its id: "safeguarding" → "someone may be at risk of harm". */
+  flagNames?: Record<string, string>;
+}
+
+/** A flag's id: lower-case letters, digits and underscores, as answers and rules name it. */
+const FLAG_ID = /^[a-z0-9_]{1,40}$/;
+
+/** What a flag means, for people: its name in the model, or its id in words when the model gives none. */
+export function flagName(model: ScoringModel, flag: string): string {
+  return model.flagNames?.[flag] ?? flag.replace(/_/g, ' ');
 }
 
 /** Everything wrong with a model, in plain English; an empty list means it can be published. */
@@ -87,6 +97,10 @@ export function problemsWithModel(model: ScoringModel): string[] {
         problems.push(`Answer "${option.id}" of "${question.id}" needs its words and what it means for the family`);
       if (!Number.isInteger(option.points) || option.points < 0)
         problems.push(`Answer "${option.id}" of "${question.id}" has points that are not a whole number of 0 or more`);
+      for (const flag of option.flags ?? []) {
+        if (!FLAG_ID.test(flag))
+          problems.push(`Answer "${option.id}" of "${question.id}" raises a flag "${flag}" that is not a plain id`);
+      }
     }
   }
   for (const domain of NEEDS_DOMAINS) {

@@ -1,13 +1,13 @@
 // The scoring model in plain words, for the pages that show it: each rule's conditions as a sentence, each question
 // with its domain, weight and answers.
-import type { ScoringModel } from '../../domain/scoring/model.ts';
+import { flagName, type ScoringModel } from '../../domain/scoring/model.ts';
 import type { Translate } from '../../web/i18n.ts';
 
 /** A rule's conditions as a sentence: "If the total is at least 60 points". */
-export function conditionText(rule: ScoringModel['rules'][number], t: Translate): string {
+export function conditionText(model: ScoringModel, rule: ScoringModel['rules'][number], t: Translate): string {
   const { when } = rule;
   const parts = [
-    ...(when.anyFlag ?? []).map((flag) => t('scoring.conditions.flag', { flag: t(`scoring.flags.${flag}`) })),
+    ...(when.anyFlag ?? []).map((flag) => t('scoring.conditions.flag', { flag: flagName(model, flag) })),
     ...(when.childAgeBelow !== undefined ? [t('scoring.conditions.ageBelow', { age: when.childAgeBelow })] : []),
     ...(when.minTotal !== undefined ? [t('scoring.conditions.minTotal', { points: when.minTotal })] : []),
     ...(when.maxTotal !== undefined ? [t('scoring.conditions.maxTotal', { points: when.maxTotal })] : []),
@@ -34,11 +34,11 @@ export function describeModel(model: ScoringModel, t: Translate) {
       options: question.options.map((option) => ({
         label: option.label,
         points: option.points,
-        flags: (option.flags ?? []).map((flag) => t(`scoring.flags.${flag}`)).join(', '),
+        flags: (option.flags ?? []).map((flag) => flagName(model, flag)).join(', '),
       })),
     })),
     rules: model.rules.map((rule) => ({
-      condition: conditionText(rule, t),
+      condition: conditionText(model, rule, t),
       outcome: rule.outcome.label,
       reason: rule.reason,
     })),

@@ -19,6 +19,7 @@ import {
 import { NEEDS_DOMAINS, problemsWithModel, type ScoringModel } from '../../domain/scoring/model.ts';
 import { signedInUser } from '../../web/context.ts';
 import { conditionText } from './describe.ts';
+import { flagName } from '../../domain/scoring/model.ts';
 import { currentDraft, discardDraft, publishDraft, saveDraftModel, startDraft, type Draft } from './drafts.ts';
 import { tryDraft } from './service.ts';
 
@@ -63,7 +64,7 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
             })),
             rules: draft.model.rules.map((rule) => ({
               id: rule.id,
-              condition: conditionText(rule, t),
+              condition: conditionText(draft.model, rule, t),
               outcome: rule.outcome.label,
             })),
           }
@@ -139,12 +140,13 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
         points: value(`points-${index}`, String(option.points)),
         explanation: value(`explanation-${index}`, option.explanation),
         remove: fields?.[`remove-${index}`] === 'yes',
-        flags: (option.flags ?? []).map((flag) => request.t(`scoring.flags.${flag}`)).join(', '),
+        flags: value(`flags-${index}`, (option.flags ?? []).map((flag) => flagName(draft.model, flag)).join(', ')),
       })),
       added: {
         label: fields?.['label-new'] ?? '',
         points: fields?.['points-new'] ?? '',
         explanation: fields?.['explanation-new'] ?? '',
+        flags: fields?.['flags-new'] ?? '',
       },
       errors: errorList(errors),
       fieldErrors: Object.fromEntries(Object.entries(errors).map(([name, text]) => [name, { text }])),
@@ -214,7 +216,7 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
       flags: modelFlags(draft.model).map((flag) => ({
         value: 'yes',
         name: `flag-${flag}`,
-        text: request.t(`scoring.conditions.flag`, { flag: request.t(`scoring.flags.${flag}`) }),
+        text: request.t(`scoring.conditions.flag`, { flag: flagName(draft.model, flag) }),
         checked: fields ? fields[`flag-${flag}`] === 'yes' : (rule.when.anyFlag ?? []).includes(flag),
       })),
       domains: [
