@@ -86,6 +86,7 @@ for (const target of databaseTargets()) {
       const page = await admin.get('/admin/scoring');
       assert.match(page.body, /Version 2/);
       assert.doesNotMatch(page.body, /up to £6,656 a year/);
+      assert.match(page.body, /someone may be at risk of harm/, 'the pasted model keeps the names of its flags');
       const audit = await database.db
         .selectFrom('audit_events')
         .select('details')

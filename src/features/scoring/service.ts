@@ -54,6 +54,9 @@ export function readDraft(text: string): { model: ScoringModel; problems: [] } |
     questions: candidate.questions,
     rules: candidate.rules,
   };
+  const names = candidate.flagNames;
+  if (names && typeof names === 'object' && Object.values(names).every((name) => typeof name === 'string'))
+    model.flagNames = names;
   try {
     const problems = problemsWithModel(model);
     return problems.length > 0 ? { problems } : { model, problems: [] };
