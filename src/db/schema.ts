@@ -1,5 +1,6 @@
 // Table types for Kysely. Keep in step with migrations/*.sql.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { HouseholdRelationship } from '../domain/pathway/household.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -448,19 +449,6 @@ export interface TimelineEventsTable {
   summary: string;
   actor_user_id: Maybe<string>;
 }
-
-export const HOUSEHOLD_RELATIONSHIPS = [
-  'mother',
-  'father',
-  'step_parent',
-  'grandparent',
-  'brother_or_sister',
-  'other_relative',
-  'foster_carer',
-  'family_friend',
-  'other',
-] as const;
-export type HouseholdRelationship = (typeof HOUSEHOLD_RELATIONSHIPS)[number];
 
 /** People in a child's life who have no account, recorded by staff. */
 export interface HouseholdMembersTable {

@@ -1,10 +1,14 @@
 // Staff pages that keep a child's record right: "Change the child's details" and "Add a person in the child's
 // life", one form a page, with GOV.UK error messages; and removing a person staff added.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HOUSEHOLD_RELATIONSHIPS, type HouseholdRelationship } from '../../db/schema.ts';
 import { nhsNumberOf } from '../../domain/front-door/nhs-number.ts';
 import { childIdentityProblems, dateOf, postcodeOf } from '../../domain/front-door/referral.ts';
 import { upnOf } from '../../domain/front-door/upn.ts';
+import {
+  HOUSEHOLD_RELATIONSHIPS,
+  householdMemberProblems,
+  type HouseholdRelationship,
+} from '../../domain/pathway/household.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorSummary, type FieldError } from '../../web/errors.ts';
 import { formText } from '../../web/form.ts';
@@ -40,7 +44,6 @@ const MEMBER_FIELDS = [
   'livesWithChild',
 ];
 const MAX_ADDRESS = 500;
-const MAX_NAME = 200;
 
 type Values = Record<string, string>;
 type SavedChild = NonNullable<Awaited<ReturnType<typeof childForRecordKeeper>>>;
@@ -71,25 +74,6 @@ function savedValues(child: SavedChild): Values {
     nhsNumber: child.nhs_number ?? '',
     upn: child.upn ?? '',
   };
-}
-
-function memberProblems(values: Values, today: Date): Record<string, string> {
-  const problems: Record<string, string> = {};
-  if (values.name === '') problems.name = 'Enter the person’s name';
-  else if ((values.name ?? '').length > MAX_NAME) problems.name = `The name must be ${MAX_NAME} characters or fewer`;
-  if (!(HOUSEHOLD_RELATIONSHIPS as readonly string[]).includes(values.relationship ?? ''))
-    problems.relationship = 'Select who the person is to the child';
-  const { dobDay = '', dobMonth = '', dobYear = '' } = values;
-  if (dobDay !== '' || dobMonth !== '' || dobYear !== '') {
-    const date = dateOf(dobDay, dobMonth, dobYear);
-    if (!date) problems.dobDay = 'Their date of birth must be a real date, like 27 3 1985, or leave it empty';
-    else if (date > today.toISOString().slice(0, 10)) problems.dobDay = 'Their date of birth must be in the past';
-  }
-  if (values.parentalResponsibility !== 'yes' && values.parentalResponsibility !== 'no')
-    problems.parentalResponsibility = 'Select whether the person has parental responsibility for the child';
-  if (values.livesWithChild !== 'yes' && values.livesWithChild !== 'no')
-    problems.livesWithChild = 'Select whether the person lives with the child';
-  return problems;
 }
 
 export async function childIdentityRoutes(app: FastifyInstance) {
@@ -227,7 +211,7 @@ export async function childIdentityRoutes(app: FastifyInstance) {
       return reply;
     }
     const values = valuesOf(request.body, MEMBER_FIELDS);
-    const problems = memberProblems(values, new Date());
+    const problems = householdMemberProblems(values);
     if (Object.keys(problems).length > 0) {
       reply.status(400);
       return renderMember(request, reply, child, values, problems);

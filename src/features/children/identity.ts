@@ -2,7 +2,8 @@
 // NHS number, unique pupil number) and record the people in the child's life who have no account. Each change is
 // refused if someone changed the record first, audited, and shown on the child's timeline.
 import type { Kysely } from 'kysely';
-import type { HouseholdRelationship, Role, Schema } from '../../db/schema.ts';
+import type { Role, Schema } from '../../db/schema.ts';
+import type { HouseholdRelationship } from '../../domain/pathway/household.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
