@@ -1,0 +1,82 @@
+// Families who chose Urdu or Polish read their short-breaks application, the decision letter and their child's
+// record in that language: every English key translated, with the same placeholders, and shown on the page.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { loadMessages, type Messages } from '../src/web/i18n.ts';
+import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
+import { seededApp, signedInClient } from './helpers/app.ts';
+
+const FAMILY_FILES = ['shortBreaks', 'shortBreaksLetter', 'children'];
+const TRANSLATED = ['ur', 'pl'] as const;
+const PARENT = 'parent@demo.pathway.test';
+
+/** One locale file's keys, flattened as the app reads them (shortBreaks.tasks.eligibility); no English fallback. */
+function keysOf(messages: Messages, file: string): string[] {
+  return [...messages.keys()].filter((key) => key.startsWith(`${file}.`)).sort();
+}
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+const markup = (text: string) => [...text.matchAll(/<[^>]+>/g)].map((match) => match[0]);
+
+describe('family pages in Urdu and Polish', () => {
+  const english = loadMessages('en');
+
+  for (const code of TRANSLATED) {
+    const messages = loadMessages(code);
+
+    for (const file of FAMILY_FILES) {
+      test(`${code} ${file}.json has exactly the English keys`, () => {
+        assert.deepEqual(keysOf(messages, file), keysOf(english, file));
+      });
+
+      test(`${code} ${file}.json keeps every placeholder and any markup, and Easy Read keeps its lines`, () => {
+        for (const key of keysOf(english, file)) {
+          const original = english.get(key)!;
+          const translated = messages.get(key) ?? '';
+          assert.deepEqual(placeholders(translated), placeholders(original), `${code} ${key} placeholders`);
+          assert.deepEqual(markup(translated), markup(original), `${code} ${key} markup`);
+          assert.equal(translated.split('\n').length, original.split('\n').length, `${code} ${key} lines`);
+          assert.notEqual(translated.trim(), '', `${code} ${key} is empty`);
+        }
+      });
+    }
+
+    test(`${code}: the file input and the button beside it have different names, as in English`, () => {
+      // A screen reader user hears both; the same words twice would hide which one uploads.
+      assert.notEqual(
+        messages.get('shortBreaks.evidenceUpload.label'),
+        messages.get('shortBreaks.evidenceUpload.upload'),
+      );
+    });
+  }
+});
+
+for (const target of databaseTargets()) {
+  describe(`the short-breaks start page in the family's language on ${target.name}`, () => {
+    let database: TestDatabase;
+    let app: FastifyInstance;
+
+    before(async () => {
+      database = await target.open();
+      app = await seededApp(database);
+    });
+    after(async () => {
+      await app.close();
+      await database.dispose();
+    });
+
+    for (const code of TRANSLATED) {
+      test(`a parent who picks ${code} sees the application's title in ${code}, not in English`, async () => {
+        const parent = await signedInClient(app, PARENT);
+        const title = loadMessages(code).get('shortBreaks.title')!;
+        const response = await parent.get(`/short-breaks?lang=${code}`);
+        assert.equal(response.statusCode, 200);
+        assert.match(response.body, new RegExp(`<html lang="${code}" dir="${code === 'ur' ? 'rtl' : 'ltr'}"`));
+        assert.ok(response.body.includes(`<h1 class="govuk-heading-xl">${title}</h1>`), `the ${code} title is shown`);
+        assert.ok(!response.body.includes('Apply for short breaks'), 'the English title is not shown');
+        assert.match(response.body, code === 'ur' ? /Tobi کے لیے درخواست/ : /wniosek dla: Tobi/);
+      });
+    }
+  });
+}
