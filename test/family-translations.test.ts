@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadMessages, type Messages } from '../src/web/i18n.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient } from './helpers/app.ts';
+import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
 
 const FAMILY_FILES = ['shortBreaks', 'shortBreaksLetter', 'children'];
 const TRANSLATED = ['ur', 'pl'] as const;
@@ -76,6 +77,35 @@ for (const target of databaseTargets()) {
         assert.ok(response.body.includes(`<h1 class="govuk-heading-xl">${title}</h1>`), `the ${code} title is shown`);
         assert.ok(!response.body.includes('Apply for short breaks'), 'the English title is not shown');
         assert.match(response.body, code === 'ur' ? /Tobi کے لیے درخواست/ : /wniosek dla: Tobi/);
+      });
+    }
+
+    for (const code of TRANSLATED) {
+      test(`the decision letter's dates are in ${code} too`, async () => {
+        // Decided applications, after the start-page tests above, which need a family with none.
+        if (!(await database.db.selectFrom('short_break_applications').select('id').executeTakeFirst()))
+          await seedDemoApplications(database.db);
+        const parent = await signedInClient(app, PARENT);
+        const decided = await database.db
+          .selectFrom('short_break_applications as a')
+          .innerJoin('children as c', 'c.id', 'a.child_id')
+          .select(['a.id', 'a.decided_at'])
+          .where('c.given_name', '=', 'Tobi')
+          .where('a.status', '=', 'decided')
+          .executeTakeFirstOrThrow();
+        const monthAfter = (months: number) => {
+          const date = new Date(decided.decided_at!);
+          date.setUTCMonth(date.getUTCMonth() + months);
+          return new Intl.DateTimeFormat(code, { month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(
+            date,
+          );
+        };
+        const letter = await parent.get(`/short-breaks/applications/${decided.id}/decision?lang=${code}`);
+        assert.ok(letter.body.includes(monthAfter(12)), `the review month is in ${code}`);
+        const easyRead = await parent.get(
+          `/short-breaks/applications/${decided.id}/decision?lang=${code}&format=easy-read`,
+        );
+        assert.ok(easyRead.body.includes(monthAfter(11)), `the Easy Read invitation month is in ${code}`);
       });
     }
   });

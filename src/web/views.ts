@@ -7,8 +7,11 @@ const require = createRequire(import.meta.url);
 export const GOVUK_FRONTEND_DIST = join(require.resolve('govuk-frontend/package.json'), '..', 'dist');
 const SRC = join(import.meta.dirname, '..');
 
-const FORMATS: Record<'date' | 'dateTime', Intl.DateTimeFormatOptions> = {
+type Format = 'date' | 'dateTime' | 'monthYear';
+
+const FORMATS: Record<Format, Intl.DateTimeFormatOptions> = {
   date: { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' },
+  monthYear: { month: 'long', year: 'numeric', timeZone: 'Europe/London' },
   dateTime: { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' },
 };
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -17,7 +20,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
  * One formatter per format and language, kept: making an Intl.DateTimeFormat costs far more than using one, and a
  * page of fifty rows made a hundred (npm run bench -- casework).
  */
-function formatter(format: 'date' | 'dateTime', language: string): Intl.DateTimeFormat {
+function formatter(format: Format, language: string): Intl.DateTimeFormat {
   const key = `${format}:${language}`;
   let found = formatters.get(key);
   if (!found) {
@@ -37,6 +40,10 @@ export function createViewEnvironment(options: { watch: boolean }): nunjucks.Env
     if (!value) return '';
     const date = typeof value === 'string' ? new Date(`${value}${value.length === 10 ? 'T12:00:00Z' : ''}`) : value;
     return formatter('date', language).format(date);
+  });
+  env.addFilter('monthYear', (value: Date | null | undefined, language: string = 'en') => {
+    if (!value) return '';
+    return formatter('monthYear', language).format(value);
   });
   env.addFilter('dateTime', (value: Date | null | undefined, language: string = 'en') => {
     if (!value) return '';

@@ -457,12 +457,11 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
         ? request.t('shortBreaksLetter.changedByManager', { reason: application.override_reason })
         : undefined;
     // An annual review: the family is invited after eleven months, for support to go on after twelve.
+    // Months, formatted in the family's language by the page's monthYear filter.
     const monthsAfter = (months: number) => {
       const date = new Date(application.decided_at!);
       date.setUTCMonth(date.getUTCMonth() + months);
-      return new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(
-        date,
-      );
+      return date;
     };
     const easyRead = (request.query as Record<string, unknown>).format === 'easy-read';
     return reply.render(`short-breaks/views/${easyRead ? 'decision-easy-read' : 'decision'}.njk`, {
