@@ -317,14 +317,26 @@ async function placeInLocalities(db: Kysely<Schema>, laCode: string, locationIds
        and split_part(l.postcode, ' ', 1) = any(loc.postcode_districts)`.execute(db);
 }
 
-/** An attribute is the pair (service, term); its id is derived from both so it is stable across imports. */
+const HEX_DIGITS = '0123456789abcdef';
+const hexValue = (code: number) => (code <= 57 ? code - 48 : (code | 32) - 87);
+
+/**
+ * An attribute is the pair (service, term); its id is derived from both so it is stable across imports: the two
+ * UUIDs' hex digits XORed, marked as a version 4 UUID. Digit by digit on character codes, as a national import
+ * makes hundreds of thousands of them.
+ */
 function attributeId(serviceId: string, termId: string): string {
-  const a = serviceId.replaceAll('-', '');
-  const b = termId.replaceAll('-', '');
-  let hex = '';
-  for (let i = 0; i < 32; i += 1) hex += (parseInt(a[i]!, 16) ^ parseInt(b[i]!, 16)).toString(16);
-  hex = `${hex.slice(0, 12)}4${hex.slice(13, 16)}${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17)}`;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let id = '';
+  for (let i = 0; i < 36; i += 1) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      id += '-';
+      continue;
+    }
+    const digit = hexValue(serviceId.charCodeAt(i)) ^ hexValue(termId.charCodeAt(i));
+    // The version digit (4) and the variant's top bits (10), where a UUID keeps them.
+    id += HEX_DIGITS[i === 14 ? 4 : i === 19 ? (digit & 0x3) | 0x8 : digit];
+  }
+  return id;
 }
 
 /** Rebuilds search documents from what is stored, after an edit changes a service's words. */
