@@ -60,6 +60,8 @@ export interface SearchIndex {
   numbers: { organizations: Map<string, number>; terms: Map<string, number>; taxonomies: Map<string, number> };
   /** Each service's place in name order. */
   nameRank: Int32Array;
+  /** Every place of every service by latitude, and whose it is: a radius search reads only a band of them. */
+  placesByLatitude: { latitudes: Float64Array; services: Int32Array };
   builtAt: number;
   /** Each concept's matches, found once per index: families search for the same few concepts again and again. */
   conceptMatches: Map<string, ConceptMatches>;
@@ -224,6 +226,10 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
   const nameRank = new Int32Array(names.length);
   byName.forEach((service, rank) => (nameRank[service] = rank));
   const count = ids.length;
+  const placeServices = new Int32Array(lists.latitudes.length);
+  for (let service = 0; service < count; service += 1)
+    placeServices.fill(service, lists.pointStarts[service]!, lists.pointStarts[service + 1]!);
+  const byLatitude = Int32Array.from(placeServices.keys()).sort((a, b) => lists.latitudes[a]! - lists.latitudes[b]!);
   return {
     fields: {
       ids,
@@ -248,6 +254,10 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
     postings,
     numbers,
     nameRank,
+    placesByLatitude: {
+      latitudes: Float64Array.from(byLatitude, (place) => lists.latitudes[place]!),
+      services: Int32Array.from(byLatitude, (place) => placeServices[place]!),
+    },
     builtAt: Date.now(),
     conceptMatches: new Map(),
     scratch: {
@@ -430,6 +440,18 @@ function nearest(fields: ServiceFields, service: number, point: Point, withinKm:
   return best;
 }
 
+/** Where the first value at least `value` is in an ascending array (its length when there is none). */
+function firstAtLeast(values: Float64Array, value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (values[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** The filters of a query, in the numbers the index holds. */
 interface Conditions {
   activeOnly: boolean;
@@ -608,7 +630,21 @@ export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult 
     best.offer(service, byDistance ? -(distance ?? Number.MAX_SAFE_INTEGER) : score);
   };
 
-  if (query.concepts.length === 0) {
+  if (query.concepts.length === 0 && near && withinKm !== Number.POSITIVE_INFINITY) {
+    // Browsing near a place: only services with a place in the band of latitude the distance allows can be near
+    // enough, so the band is all that is read, each service once.
+    const { latitudes, services } = index.placesByLatitude;
+    // A hair wider than the distance allows: nearest() decides exactly.
+    const band = withinKm / KM_PER_DEGREE + 1e-9;
+    scratch.stamp += 1;
+    for (let p = firstAtLeast(latitudes, near.latitude - band); p < latitudes.length; p += 1) {
+      if (latitudes[p]! > near.latitude + band) break;
+      const service = services[p]!;
+      if (scratch.seen[service] === scratch.stamp) continue;
+      scratch.seen[service] = scratch.stamp;
+      consider(service, -nameRank[service]!);
+    }
+  } else if (query.concepts.length === 0) {
     // Browsing: every service, by name unless sorted by distance.
     for (let service = 0; service < nameRank.length; service += 1) consider(service, -nameRank[service]!);
   } else {
