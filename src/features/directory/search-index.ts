@@ -228,7 +228,7 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
   const count = ids.length;
   const placeServices = new Int32Array(lists.latitudes.length);
   for (let service = 0; service < count; service += 1)
-    placeServices.fill(service, lists.pointStarts[service]!, lists.pointStarts[service + 1]!);
+    placeServices.fill(service, lists.pointStarts[service], lists.pointStarts[service + 1]);
   const byLatitude = Int32Array.from(placeServices.keys()).sort((a, b) => lists.latitudes[a]! - lists.latitudes[b]!);
   return {
     fields: {

@@ -334,7 +334,7 @@ function attributeId(serviceId: string, termId: string): string {
     }
     const digit = hexValue(serviceId.charCodeAt(i)) ^ hexValue(termId.charCodeAt(i));
     // The version digit (4) and the variant's top bits (10), where a UUID keeps them.
-    id += HEX_DIGITS[i === 14 ? 4 : i === 19 ? (digit & 0x3) | 0x8 : digit];
+    id += HEX_DIGITS.charAt(i === 14 ? 4 : i === 19 ? (digit & 0x3) | 0x8 : digit);
   }
   return id;
 }
