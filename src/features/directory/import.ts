@@ -24,7 +24,7 @@ export function sourceNameOf(input: string): string {
     .replace(/[-_]?page[-_]?\d+$/i, '');
 }
 
-/** Batches written at the same time: a third was no faster than two on the 2-core benchmark machine. */
+/** Batches written at the same time: two keep both of the benchmark machine's cores busy (ADR 0006). */
 const CONCURRENT_BATCHES = 2;
 
 export async function importItems(
