@@ -103,5 +103,36 @@ for (const target of databaseTargets()) {
       }
       assert.ok(beyondCandidates >= 5, 'most queries match more services than the database ranks exactly');
     });
+
+    test('near a place, the count is exactly the services the database finds within the distance', async () => {
+      const { rows: places } = await sql<{ latitude: number; longitude: number }>`
+        select latitude, longitude from locations
+         where la_code = 'Z99' and latitude is not null and longitude is not null order by id limit 3`.execute(
+        database.db,
+      );
+      let found = 0;
+      for (const near of places) {
+        for (const maxDistanceKm of [1, 10, 40]) {
+          const { rows } = await sql<{ count: number }>`
+            select count(*)::int as count from services s
+             where s.la_code = 'Z99' and s.status = 'active' and exists (
+               select 1 from service_at_locations sal join locations l on l.id = sal.location_id
+                where sal.service_id = s.id and l.latitude is not null and l.longitude is not null
+                  and 2 * 6371 * asin(sqrt(power(sin(radians(l.latitude - ${near.latitude}) / 2), 2) +
+                      cos(radians(${near.latitude})) * cos(radians(l.latitude)) *
+                      power(sin(radians(l.longitude - ${near.longitude}) / 2), 2))) <= ${maxDistanceKm})`.execute(
+            database.db,
+          );
+          const result = await search('', 10, { near, maxDistanceKm });
+          assert.equal(
+            result.total,
+            rows[0]!.count,
+            `within ${maxDistanceKm} km of ${near.latitude}, ${near.longitude}`,
+          );
+          found += result.total;
+        }
+      }
+      assert.ok(found > 0, 'some services are near those places');
+    });
   });
 }

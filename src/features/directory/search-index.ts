@@ -41,8 +41,8 @@ interface ServiceFields {
   isFree: Int8Array;
   organization: Int32Array;
   lastModified: Float64Array;
-  /** Words in the search document, for length normalisation as ts_rank does. */
-  length: Int32Array;
+  /** 1 / log(words in the search document + 1): ts_rank's length normalisation, worked out once. */
+  lengthNormal: Float64Array;
   /** Terms of service i are terms[termStarts[i]] up to terms[termStarts[i + 1]]; taxonomies and places likewise. */
   termStarts: Int32Array;
   terms: Int32Array;
@@ -60,9 +60,19 @@ export interface SearchIndex {
   numbers: { organizations: Map<string, number>; terms: Map<string, number>; taxonomies: Map<string, number> };
   /** Each service's place in name order. */
   nameRank: Int32Array;
+  /** Every place of every service by latitude, and whose it is: a radius search reads only a band of them. */
+  placesByLatitude: { latitudes: Float64Array; services: Int32Array };
   builtAt: number;
+  /** Each concept's matches, found once per index: families search for the same few concepts again and again. */
+  conceptMatches: Map<string, ConceptMatches>;
   /** Per-query scratch space, reused: searches run one at a time in this process. */
   scratch: { seen: Int32Array; concepts: Uint8Array; weight: Float32Array; touched: Int32Array; stamp: number };
+}
+
+/** The services holding any of a concept's phrases, in the order first found, with the summed weight in each. */
+interface ConceptMatches {
+  services: Int32Array;
+  weights: Float32Array;
 }
 
 function maskOf(values: readonly string[], all: readonly string[]): number {
@@ -216,6 +226,10 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
   const nameRank = new Int32Array(names.length);
   byName.forEach((service, rank) => (nameRank[service] = rank));
   const count = ids.length;
+  const placeServices = new Int32Array(lists.latitudes.length);
+  for (let service = 0; service < count; service += 1)
+    placeServices.fill(service, lists.pointStarts[service], lists.pointStarts[service + 1]);
+  const byLatitude = Int32Array.from(placeServices.keys()).sort((a, b) => lists.latitudes[a]! - lists.latitudes[b]!);
   return {
     fields: {
       ids,
@@ -228,7 +242,7 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
       isFree: Int8Array.from(columns.isFree),
       organization: Int32Array.from(columns.organization),
       lastModified: Float64Array.from(columns.lastModified),
-      length: Int32Array.from(columns.length),
+      lengthNormal: Float64Array.from(columns.length, (length) => 1 / Math.log(length + 1)),
       termStarts: Int32Array.from(lists.termStarts),
       terms: Int32Array.from(lists.terms),
       taxonomyStarts: Int32Array.from(lists.taxonomyStarts),
@@ -240,7 +254,12 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
     postings,
     numbers,
     nameRank,
+    placesByLatitude: {
+      latitudes: Float64Array.from(byLatitude, (place) => lists.latitudes[place]!),
+      services: Int32Array.from(byLatitude, (place) => placeServices[place]!),
+    },
     builtAt: Date.now(),
+    conceptMatches: new Map(),
     scratch: {
       seen: new Int32Array(count),
       concepts: new Uint8Array(count),
@@ -401,13 +420,36 @@ export function distanceKm(a: Point, b: Point): number {
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h));
 }
 
-function nearest(fields: ServiceFields, service: number, point: Point): number | null {
+/** Kilometres along a meridian per degree of latitude. */
+const KM_PER_DEGREE = (Math.PI / 180) * EARTH_RADIUS_KM;
+
+/**
+ * The distance to the service's nearest place, or null when it has none within `withinKm`. A great-circle
+ * distance is never shorter than the difference in latitude alone, so most places are ruled out without the
+ * trigonometry: a radius search across a national directory is otherwise mostly sines and cosines.
+ */
+function nearest(fields: ServiceFields, service: number, point: Point, withinKm: number): number | null {
   let best: number | null = null;
   for (let p = fields.pointStarts[service]!; p < fields.pointStarts[service + 1]!; p += 1) {
-    const distance = distanceKm(point, { latitude: fields.latitudes[p]!, longitude: fields.longitudes[p]! });
-    if (best === null || distance < best) best = distance;
+    const latitude = fields.latitudes[p]!;
+    const bound = best ?? withinKm;
+    if (Math.abs(latitude - point.latitude) * KM_PER_DEGREE > bound) continue;
+    const distance = distanceKm(point, { latitude, longitude: fields.longitudes[p]! });
+    if (distance <= bound && (best === null || distance < best)) best = distance;
   }
   return best;
+}
+
+/** Where the first value at least `value` is in an ascending array (its length when there is none). */
+function firstAtLeast(values: Float64Array, value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (values[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The filters of a query, in the numbers the index holds. */
@@ -515,6 +557,47 @@ class BestOf {
   }
 }
 
+/** How many concepts' matches an index keeps, and how many matches in all (about 8 bytes each). */
+const CACHED_CONCEPTS = 500;
+const CACHED_MATCHES = 10_000_000;
+
+/** A concept's matches from the index's cache, found and cached on first use (the least recently used go first). */
+function matchesOf(index: SearchIndex, concept: IndexConcept): ConceptMatches {
+  const cache = index.conceptMatches;
+  const key = JSON.stringify(concept.phrases);
+  const cached = cache.get(key);
+  if (cached) {
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached;
+  }
+  const { seen, weight, touched } = index.scratch;
+  index.scratch.stamp += 1;
+  const stamp = index.scratch.stamp;
+  let count = 0;
+  for (const phrase of phrasesWorthWalking(concept.phrases)) {
+    eachMatch(index, phrase, (service, found) => {
+      if (seen[service] !== stamp) {
+        seen[service] = stamp;
+        touched[count++] = service;
+        weight[service] = 0;
+      }
+      weight[service] = weight[service]! + found;
+    });
+  }
+  const matches = { services: touched.slice(0, count), weights: new Float32Array(count) };
+  for (let i = 0; i < count; i += 1) matches.weights[i] = weight[matches.services[i]!]!;
+  let size = count;
+  for (const held of cache.values()) size += held.services.length;
+  for (const [oldest, held] of cache) {
+    if (cache.size < CACHED_CONCEPTS && size <= CACHED_MATCHES) break;
+    cache.delete(oldest);
+    size -= held.services.length;
+  }
+  cache.set(key, matches);
+  return matches;
+}
+
 export interface IndexResult {
   total: number;
   /** The best candidates' ids, for the database to rank exactly. */
@@ -532,6 +615,7 @@ export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult 
   const best = new BestOf(query.limit);
   const near = query.filters.near;
   const byDistance = query.order === 'distance' && near !== undefined;
+  const withinKm = query.filters.maxDistanceKm ?? Number.POSITIVE_INFINITY;
   let total = 0;
 
   /** Counts a service the filters keep and offers it as a candidate: nearest first, or by the given score. */
@@ -539,49 +623,73 @@ export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult 
     if (!passes(fields, service, conditions)) return;
     let distance: number | null = null;
     if (near) {
-      distance = nearest(fields, service, near);
-      if (query.filters.maxDistanceKm !== undefined && (distance === null || distance > query.filters.maxDistanceKm))
-        return;
+      distance = nearest(fields, service, near, withinKm);
+      if (distance === null && query.filters.maxDistanceKm !== undefined) return;
     }
     total += 1;
     best.offer(service, byDistance ? -(distance ?? Number.MAX_SAFE_INTEGER) : score);
   };
 
-  if (query.concepts.length === 0) {
+  if (query.concepts.length === 0 && near && withinKm !== Number.POSITIVE_INFINITY) {
+    // Browsing near a place: only services with a place in the band of latitude the distance allows can be near
+    // enough, so the band is all that is read, each service once.
+    const { latitudes, services } = index.placesByLatitude;
+    // A hair wider than the distance allows: nearest() decides exactly.
+    const band = withinKm / KM_PER_DEGREE + 1e-9;
+    scratch.stamp += 1;
+    for (let p = firstAtLeast(latitudes, near.latitude - band); p < latitudes.length; p += 1) {
+      if (latitudes[p]! > near.latitude + band) break;
+      const service = services[p]!;
+      if (scratch.seen[service] === scratch.stamp) continue;
+      scratch.seen[service] = scratch.stamp;
+      consider(service, -nameRank[service]!);
+    }
+  } else if (query.concepts.length === 0) {
     // Browsing: every service, by name unless sorted by distance.
     for (let service = 0; service < nameRank.length; service += 1) consider(service, -nameRank[service]!);
   } else {
-    const { seen, concepts, weight, touched } = scratch;
-    let touchedCount = 0;
-    for (const concept of query.concepts) {
+    // Found first: finding a concept's matches uses the same scratch space.
+    const found = query.concepts.map((concept) => matchesOf(index, concept));
+    const strong = Math.max(query.concepts.filter((concept) => !concept.weak).length, 1);
+    const byRelevance = query.order === 'relevance';
+    /** The estimate follows search.ts: concepts covered first, adult services down, then where the words are. */
+    const estimate = (service: number, covered: number, weight: number) =>
+      byRelevance
+        ? covered / strong -
+          (query.penaliseAdults && fields.minimumAge[service]! >= 18 ? 1 : 0) +
+          weight * fields.lengthNormal[service]!
+        : -nameRank[service]!;
+    if (found.length === 1) {
+      // One concept (the usual search) needs no adding up across concepts.
+      const matches = found[0]!;
+      const covered = query.concepts[0]!.weak ? 0 : 1;
+      for (let i = 0; i < matches.services.length; i += 1) {
+        const service = matches.services[i]!;
+        consider(service, estimate(service, covered, matches.weights[i]!));
+      }
+    } else {
+      const { seen, concepts, weight, touched } = scratch;
+      let touchedCount = 0;
       scratch.stamp += 1;
       const stamp = scratch.stamp;
-      for (const phrase of phrasesWorthWalking(concept.phrases)) {
-        eachMatch(index, phrase, (service, found) => {
+      for (const [c, concept] of query.concepts.entries()) {
+        const matches = found[c]!;
+        for (let i = 0; i < matches.services.length; i += 1) {
+          const service = matches.services[i]!;
           if (seen[service] !== stamp) {
-            // seen holds the last concept stamp; 0 concepts and 0 weight mean not yet touched by this query.
-            if (concepts[service] === 0 && weight[service] === 0) touched[touchedCount++] = service;
             seen[service] = stamp;
-            if (!concept.weak) concepts[service] = concepts[service]! + 1;
+            touched[touchedCount++] = service;
+            concepts[service] = 0;
+            weight[service] = 0;
           }
-          weight[service] = weight[service]! + found;
-        });
+          if (!concept.weak) concepts[service] = concepts[service]! + 1;
+          weight[service] = weight[service]! + matches.weights[i]!;
+        }
       }
-    }
-    const strong = Math.max(query.concepts.filter((concept) => !concept.weak).length, 1);
-    for (let t = 0; t < touchedCount; t += 1) {
-      const service = touched[t]!;
-      if (query.order !== 'relevance') consider(service, -nameRank[service]!);
-      else {
-        // The estimate follows search.ts: concepts covered first, adult services down, then where the words are.
-        const penalty = query.penaliseAdults && fields.minimumAge[service]! >= 18 ? 1 : 0;
-        consider(
-          service,
-          concepts[service]! / strong - penalty + weight[service]! / Math.log(fields.length[service]! + 1),
-        );
+      for (let t = 0; t < touchedCount; t += 1) {
+        const service = touched[t]!;
+        consider(service, estimate(service, concepts[service]!, weight[service]!));
       }
-      concepts[service] = 0;
-      weight[service] = 0;
     }
   }
   return { total, candidates: best.services.map((service) => fields.ids[service]!) };

@@ -8,6 +8,14 @@ function uniqueById<T extends { id: string }>(items: T[]): T[] {
   return [...new Map(items.map((item) => [item.id, item])).values()];
 }
 
+/**
+ * Rows shared between batches (organisations, places, terms), once each and in id order: two imports or two
+ * batches writing at once then lock shared rows in the same order, and wait for each other instead of deadlocking.
+ */
+function inIdOrder<T extends { id: string }>(items: T[]): T[] {
+  return uniqueById(items).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /** Free when every price is 0 or says free; paid when any price is above 0; unknown without prices. */
 export function isFree(costOptions: Record<string, unknown>[]): boolean | null {
   if (costOptions.length === 0) return null;
@@ -33,12 +41,14 @@ export async function writeServices(
   source: string,
 ): Promise<void> {
   if (services.length === 0) return;
-  const organizations = uniqueById(services.flatMap((service) => service.organization ?? []));
-  const locations = uniqueById(services.flatMap((service) => service.locations.map((link) => link.location)));
-  const terms = uniqueById(services.flatMap((service) => service.terms));
-  const taxonomies = uniqueById(terms.flatMap((term) => term.taxonomy ?? []));
-  const serviceIds = services.map((service) => service.id);
+  const organizations = inIdOrder(services.flatMap((service) => service.organization ?? []));
+  const locations = inIdOrder(services.flatMap((service) => service.locations.map((link) => link.location)));
+  const terms = inIdOrder(services.flatMap((service) => service.terms));
+  const taxonomies = inIdOrder(terms.flatMap((term) => term.taxonomy ?? []));
 
+  // Organisations, places and taxonomies go first, in a short transaction of their own. Batches share them, and
+  // their row locks held until a whole batch commits would make two batches written at once take turns (ADR
+  // 0006). A batch that fails after this leaves them written but unused; importing the feed again completes it.
   await db.transaction().execute(async (trx) => {
     if (organizations.length > 0) {
       await trx
@@ -166,9 +176,13 @@ export async function writeServices(
         )
         .execute();
     }
-    await writeServiceRows(trx, laCode, services, source);
+  });
+  await db.transaction().execute(async (trx) => {
+    // Only services written before have links and attributes to replace: a first import skips looking for them.
+    const rewritten = await writeServiceRows(trx, laCode, services, source);
     // Links are many small rows, so they go in as one array per column rather than thousands of parameters.
-    await sql`delete from service_at_locations where service_id = any(${serviceIds}::uuid[])`.execute(trx);
+    if (rewritten.length > 0)
+      await sql`delete from service_at_locations where service_id = any(${rewritten}::uuid[])`.execute(trx);
     const links = uniqueById(
       services.flatMap((s) =>
         s.locations.map((link) => ({ id: link.serviceAtLocationId, serviceId: s.id, locationId: link.location.id })),
@@ -180,7 +194,8 @@ export async function writeServices(
         from unnest(${links.map((l) => l.id)}::uuid[], ${links.map((l) => l.serviceId)}::uuid[],
                     ${links.map((l) => l.locationId)}::uuid[]) as link (id, service_id, location_id)
       on conflict (id) do nothing`.execute(trx);
-    await sql`delete from service_attributes where service_id = any(${serviceIds}::uuid[])`.execute(trx);
+    if (rewritten.length > 0)
+      await sql`delete from service_attributes where service_id = any(${rewritten}::uuid[])`.execute(trx);
     const attributes = services.flatMap((s) =>
       uniqueById(s.terms).map((term) => ({ id: attributeId(s.id, term.id), serviceId: s.id, termId: term.id })),
     );
@@ -222,10 +237,16 @@ const SERVICE_COLUMNS = [
 ] as const;
 
 /**
- * Upserts services. A batch travels as one JSON parameter rather than thirty parameters a row: at national
- * scale that more than halves the import time (measured with `npm run bench -- search`).
+ * Upserts services and returns the ids of those that were already there. A batch travels as one JSON parameter
+ * rather than thirty parameters a row: at national scale that more than halves the import time (measured with
+ * `npm run bench -- search`).
  */
-async function writeServiceRows(db: Kysely<Schema>, laCode: string, services: ServiceRecord[], source: string) {
+async function writeServiceRows(
+  db: Kysely<Schema>,
+  laCode: string,
+  services: ServiceRecord[],
+  source: string,
+): Promise<string[]> {
   const rows = services.map((s) => ({
     id: s.id,
     organization_id: s.organization?.id ?? null,
@@ -263,7 +284,7 @@ async function writeServiceRows(db: Kysely<Schema>, laCode: string, services: Se
       .map(([name]) => `${name} = excluded.${name}`)
       .join(', '),
   );
-  await sql`
+  const { rows: written } = await sql<{ id: string; version: number }>`
     insert into services (${columns}, la_code, source, search_document)
     select ${sql.join(SERVICE_COLUMNS.map(([name]) => sql.ref(`r.${name}`)))}, ${laCode}, ${source},
            service_search_document(r.name, r.categories, r.description, r.extra)
@@ -271,7 +292,10 @@ async function writeServiceRows(db: Kysely<Schema>, laCode: string, services: Se
     on conflict (id) do update set ${updates}, source = excluded.source,
        search_document = excluded.search_document, version = services.version + 1
      -- A service id belonging to another council is never overwritten by this one's feed.
-     where services.la_code = ${laCode}`.execute(db);
+     where services.la_code = ${laCode}
+    returning id, version`.execute(db);
+  // A new row starts at version 1; an existing one has just gone up by one.
+  return written.filter((row) => row.version > 1).map((row) => row.id);
 }
 
 /** The words search reads besides name and description (see service_search_document in the migrations). */
@@ -293,14 +317,26 @@ async function placeInLocalities(db: Kysely<Schema>, laCode: string, locationIds
        and split_part(l.postcode, ' ', 1) = any(loc.postcode_districts)`.execute(db);
 }
 
-/** An attribute is the pair (service, term); its id is derived from both so it is stable across imports. */
+const HEX_DIGITS = '0123456789abcdef';
+const hexValue = (code: number) => (code <= 57 ? code - 48 : (code | 32) - 87);
+
+/**
+ * An attribute is the pair (service, term); its id is derived from both so it is stable across imports: the two
+ * UUIDs' hex digits XORed, marked as a version 4 UUID. Digit by digit on character codes, as a national import
+ * makes hundreds of thousands of them.
+ */
 function attributeId(serviceId: string, termId: string): string {
-  const a = serviceId.replaceAll('-', '');
-  const b = termId.replaceAll('-', '');
-  let hex = '';
-  for (let i = 0; i < 32; i += 1) hex += (parseInt(a[i]!, 16) ^ parseInt(b[i]!, 16)).toString(16);
-  hex = `${hex.slice(0, 12)}4${hex.slice(13, 16)}${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17)}`;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let id = '';
+  for (let i = 0; i < 36; i += 1) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      id += '-';
+      continue;
+    }
+    const digit = hexValue(serviceId.charCodeAt(i)) ^ hexValue(termId.charCodeAt(i));
+    // The version digit (4) and the variant's top bits (10), where a UUID keeps them.
+    id += HEX_DIGITS.charAt(i === 14 ? 4 : i === 19 ? (digit & 0x3) | 0x8 : digit);
+  }
+  return id;
 }
 
 /** Rebuilds search documents from what is stored, after an edit changes a service's words. */
