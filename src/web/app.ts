@@ -212,6 +212,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
 
   app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const request = this.request;
+    // One token serves every form on the page (a record page has half a dozen), so it is made once.
+    let csrfToken: string | undefined;
     const html = views.render(template, {
       ...context,
       t: request.t,
@@ -219,7 +221,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       dir: directionOf(request.language),
       languageLinks: languageLinks(request),
       cspNonce: this.cspNonce.script,
-      csrfToken: () => this.generateCsrf(),
+      csrfToken: () => (csrfToken ??= this.generateCsrf()),
       user: request.user,
       hasRole: (role: Role) => request.user?.roles.includes(role) ?? false,
       currentPath: request.url.split('?')[0],
