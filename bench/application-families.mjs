@@ -1,12 +1,12 @@
 // The families of bench/applications.ts, run in a worker thread so the server under test has the main thread to
 // itself. Each family signs in and completes a whole short-breaks application over HTTP, page by page, as a
 // browser would (GET a page, POST its form with the CSRF token), pausing `pauseMs` (on average; 0 for none)
-// between pages as a person reading them would. Plain JavaScript: workers on Node 20 do not load TypeScript.
+// between pages as a person reading them would, and arriving at a random moment in the first `arrivalMs`. Plain JavaScript: workers on Node 20 do not load TypeScript.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { baseUrl, families, password, questions, pauseMs } = workerData;
+const { baseUrl, families, password, questions, pauseMs, arrivalMs } = workerData;
 // node:http with kept-alive connections rather than fetch: it costs the load generator far less CPU, which on a
 // small machine is CPU taken from the server under test.
 const agent = new Agent({ keepAlive: true, maxSockets: families.length });
@@ -40,6 +40,7 @@ function csrfTokenIn(html) {
 }
 
 async function family({ email, childId }, index) {
+  if (arrivalMs > 0) await sleep(Math.random() * arrivalMs);
   const cookies = new Map();
   // Each family is at home on its own address (the server trusts the proxy header, as behind a load balancer),
   // so the sign-in rate limit per address applies to each family, not to the benchmark as a whole.
