@@ -1,5 +1,6 @@
-// Families who chose Urdu or Polish read their short-breaks application, the decision letter and their child's
-// record in that language: every English key translated, with the same placeholders, and shown on the page.
+// Families who chose Urdu or Polish read their short-breaks application, the decision letter, their child's record
+// and their requests for help in that language: every English key translated, with the same placeholders, and
+// shown on the page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -8,13 +9,23 @@ import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient } from './helpers/app.ts';
 import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
 
-const FAMILY_FILES = ['shortBreaks', 'shortBreaksLetter', 'children'];
+/** The parts of the locale files a family reads: whole files, or a file's family sections (referrals.ask). */
+const FAMILY_FILES = [
+  'shortBreaks.',
+  'shortBreaksLetter.',
+  'children.',
+  'referrals.instead',
+  'referrals.request.',
+  'referrals.sent.',
+  'referrals.errors.',
+  'referrals.ask.',
+];
 const TRANSLATED = ['ur', 'pl'] as const;
 const PARENT = 'parent@demo.pathway.test';
 
-/** One locale file's keys, flattened as the app reads them (shortBreaks.tasks.eligibility); no English fallback. */
-function keysOf(messages: Messages, file: string): string[] {
-  return [...messages.keys()].filter((key) => key.startsWith(`${file}.`)).sort();
+/** The keys under a prefix, flattened as the app reads them (shortBreaks.tasks.eligibility); no English fallback. */
+function keysOf(messages: Messages, prefix: string): string[] {
+  return [...messages.keys()].filter((key) => key.startsWith(prefix)).sort();
 }
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
@@ -27,11 +38,11 @@ describe('family pages in Urdu and Polish', () => {
     const messages = loadMessages(code);
 
     for (const file of FAMILY_FILES) {
-      test(`${code} ${file}.json has exactly the English keys`, () => {
+      test(`${code} ${file} has exactly the English keys`, () => {
         assert.deepEqual(keysOf(messages, file), keysOf(english, file));
       });
 
-      test(`${code} ${file}.json keeps every placeholder and any markup, and Easy Read keeps its lines`, () => {
+      test(`${code} ${file} keeps every placeholder and any markup, and Easy Read keeps its lines`, () => {
         for (const key of keysOf(english, file)) {
           const original = english.get(key)!;
           const translated = messages.get(key) ?? '';
@@ -76,6 +87,8 @@ for (const target of databaseTargets()) {
         assert.match(response.body, new RegExp(`<html lang="${code}" dir="${code === 'ur' ? 'rtl' : 'ltr'}"`));
         assert.ok(response.body.includes(`<h1 class="govuk-heading-xl">${title}</h1>`), `the ${code} title is shown`);
         assert.ok(!response.body.includes('Apply for short breaks'), 'the English title is not shown');
+        const instead = loadMessages(code).get('referrals.instead')!;
+        assert.ok(response.body.includes(instead), `the right to a social work assessment is offered in ${code}`);
         assert.match(response.body, code === 'ur' ? /Tobi کے لیے درخواست/ : /wniosek dla: Tobi/);
       });
     }
