@@ -69,6 +69,14 @@ export function errorSummary(errors: FieldError[]) {
   return errors.map((error) => ({ text: error.text, href: `#${error.field}` }));
 }
 
+/** Problems keyed by field, as the domain's checks return them, in the two shapes the GOV.UK components want. */
+export function problemsForForm(problems: Record<string, string>) {
+  return {
+    errors: Object.entries(problems).map(([field, text]) => ({ text, href: `#${field}` })),
+    fieldErrors: Object.fromEntries(Object.entries(problems).map(([field, text]) => [field, { text }])),
+  };
+}
+
 export function errorFor(errors: FieldError[], field: string) {
   const found = errors.find((error) => error.field === field);
   return found ? { text: found.text } : undefined;

@@ -10,7 +10,7 @@ import {
   type HouseholdRelationship,
 } from '../../domain/pathway/household.ts';
 import { signedInUser } from '../../web/context.ts';
-import { errorSummary, type FieldError } from '../../web/errors.ts';
+import { problemsForForm } from '../../web/errors.ts';
 import { formText } from '../../web/form.ts';
 import { isUuid } from '../../web/ids.ts';
 import {
@@ -52,14 +52,6 @@ function valuesOf(body: unknown, fields: string[]): Values {
   return Object.fromEntries(fields.map((field) => [field, formText(body, field)]));
 }
 
-function fieldErrorsOf(problems: Record<string, string>) {
-  return Object.fromEntries(Object.entries(problems).map(([field, text]) => [field, { text }]));
-}
-
-function summaryOf(problems: Record<string, string>): FieldError[] {
-  return Object.entries(problems).map(([field, text]) => ({ field, text }));
-}
-
 /** The form's values for the record as it is saved now. */
 function savedValues(child: SavedChild): Values {
   const [year = '', month = '', day = ''] = child.date_of_birth.split('-');
@@ -94,8 +86,7 @@ export async function childIdentityRoutes(app: FastifyInstance) {
       child,
       values,
       message,
-      errors: errorSummary(summaryOf(problems)),
-      fieldErrors: fieldErrorsOf(problems),
+      ...problemsForForm(problems),
     });
   }
 
@@ -186,8 +177,7 @@ export async function childIdentityRoutes(app: FastifyInstance) {
         text: request.t(`children.relationships.${value}`),
         checked: values.relationship === value,
       })),
-      errors: errorSummary(summaryOf(problems)),
-      fieldErrors: fieldErrorsOf(problems),
+      ...problemsForForm(problems),
     });
   }
 

@@ -4,9 +4,8 @@
 import type { Kysely } from 'kysely';
 import type { Role, Schema } from '../../db/schema.ts';
 import type { HouseholdRelationship } from '../../domain/pathway/household.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
-import { recordAudit } from '../audit/service.ts';
-import { addTimelineEvent } from '../pathway/service.ts';
+import type { SignedInUser } from '../../web/context.ts';
+import { recordChildChange } from '../pathway/service.ts';
 import { findChild, localityOfPostcode } from './queries.ts';
 import { staffMaySee } from './service.ts';
 
@@ -109,22 +108,12 @@ export async function changeIdentity(
       })
       .where('id', '=', child.family_id)
       .execute();
-    await addTimelineEvent(trx, {
-      laCode: user.laCode,
+    await recordChildChange(trx, user, {
       childId: child.id,
       kind: 'identity-changed',
       summary: `Record corrected: ${changed.join(', ')}`,
-      actorUserId: user.id,
-    });
-    await recordAudit(trx, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
       action: 'change-child-identity',
       requestId: options.requestId,
-      subjectChildId: child.id,
-      subjectType: 'child',
-      subjectId: child.id,
       details: { fields: changed },
     });
     return 'done';
@@ -162,22 +151,13 @@ export async function addHouseholdMember(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await addTimelineEvent(trx, {
-      laCode: user.laCode,
+    await recordChildChange(trx, user, {
       childId: child.id,
       kind: 'household-member-added',
       summary: `${member.name} added to the people in the child's life`,
-      actorUserId: user.id,
-    });
-    await recordAudit(trx, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
       action: 'add-household-member',
       requestId: options.requestId,
-      subjectChildId: child.id,
-      subjectType: 'household_member',
-      subjectId: added.id,
+      subject: { type: 'household_member', id: added.id },
     });
     return true;
   });
@@ -199,22 +179,13 @@ export async function removeHouseholdMember(
       .returning('name')
       .executeTakeFirst();
     if (!removed) return false;
-    await addTimelineEvent(trx, {
-      laCode: user.laCode,
+    await recordChildChange(trx, user, {
       childId: child.id,
       kind: 'household-member-removed',
       summary: `${removed.name} removed from the people in the child's life`,
-      actorUserId: user.id,
-    });
-    await recordAudit(trx, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
       action: 'remove-household-member',
       requestId: options.requestId,
-      subjectChildId: child.id,
-      subjectType: 'household_member',
-      subjectId: options.memberId,
+      subject: { type: 'household_member', id: options.memberId },
     });
     return true;
   });

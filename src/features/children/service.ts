@@ -8,7 +8,7 @@ import { CASEWORK_ROLES } from '../../web/access.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
-import { addTimelineEvent } from '../pathway/service.ts';
+import { recordChildChange } from '../pathway/service.ts';
 import * as queries from './queries.ts';
 import { isUuid } from '../../web/ids.ts';
 
@@ -71,22 +71,12 @@ export async function recordDisabilities(
       .returning('id')
       .executeTakeFirst();
     if (!updated) return false;
-    await addTimelineEvent(trx, {
-      laCode: user.laCode,
+    await recordChildChange(trx, user, {
       childId: options.childId,
       kind: 'disabilities-recorded',
       summary: `Disabilities recorded (census codes ${options.codes.join(', ') || 'none'})`,
-      actorUserId: user.id,
-    });
-    await recordAudit(trx, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
       action: 'record-disabilities',
       requestId: options.requestId,
-      subjectChildId: options.childId,
-      subjectType: 'child',
-      subjectId: options.childId,
     });
     return true;
   });

@@ -29,6 +29,44 @@ export async function addTimelineEvent(
     .execute();
 }
 
+/**
+ * A member of staff's change to a child's casework: on the child's timeline for the people working with the family,
+ * and in the audit trail for the council, both in the caller's transaction. The audit's subject is the child unless
+ * the change is to something of theirs (an episode, a person in their life).
+ */
+export async function recordChildChange(
+  db: Database,
+  user: SignedInUser,
+  change: {
+    childId: string;
+    kind: string;
+    summary: string;
+    action: string;
+    requestId: string;
+    subject?: { type: string; id: string };
+    details?: Record<string, unknown>;
+  },
+) {
+  await addTimelineEvent(db, {
+    laCode: user.laCode,
+    childId: change.childId,
+    kind: change.kind,
+    summary: change.summary,
+    actorUserId: user.id,
+  });
+  await recordAudit(db, {
+    laCode: user.laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action: change.action,
+    requestId: change.requestId,
+    subjectChildId: change.childId,
+    subjectType: change.subject?.type ?? 'child',
+    subjectId: change.subject?.id ?? change.childId,
+    ...(change.details ? { details: change.details } : {}),
+  });
+}
+
 /** The team that works at a tier in the council. */
 async function teamFor(db: Database, laCode: string, tier: EpisodeTier) {
   return db
@@ -145,12 +183,13 @@ export async function moveChild(
         .where('id', '=', open.id)
         .execute();
     }
-    await addTimelineEvent(trx, {
-      laCode: user.laCode,
+    await recordChildChange(trx, user, {
       childId: options.childId,
       kind: transition,
       summary: `${transition === 'step-up' ? 'Stepped up' : 'Stepped down'} from ${from} to ${options.to}: ${options.reason}`,
-      actorUserId: user.id,
+      action: transition,
+      requestId: options.requestId,
+      details: { from, to: options.to },
     });
     if (options.to !== 'universal') {
       await openEpisode(trx, {
@@ -162,17 +201,6 @@ export async function moveChild(
         actorUserId: user.id,
       });
     }
-    await recordAudit(trx, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
-      action: transition,
-      requestId: options.requestId,
-      subjectChildId: options.childId,
-      subjectType: 'child',
-      subjectId: options.childId,
-      details: { from, to: options.to },
-    });
     return 'done';
   });
 }
@@ -230,22 +258,13 @@ export async function authoriseAssessment(
       }))
       .where('id', '=', episode.id)
       .execute();
-    await addTimelineEvent(trx, {
-      laCode: user.laCode,
+    await recordChildChange(trx, user, {
       childId: episode.child_id,
       kind: 'assessment-authorised',
       summary: 'Social work assessment authorised',
-      actorUserId: user.id,
-    });
-    await recordAudit(trx, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
       action: 'authorise-assessment',
       requestId: options.requestId,
-      subjectChildId: episode.child_id,
-      subjectType: 'episode',
-      subjectId: episode.id,
+      subject: { type: 'episode', id: episode.id },
     });
     return 'done';
   });
@@ -338,22 +357,13 @@ export async function recordAssessment(
       }))
       .where('id', '=', episode.id)
       .execute();
-    await addTimelineEvent(trx, {
-      laCode: user.laCode,
+    await recordChildChange(trx, user, {
       childId: episode.child_id,
       kind: 'assessment-completed',
       summary: `Social work assessment completed (census factors ${options.factors.join(', ')})`,
-      actorUserId: user.id,
-    });
-    await recordAudit(trx, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
       action: 'record-assessment',
       requestId: options.requestId,
-      subjectChildId: episode.child_id,
-      subjectType: 'episode',
-      subjectId: episode.id,
+      subject: { type: 'episode', id: episode.id },
     });
     return 'done';
   });
@@ -395,22 +405,13 @@ export async function allocateEpisode(
       .set((eb) => ({ worker_id: worker.id, version: eb('version', '+', 1) }))
       .where('id', '=', episode.id)
       .execute();
-    await addTimelineEvent(trx, {
-      laCode: user.laCode,
+    await recordChildChange(trx, user, {
       childId: episode.child_id,
       kind: 'allocated',
       summary: `Allocated to ${worker.display_name}`,
-      actorUserId: user.id,
-    });
-    await recordAudit(trx, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
       action: 'allocate-episode',
       requestId: options.requestId,
-      subjectChildId: episode.child_id,
-      subjectType: 'episode',
-      subjectId: episode.id,
+      subject: { type: 'episode', id: episode.id },
     });
     return 'done';
   });

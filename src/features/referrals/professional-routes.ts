@@ -11,7 +11,7 @@ import {
   type ReferralSection,
 } from '../../domain/front-door/referral.ts';
 import { signedInUser } from '../../web/context.ts';
-import { errorSummary, type FieldError } from '../../web/errors.ts';
+import { errorSummary, problemsForForm, type FieldError } from '../../web/errors.ts';
 import {
   PROFESSIONAL_SOURCES,
   referrersReferral,
@@ -99,8 +99,7 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
         hint: { text: request.t(`frontDoor.needs.${code}.hint`) },
         checked: values.primaryNeed === code,
       })),
-      errors: Object.entries(problems).map(([name, text]) => ({ text, href: `#${name}` })),
-      fieldErrors: Object.fromEntries(Object.entries(problems).map(([name, text]) => [name, { text }])),
+      ...problemsForForm(problems),
     });
   }
 

@@ -16,10 +16,10 @@ import {
   type FieldErrors,
   type Fields,
 } from '../../domain/scoring/edit.ts';
-import { NEEDS_DOMAINS, problemsWithModel, type ScoringModel } from '../../domain/scoring/model.ts';
+import { NEEDS_DOMAINS, flagName, problemsWithModel, type ScoringModel } from '../../domain/scoring/model.ts';
 import { signedInUser } from '../../web/context.ts';
+import { problemsForForm } from '../../web/errors.ts';
 import { conditionText } from './describe.ts';
-import { flagName } from '../../domain/scoring/model.ts';
 import { currentDraft, discardDraft, publishDraft, saveDraftModel, startDraft, type Draft } from './drafts.ts';
 import { tryDraft } from './service.ts';
 
@@ -33,10 +33,6 @@ function fieldsOf(body: unknown): Fields {
     if (typeof value === 'string') fields[name] = value;
   }
   return fields;
-}
-
-function errorList(errors: FieldErrors) {
-  return Object.entries(errors).map(([field, text]) => ({ text, href: `#${field}` }));
 }
 
 export async function scoringEditorRoutes(app: FastifyInstance) {
@@ -148,8 +144,7 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
         explanation: fields?.['explanation-new'] ?? '',
         flags: fields?.['flags-new'] ?? '',
       },
-      errors: errorList(errors),
-      fieldErrors: Object.fromEntries(Object.entries(errors).map(([name, text]) => [name, { text }])),
+      ...problemsForForm(errors),
     });
   }
 
@@ -232,8 +227,7 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
         text: request.t(`scoring.editor.kinds.${kind}`),
         checked: value('kind', rule.outcome.kind) === kind,
       })),
-      errors: errorList(errors),
-      fieldErrors: Object.fromEntries(Object.entries(errors).map(([name, text]) => [name, { text }])),
+      ...problemsForForm(errors),
     });
   }
 
