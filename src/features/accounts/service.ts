@@ -151,3 +151,15 @@ export async function purgeIdleSessions(db: Kysely<Schema>, idleMinutes: number,
 export async function emailsOfRole(db: Kysely<Schema>, laCode: string, role: Role): Promise<string[]> {
   return queries.activeEmailsWithRole(db, laCode, role);
 }
+
+/** Emails, through the outbox and in the caller's transaction, everyone in a council who holds a role. */
+export async function notifyRole(
+  db: Kysely<Schema>,
+  laCode: string,
+  role: Role,
+  message: { template: string; params: Record<string, string | number> },
+) {
+  for (const recipient of await emailsOfRole(db, laCode, role)) {
+    await queueNotification(db, { laCode, recipient, ...message });
+  }
+}

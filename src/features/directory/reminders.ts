@@ -5,7 +5,7 @@ import type { Schema } from '../../db/schema.ts';
 import { REVIEW_MONTHS } from '../../domain/local-offer.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { providerEmails } from './upkeep.ts';
-import { emailsOfRole } from '../accounts/service.ts';
+import { notifyRole } from '../accounts/service.ts';
 
 /** Providers hear this many days before an entry is due. */
 export const REMINDER_DAYS = 14;
@@ -65,14 +65,10 @@ export async function flagStaleServices(db: Kysely<Schema>, options: { baseUrl: 
         returning s.la_code)
       select la_code, count(*)::int as count from stale group by la_code`.execute(trx);
     for (const council of rows) {
-      for (const recipient of await emailsOfRole(trx, council.la_code, 'directory_editor')) {
-        await queueNotification(trx, {
-          laCode: council.la_code,
-          template: 'directory-stale-entries',
-          recipient,
-          params: { count: council.count, link: `${options.baseUrl}/manage/services?show=stale` },
-        });
-      }
+      await notifyRole(trx, council.la_code, 'directory_editor', {
+        template: 'directory-stale-entries',
+        params: { count: council.count, link: `${options.baseUrl}/manage/services?show=stale` },
+      });
     }
     return rows.reduce((total, council) => total + council.count, 0);
   });

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { REVIEW_MONTHS } from '../../domain/local-offer.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
-import { emailsOfRole } from '../accounts/service.ts';
+import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { columnsFor, detailsOf, storedDetails, type ServiceDetails } from './details.ts';
@@ -248,14 +248,10 @@ export async function proposeChange(
       subjectId: service.id,
       details: { changeId },
     });
-    for (const recipient of await emailsOfRole(trx, user.laCode, 'directory_editor')) {
-      await queueNotification(trx, {
-        laCode: user.laCode,
-        template: 'directory-change-proposed',
-        recipient,
-        params: { service: details.name, link: `${options.link}/${changeId}` },
-      });
-    }
+    await notifyRole(trx, user.laCode, 'directory_editor', {
+      template: 'directory-change-proposed',
+      params: { service: details.name, link: `${options.link}/${changeId}` },
+    });
     return { waiting: changeId };
   });
   if ('published' in outcome) directoryChanged(user.laCode);

@@ -6,9 +6,8 @@ import type { EpisodeTier, Schema } from '../../db/schema.ts';
 import { mayTransition, transitionOf, type Tier } from '../../domain/pathway/tiers.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { ASSESSMENT_AUTHORISED_DAYS, clockOf, type Clock } from '../../domain/pathway/clocks.ts';
-import { emailsOfRole } from '../accounts/service.ts';
+import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
-import { queueNotification } from '../notifications/service.ts';
 
 type Database = Kysely<Schema> | Transaction<Schema>;
 
@@ -302,14 +301,10 @@ export async function flagOverdueAssessments(db: Kysely<Schema>, options: { base
       const names = overdue
         .filter((episode) => episode.la_code === laCode)
         .map((episode) => `${episode.given_name} ${episode.family_name}`);
-      for (const recipient of await emailsOfRole(trx, laCode, 'team_manager')) {
-        await queueNotification(trx, {
-          laCode,
-          template: 'assessments-overdue',
-          recipient,
-          params: { count: names.length, children: names.join(', '), link: `${options.baseUrl}/caseload` },
-        });
-      }
+      await notifyRole(trx, laCode, 'team_manager', {
+        template: 'assessments-overdue',
+        params: { count: names.length, children: names.join(', '), link: `${options.baseUrl}/caseload` },
+      });
     }
     if (overdue.length > 0)
       await trx

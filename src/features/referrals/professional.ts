@@ -2,15 +2,13 @@
 // source), filled in section by section and saved as they go, then sent once with a reference. The front door's
 // triage workers are told at once, and team managers too when the referrer is worried about the child's safety.
 // Professionals see what happened to their referrals, never the child's record.
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { referralComplete } from '../../domain/front-door/referral.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { isUuid } from '../../web/ids.ts';
-import { emailsOfRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
-import { queueNotification } from '../notifications/service.ts';
+import { newReferralReference, tellFrontDoor } from './service.ts';
 
 /** Children in Need census referral sources a professional can refer from. */
 export const PROFESSIONAL_SOURCES = [
@@ -94,10 +92,6 @@ export async function saveReferralSection(
   return result.numUpdatedRows > 0n;
 }
 
-function newReference(): string {
-  return `RF-${randomBytes(4).toString('hex').toUpperCase()}`;
-}
-
 /**
  * Sends a complete draft: it gets a reference and its time of arrival, the front door is told, and managers are
  * alerted to a safety worry. Sending twice gives the same reference. Undefined if the draft is not complete.
@@ -118,7 +112,7 @@ export async function sendReferral(
     if (current.status !== 'draft') return current.reference ?? undefined;
     if (!referralComplete(current.details)) return undefined;
     const safeguarding = current.details.safeguarding === 'yes';
-    const reference = newReference();
+    const reference = newReferralReference();
     await trx
       .updateTable('referrals')
       .set((eb) => ({
@@ -141,25 +135,11 @@ export async function sendReferral(
       subjectId: referral.id,
       details: { safeguarding },
     });
-    const link = `${options.baseUrl}/referrals/${referral.id}`;
-    for (const recipient of await emailsOfRole(trx, user.laCode, 'triage_worker')) {
-      await queueNotification(trx, {
-        laCode: user.laCode,
-        template: 'referral-received',
-        recipient,
-        params: { reference, link },
-      });
-    }
-    if (safeguarding) {
-      for (const recipient of await emailsOfRole(trx, user.laCode, 'team_manager')) {
-        await queueNotification(trx, {
-          laCode: user.laCode,
-          template: 'referral-safeguarding',
-          recipient,
-          params: { reference, link },
-        });
-      }
-    }
+    await tellFrontDoor(trx, user.laCode, {
+      reference,
+      link: `${options.baseUrl}/referrals/${referral.id}`,
+      safeguarding,
+    });
     return reference;
   });
 }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
-import { emailsOfRole } from '../accounts/service.ts';
+import { emailsOfRole, notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { childOfFamilyMember } from '../children/service.ts';
 import { queueNotification } from '../notifications/service.ts';
@@ -99,6 +99,23 @@ export async function requestSocialWorkAssessment(
 /** Children in Need census referral source for a young person asking for themselves. */
 export const SELF_SOURCE = '1C';
 
+/** A referral's reference, as families and professionals quote it: RF- and eight hexadecimal characters. */
+export function newReferralReference(): string {
+  return `RF-${randomBytes(4).toString('hex').toUpperCase()}`;
+}
+
+/** Tells the triage workers of a new referral, and the team managers at once when someone's safety is a worry. */
+export async function tellFrontDoor(
+  trx: Kysely<Schema>,
+  laCode: string,
+  referral: { reference: string; link: string; safeguarding: boolean },
+) {
+  const params = { reference: referral.reference, link: referral.link };
+  await notifyRole(trx, laCode, 'triage_worker', { template: 'referral-received', params });
+  if (referral.safeguarding)
+    await notifyRole(trx, laCode, 'team_manager', { template: 'referral-safeguarding', params });
+}
+
 /**
  * A family asks the front door for help for one of their own children: what they need, what they have tried, and
  * any worry about safety (which alerts team managers at once). Undefined when the child is not theirs.
@@ -119,7 +136,7 @@ export async function askForHelp(
   const child = await childOfFamilyMember(db, user, options.childId);
   if (!child) return undefined;
   return db.transaction().execute(async (trx) => {
-    const reference = `RF-${randomBytes(4).toString('hex').toUpperCase()}`;
+    const reference = newReferralReference();
     const { id } = await trx
       .insertInto('referrals')
       .values({
@@ -161,25 +178,11 @@ export async function askForHelp(
       subjectId: id,
       details: { safeguarding: options.safeguarding },
     });
-    const link = `${options.baseUrl}/referrals/${id}`;
-    for (const recipient of await emailsOfRole(trx, user.laCode, 'triage_worker')) {
-      await queueNotification(trx, {
-        laCode: user.laCode,
-        template: 'referral-received',
-        recipient,
-        params: { reference, link },
-      });
-    }
-    if (options.safeguarding) {
-      for (const recipient of await emailsOfRole(trx, user.laCode, 'team_manager')) {
-        await queueNotification(trx, {
-          laCode: user.laCode,
-          template: 'referral-safeguarding',
-          recipient,
-          params: { reference, link },
-        });
-      }
-    }
+    await tellFrontDoor(trx, user.laCode, {
+      reference,
+      link: `${options.baseUrl}/referrals/${id}`,
+      safeguarding: options.safeguarding,
+    });
     return reference;
   });
 }

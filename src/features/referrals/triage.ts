@@ -9,7 +9,7 @@ import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/work
 import { ageOn } from '../../domain/short-breaks/eligibility.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { isUuid } from '../../web/ids.ts';
-import { emailsOfRole } from '../accounts/service.ts';
+import { notifyRole } from '../accounts/service.ts';
 import { notifyChildsFamily } from '../children/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { locatePostcode } from '../directory/places.ts';
@@ -272,18 +272,14 @@ export async function flagOverdueReferrals(db: Kysely<Schema>, options: { baseUr
     );
     for (const laCode of new Set(overdue.map((referral) => referral.la_code))) {
       const mine = overdue.filter((referral) => referral.la_code === laCode);
-      for (const recipient of await emailsOfRole(trx, laCode, 'team_manager')) {
-        await queueNotification(trx, {
-          laCode,
-          template: 'referrals-overdue',
-          recipient,
-          params: {
-            count: mine.length,
-            references: mine.map((referral) => referral.reference ?? 'a family’s request').join(', '),
-            link: `${options.baseUrl}/referrals`,
-          },
-        });
-      }
+      await notifyRole(trx, laCode, 'team_manager', {
+        template: 'referrals-overdue',
+        params: {
+          count: mine.length,
+          references: mine.map((referral) => referral.reference ?? 'a family’s request').join(', '),
+          link: `${options.baseUrl}/referrals`,
+        },
+      });
     }
     if (overdue.length > 0)
       await trx

@@ -6,10 +6,9 @@ import type { Schema } from '../../db/schema.ts';
 import type { Outcome } from '../../domain/scoring/model.ts';
 import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
-import { emailsOfRole } from '../accounts/service.ts';
+import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { notifyChildsFamily } from '../children/service.ts';
-import { queueNotification } from '../notifications/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 
 export const EVIDENCE_CHECKS = ['identity', 'disability_evidence', 'lives_in_area'] as const;
@@ -212,14 +211,10 @@ export async function decideApplication(
       await tellFamily(trx, user, updated, options.baseUrl);
       return 'done';
     }
-    for (const recipient of await emailsOfRole(trx, user.laCode, 'panel_member')) {
-      await queueNotification(trx, {
-        laCode: user.laCode,
-        template: 'short-breaks-panel',
-        recipient,
-        params: { reference: updated.reference ?? '', link: `${options.baseUrl}/short-breaks/queue/${options.id}` },
-      });
-    }
+    await notifyRole(trx, user.laCode, 'panel_member', {
+      template: 'short-breaks-panel',
+      params: { reference: updated.reference ?? '', link: `${options.baseUrl}/short-breaks/queue/${options.id}` },
+    });
     return 'done';
   });
 }
@@ -299,19 +294,15 @@ export async function flagOverdueApplications(
     );
     for (const laCode of new Set(overdue.map((item) => item.la_code))) {
       const references = overdue.filter((item) => item.la_code === laCode).map((item) => item.reference ?? '');
-      for (const recipient of await emailsOfRole(trx, laCode, 'team_manager')) {
-        await queueNotification(trx, {
-          laCode,
-          template: 'short-breaks-overdue',
-          recipient,
-          params: {
-            count: references.length,
-            days: options.standardDays,
-            references: references.join(', '),
-            link: `${options.baseUrl}/short-breaks/queue`,
-          },
-        });
-      }
+      await notifyRole(trx, laCode, 'team_manager', {
+        template: 'short-breaks-overdue',
+        params: {
+          count: references.length,
+          days: options.standardDays,
+          references: references.join(', '),
+          link: `${options.baseUrl}/short-breaks/queue`,
+        },
+      });
     }
     if (overdue.length > 0)
       await trx
