@@ -3,8 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
-import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
+import {
+  assertAccessible,
+  skipWithoutBrowser,
+  startBrowserHarness,
+  type BrowserHarness,
+  signedInPage,
+} from '../helpers/browser.ts';
 
 describe('the pathway in the browser', { timeout: 180_000 }, () => {
   let harness: BrowserHarness | string;
@@ -17,12 +22,7 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
   });
 
   async function signIn(email: string): Promise<Page> {
-    const { baseUrl, browser } = harness as BrowserHarness;
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await signedInPage(harness as BrowserHarness, email);
     return page;
   }
 

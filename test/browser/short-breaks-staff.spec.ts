@@ -3,9 +3,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
 import { seedDemoApplications } from '../../src/db/seed/demo-applications.ts';
-import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
+import {
+  assertAccessible,
+  skipWithoutBrowser,
+  startBrowserHarness,
+  type BrowserHarness,
+  signedInPage,
+} from '../helpers/browser.ts';
 
 describe('short breaks staff work in the browser', { timeout: 180_000 }, () => {
   let harness: BrowserHarness | string;
@@ -19,36 +24,21 @@ describe('short breaks staff work in the browser', { timeout: 180_000 }, () => {
   });
 
   async function signIn(email: string): Promise<Page> {
-    const { baseUrl, browser } = harness as BrowserHarness;
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await signedInPage(harness as BrowserHarness, email);
     await page.getByRole('link', { name: 'Short breaks applications' }).click();
     await page.waitForURL(/\/short-breaks\/queue$/);
     return page;
   }
 
   async function signInAsFamily(): Promise<Page> {
-    const { baseUrl, browser } = harness as BrowserHarness;
-    const family = await (await browser.newContext()).newPage();
-    await family.goto(`${baseUrl}/sign-in`);
-    await family.getByLabel('Email address').fill('young.person@demo.pathway.test');
-    await family.getByLabel('Password').fill(DEMO_PASSWORD);
-    await family.getByRole('button', { name: 'Sign in' }).click();
+    const family = await signedInPage(harness as BrowserHarness, 'young.person@demo.pathway.test');
     await family.getByRole('link', { name: 'Short breaks' }).click();
     return family;
   }
 
   test('the resource panel records its decision and reasons on a large outcome', async (context) => {
     if (skipWithoutBrowser(harness, context)) return;
-    const { baseUrl, browser } = harness;
-    const panel = await (await browser.newContext()).newPage();
-    await panel.goto(`${baseUrl}/sign-in`);
-    await panel.getByLabel('Email address').fill('panel@demo.pathway.test');
-    await panel.getByLabel('Password').fill(DEMO_PASSWORD);
-    await panel.getByRole('button', { name: 'Sign in' }).click();
+    const panel = await signedInPage(harness, 'panel@demo.pathway.test');
     await panel.getByRole('link', { name: 'Resource panel' }).click();
     await assertAccessible(panel);
     await panel.getByRole('link', { name: /Yusuf Hussain/ }).click();

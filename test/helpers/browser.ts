@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { databaseTargets, type TestDatabase } from './databases.ts';
 import { seededApp } from './app.ts';
+import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REQUIRED = process.env.REQUIRE_BROWSER === '1';
@@ -52,6 +53,16 @@ export async function startBrowserHarness(): Promise<BrowserHarness | string> {
       await database.dispose();
     },
   };
+}
+
+/** A new browser, signed in on the sign-in page as a demo user: each user has their own cookies. */
+export async function signedInPage(harness: BrowserHarness, email: string): Promise<Page> {
+  const page = await (await harness.browser.newContext()).newPage();
+  await page.goto(`${harness.baseUrl}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
 }
 
 export function skipWithoutBrowser(harness: BrowserHarness | string, context: TestContext): harness is string {
