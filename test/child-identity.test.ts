@@ -172,6 +172,18 @@ for (const target of databaseTargets()) {
 
     test('staff add the people in the child’s life who have no account, and remove them', async () => {
       const addPage = `/children/${tobiId}/household/new`;
+      const views = async () =>
+        (
+          await database.db
+            .selectFrom('audit_events')
+            .select('id')
+            .where('action', '=', 'view-child-record')
+            .where('subject_child_id', '=', tobiId)
+            .execute()
+        ).length;
+      const viewsBefore = await views();
+      assert.equal((await triage.get(addPage)).statusCode, 200);
+      assert.equal(await views(), viewsBefore + 1, 'the form shows the child, so opening it is audited');
       const empty = await triage.submit(addPage, `/children/${tobiId}/household`, {});
       assert.equal(empty.statusCode, 400);
       assert.match(empty.body, /Enter the person’s name/);

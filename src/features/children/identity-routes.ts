@@ -18,9 +18,9 @@ import {
   addHouseholdMember,
   changeIdentity,
   childForRecordKeeper,
+  openRecordForKeeping,
   removeHouseholdMember,
 } from './identity.ts';
-import { viewChildRecord } from './service.ts';
 
 const ACCESS = { config: { access: RECORD_KEEPERS } };
 const IDENTITY_FIELDS = [
@@ -91,13 +91,10 @@ export async function childIdentityRoutes(app: FastifyInstance) {
   }
 
   app.get('/children/:childId/identity', ACCESS, async (request, reply) => {
-    const user = signedInUser(request);
     const { childId } = request.params as { childId: string };
-    // The form shows the child's details, so opening it is audited like the record.
-    const child =
-      isUuid(childId) && (await childForRecordKeeper(db, user, childId))
-        ? await viewChildRecord(db, user, childId, request.id)
-        : undefined;
+    const child = isUuid(childId)
+      ? await openRecordForKeeping(db, signedInUser(request), childId, request.id)
+      : undefined;
     if (!child) {
       reply.callNotFound();
       return reply;
@@ -183,7 +180,9 @@ export async function childIdentityRoutes(app: FastifyInstance) {
 
   app.get('/children/:childId/household/new', ACCESS, async (request, reply) => {
     const { childId } = request.params as { childId: string };
-    const child = isUuid(childId) ? await childForRecordKeeper(db, signedInUser(request), childId) : undefined;
+    const child = isUuid(childId)
+      ? await openRecordForKeeping(db, signedInUser(request), childId, request.id)
+      : undefined;
     if (!child) {
       reply.callNotFound();
       return reply;

@@ -7,7 +7,7 @@ import type { HouseholdRelationship } from '../../domain/pathway/household.ts';
 import type { SignedInUser } from '../../web/context.ts';
 import { recordChildChange } from '../pathway/service.ts';
 import { findChild, localityOfPostcode } from './queries.ts';
-import { staffMaySee } from './service.ts';
+import { auditRecordView, staffMaySee } from './service.ts';
 
 /** Casework roles who keep a child's record right. */
 export const RECORD_KEEPERS: readonly Role[] = [
@@ -34,6 +34,13 @@ export async function childForRecordKeeper(db: Kysely<Schema>, user: SignedInUse
   if (!user.roles.some((role) => RECORD_KEEPERS.includes(role))) return undefined;
   const child = await findChild(db, user.laCode, childId);
   if (!child || !staffMaySee(user, child.open_team_id)) return undefined;
+  return child;
+}
+
+/** The record for one of the record keepers' forms, which show the child's details, so opening one is audited. */
+export async function openRecordForKeeping(db: Kysely<Schema>, user: SignedInUser, childId: string, requestId: string) {
+  const child = await childForRecordKeeper(db, user, childId);
+  if (child) await auditRecordView(db, user, child.id, requestId);
   return child;
 }
 

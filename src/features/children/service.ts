@@ -33,18 +33,22 @@ export async function viewChildRecord(db: Kysely<Schema>, viewer: SignedInUser, 
   if (!child) return undefined;
   const allowed = staffMaySee(viewer, child.open_team_id) || (await queries.isCarerOf(db, viewer.id, child.family_id));
   if (!allowed) return undefined;
-  // Written before the record is returned: if the audit cannot be written, nothing is shown.
+  await auditRecordView(db, viewer, child.id, requestId);
+  return child;
+}
+
+/** Records that someone saw a child's record; called before the record is shown, so a failed audit shows nothing. */
+export async function auditRecordView(db: Kysely<Schema>, viewer: SignedInUser, childId: string, requestId: string) {
   await recordAudit(db, {
     laCode: viewer.laCode,
     actorUserId: viewer.id,
     actorRole: primaryRole(viewer),
     action: 'view-child-record',
     requestId,
-    subjectChildId: child.id,
+    subjectChildId: childId,
     subjectType: 'child',
-    subjectId: child.id,
+    subjectId: childId,
   });
-  return child;
 }
 
 export async function childrenOfFamilyMember(db: Kysely<Schema>, member: SignedInUser) {
