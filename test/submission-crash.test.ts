@@ -149,8 +149,9 @@ for (const target of databaseTargets().filter((candidate) => candidate.name === 
       const sending = family
         .request(`/short-breaks/applications/${applicationId}/submit`, { _csrf: token, declaration: 'yes' })
         .catch((error: unknown) => error);
+      // Up to a minute: on a busy CI machine a freshly started server can take many seconds to reach the insert.
       let waiting = 0;
-      for (let attempt = 0; attempt < 200 && waiting === 0; attempt++) {
+      for (let attempt = 0; attempt < 1200 && waiting === 0; attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         const { rows } = await blocker.query<{ waiting: string }>(
           `select count(*) as waiting from pg_stat_activity
