@@ -4,18 +4,17 @@
 // seconds and pausing about a second before each page (quicker than anyone reads a page, so 200 families applying
 // at once, each with a request in flight about as often as a real family). Then the time to replay 100,000 stored applications against a draft
 // model, as "Try a draft model" does. A bare Fastify hello-world is measured in the same run for reference. Uses
-// DATABASE_URL when set (PostgreSQL), otherwise embedded PGlite in memory.
+// DATABASE_URL when set (PostgreSQL; Pathway then runs as `serve` does in production, in BENCH_WEB_PROCESSES web
+// processes, one per core by default), otherwise embedded PGlite in memory.
 import { Worker } from 'node:worker_threads';
-import Fastify from 'fastify';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
 import type { ScoringModel } from '../src/domain/scoring/model.ts';
 import { SHIPPED_MODEL, tryDraft } from '../src/features/scoring/service.ts';
-import { buildApp } from '../src/web/app.ts';
 import { runLoad } from './load.ts';
+import { startHelloWorld, startInThisProcess, startPathway, WEB_PROCESSES } from './server.ts';
 
 const FAMILIES = Number(process.env.BENCH_FAMILIES ?? 200);
 const STORED_APPLICATIONS = Number(process.env.BENCH_STORED_APPLICATIONS ?? 100_000);
@@ -102,13 +101,13 @@ async function storeApplications(db: Awaited<ReturnType<typeof openDatabase>>['d
 }
 
 export async function applicationsBenchmark(): Promise<Record<string, unknown>> {
-  const hello = Fastify();
-  hello.get('/', async () => 'hello world');
-  const helloUrl = await hello.listen({ port: 0, host: '127.0.0.1' });
-  const helloLoad = await runLoad({ urls: [helloUrl], concurrency: FAMILIES, seconds: 5 });
-  await hello.close();
-
   const databaseUrl = process.env.DATABASE_URL;
+  // Embedded PGlite belongs to one process, so Pathway then runs in this one.
+  const processes = databaseUrl ? WEB_PROCESSES : 1;
+  const hello = await startHelloWorld(processes);
+  const helloLoad = await runLoad({ urls: [hello.url], concurrency: FAMILIES, seconds: 5 });
+  await hello.stop();
+
   const database = await openDatabase(databaseUrl ? { url: databaseUrl, poolSize: 20 } : {});
   await migrate(database);
   const seeded = await database.db.selectFrom('councils').select('la_code').executeTakeFirst();
@@ -116,11 +115,15 @@ export async function applicationsBenchmark(): Promise<Record<string, unknown>> 
   const atOnceFamilies = await createFamilies(database.db, FAMILIES);
   const pacedFamilies = await createFamilies(database.db, FAMILIES, FAMILIES);
 
-  const app = await buildApp(
-    loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn', TRUST_PROXY: 'true' }),
-    { database },
-  );
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const server = databaseUrl
+    ? await startPathway(databaseUrl, processes, { TRUST_PROXY: 'true' })
+    : await startInThisProcess(database, {
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'b'.repeat(40),
+        LOG_LEVEL: 'warn',
+        TRUST_PROXY: 'true',
+      });
+  const baseUrl = server.url;
   const questions = SHIPPED_MODEL.questions.map((question) => ({
     id: question.id,
     options: question.options.map((option) => option.id),
@@ -141,7 +144,7 @@ export async function applicationsBenchmark(): Promise<Record<string, unknown>> 
     pauseMs: PAUSE_MS,
     arrivalMs: ARRIVAL_MS,
   });
-  await app.close();
+  await server.stop();
   const submitted = await database.db
     .selectFrom('short_break_applications')
     .select((eb) => eb.fn.countAll<string>().as('count'))
@@ -179,6 +182,7 @@ export async function applicationsBenchmark(): Promise<Record<string, unknown>> 
   return {
     benchmark: 'applications',
     database: databaseUrl ? 'postgresql' : 'pglite',
+    web_processes: processes,
     families: FAMILIES,
     submitted: Number(submitted.count),
     errors: run.errors + paced.errors,

@@ -1,14 +1,13 @@
 // Casework benchmark: with 50,000 children and 500,000 timeline events, the p95 of the front door's triage queue,
 // a worker's caseload page and a child's record, each at 20 concurrent users, against a bare Fastify hello-world
-// measured in the same run. Uses DATABASE_URL when set (PostgreSQL), otherwise embedded PGlite in memory.
-import Fastify from 'fastify';
+// measured in the same run. Uses DATABASE_URL when set (PostgreSQL; Pathway then runs as `serve` does in production,
+// in BENCH_WEB_PROCESSES web processes, one per core by default), otherwise embedded PGlite in memory.
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
-import { buildApp } from '../src/web/app.ts';
 import { runLoad } from './load.ts';
+import { startHelloWorld, startInThisProcess, startPathway, WEB_PROCESSES } from './server.ts';
 
 const CONCURRENCY = 20;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -73,13 +72,13 @@ async function sessionCookie(baseUrl: string, email: string): Promise<string> {
 }
 
 export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
-  const hello = Fastify();
-  hello.get('/', async () => 'hello world');
-  const helloUrl = await hello.listen({ port: 0, host: '127.0.0.1' });
-  const helloLoad = await runLoad({ urls: [helloUrl], concurrency: CONCURRENCY, seconds: SECONDS });
-  await hello.close();
-
   const databaseUrl = process.env.DATABASE_URL;
+  // Embedded PGlite belongs to one process, so Pathway then runs in this one.
+  const processes = databaseUrl ? WEB_PROCESSES : 1;
+  const hello = await startHelloWorld(processes);
+  const helloLoad = await runLoad({ urls: [hello.url], concurrency: CONCURRENCY, seconds: SECONDS });
+  await hello.stop();
+
   const database = await openDatabase(databaseUrl ? { url: databaseUrl, poolSize: 20 } : {});
   await migrate(database);
   if (!(await database.db.selectFrom('councils').select('la_code').executeTakeFirst()))
@@ -92,11 +91,10 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
     .limit(200)
     .execute();
 
-  const app = await buildApp(
-    loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn' }),
-    { database },
-  );
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const server = databaseUrl
+    ? await startPathway(databaseUrl, processes)
+    : await startInThisProcess(database, { NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn' });
+  const baseUrl = server.url;
   const measure = async (email: string, urls: string[]) =>
     runLoad({
       urls,
@@ -114,7 +112,7 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
     'manager@demo.pathway.test',
     children.map((child) => `${baseUrl}/children/${child.child_id}`),
   );
-  await app.close();
+  await server.stop();
   const counts = await database.db
     .selectFrom('timeline_events')
     .select((eb) => eb.fn.countAll<string>().as('events'))
@@ -134,6 +132,7 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
     timeline_events: Number(counts.events),
     open_episodes: OPEN_EPISODES,
     load_seconds: Math.round(loadSeconds * 10) / 10,
+    web_processes: processes,
     concurrency: CONCURRENCY,
     seconds: SECONDS,
     triage_queue: figures(triage),

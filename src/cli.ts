@@ -1,4 +1,5 @@
 // One entry for operators: serve, worker, migrate, seed.
+import cluster, { type Worker } from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -53,11 +54,20 @@ function closeGracefullyOnSignal(close: () => Promise<void>) {
 }
 
 async function serve(config: Config) {
-  const database = await openAndMigrate(config);
-  await seedIfEmpty(config, database);
+  if (config.webProcesses === 1) return serveInOneProcess(config, { prepared: false });
+  return cluster.isPrimary ? serveWithSeveralProcesses(config) : serveInOneProcess(config, { prepared: true });
+}
+
+/**
+ * One web process. Alone, it migrates and seeds first, and runs the jobs when configured to; as one of several,
+ * the first process has done that already.
+ */
+async function serveInOneProcess(config: Config, options: { prepared: boolean }) {
+  const database = options.prepared ? await openDatabase({ url: config.databaseUrl! }) : await openAndMigrate(config);
+  if (!options.prepared) await seedIfEmpty(config, database);
   const app: FastifyInstance = await buildApp(config, { database });
   let jobs: JobQueue | undefined;
-  if (config.inProcessWorker) {
+  if (config.inProcessWorker && !options.prepared) {
     jobs = await startJobQueue(database, {
       work: scheduledJobs(config, database),
       onError: (error) => app.log.error({ err: error }, 'job queue error'),
@@ -69,9 +79,58 @@ async function serve(config: Config) {
     await database.close();
   });
   await app.listen({ host: config.host, port: config.port });
+  if (options.prepared) return;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   say(`Pathway is ready at http://localhost:${port}`);
+}
+
+/**
+ * WEB_PROCESSES web processes sharing one port (node:cluster), so every core of the machine serves pages: one
+ * Node.js process uses one core. This first process migrates, seeds and runs the jobs when configured to, but
+ * serves nothing itself; a web process that stops unexpectedly is replaced.
+ */
+async function serveWithSeveralProcesses(config: Config) {
+  const database = await openAndMigrate(config);
+  await seedIfEmpty(config, database);
+  const jobs = config.inProcessWorker
+    ? await startJobQueue(database, {
+        work: scheduledJobs(config, database),
+        onError: (error) => console.error('job queue error', error.message),
+      })
+    : undefined;
+  let stopping = false;
+  const listening = new Set<number>();
+  cluster.on('listening', (web, address) => {
+    if (listening.size === config.webProcesses) return;
+    listening.add(web.id);
+    if (listening.size < config.webProcesses) return;
+    say(`Pathway is ready at http://localhost:${address.port} (${config.webProcesses} web processes)`);
+  });
+  cluster.on('exit', (_process, code, signal) => {
+    if (stopping) return;
+    say(`A web process stopped (${signal ?? `exit code ${code}`}); starting another.`);
+    // A pause, so a process that fails at start does not restart in a tight loop.
+    setTimeout(() => cluster.fork(), 1000);
+  });
+  for (let started = 0; started < config.webProcesses; started += 1) cluster.fork();
+  closeGracefullyOnSignal(async () => {
+    stopping = true;
+    const running = Object.values(cluster.workers ?? {}).filter(
+      (web): web is Worker => web !== undefined && !web.isDead(),
+    );
+    await Promise.all(
+      running.map(
+        (web) =>
+          new Promise<void>((resolve) => {
+            web.once('exit', () => resolve());
+            web.process.kill('SIGTERM');
+          }),
+      ),
+    );
+    await jobs?.stop({ graceful: true, wait: true });
+    await database.close();
+  });
 }
 
 async function worker(config: Config) {

@@ -47,3 +47,10 @@ test('half an OIDC or Notify configuration is an error, not a silent fallback', 
 test('an unknown NODE_ENV is refused', () => {
   assert.throws(() => loadConfig({ NODE_ENV: 'staging' }), /NODE_ENV must be/);
 });
+
+test('WEB_PROCESSES starts several web processes, which only a PostgreSQL server can serve', () => {
+  assert.equal(loadConfig({}).webProcesses, 1);
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://db.internal/pathway', WEB_PROCESSES: '4' }).webProcesses, 4);
+  assert.throws(() => loadConfig({ WEB_PROCESSES: '2' }), /WEB_PROCESSES above 1 needs DATABASE_URL/);
+  assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://db/p', WEB_PROCESSES: '0' }), /WEB_PROCESSES/);
+});

@@ -41,6 +41,8 @@ export interface Config {
   councilCode?: string;
   /** Runs the job worker inside the web process (embedded mode default). */
   inProcessWorker: boolean;
+  /** How many web processes `serve` starts on this machine, sharing one port; more than one needs PostgreSQL. */
+  webProcesses: number;
   /** Requests per minute one address may make to the open Open Referral API. */
   apiRateLimitPerMinute: number;
   /** Where people reach Pathway, for links in emails (no trailing slash). */
@@ -152,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     inProcessWorker: boolean(env, 'IN_PROCESS_WORKER', databaseUrl === undefined),
+    webProcesses: integer(env, 'WEB_PROCESSES', 1, 1, 64),
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     publicUrl: publicUrlOf(env, port),
     shortBreaks: {
@@ -161,6 +164,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
   };
   if (databaseUrl) config.databaseUrl = databaseUrl;
+  if (config.webProcesses > 1 && !databaseUrl) {
+    throw new ConfigError('WEB_PROCESSES above 1 needs DATABASE_URL: the embedded database belongs to one process');
+  }
   if (env.COUNCIL_CODE) config.councilCode = env.COUNCIL_CODE;
   const oidc = oidcOf(env, port);
   if (oidc) config.oidc = oidc;

@@ -2,7 +2,7 @@
 // keeps the data across a restart, and stops cleanly on SIGTERM.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -92,6 +92,30 @@ describe('npm start', () => {
   });
 });
 
+/** The processes a process started, read from Linux's /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // The parent's id is the fourth field, after the name in parentheses.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // the process ended while we looked
+      }
+    })
+    .map(Number);
+}
+
+async function waitFor(condition: () => boolean, what: string) {
+  const deadline = Date.now() + 60_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Waited a minute for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const serverUrl = process.env.TEST_DATABASE_URL;
 describe('npm start with DATABASE_URL', { skip: serverUrl ? false : 'TEST_DATABASE_URL is not set' }, () => {
   test('serves from the PostgreSQL server, and npm run worker runs beside it', async () => {
@@ -112,6 +136,49 @@ describe('npm start with DATABASE_URL', { skip: serverUrl ? false : 'TEST_DATABA
       assert.deepEqual(
         councils.map((council) => council.name),
         ['Northmoor Borough Council'],
+      );
+    } finally {
+      await database.dispose();
+    }
+  });
+
+  test('WEB_PROCESSES=2 serves from two processes on one port, replaces one that dies, and stops them all', async () => {
+    const target = databaseTargets().find((candidate) => candidate.name === 'postgresql')!;
+    const database = await target.open();
+    try {
+      const web = await start({ DATABASE_URL: database.url!, WEB_PROCESSES: '2' });
+      const primary = web.process.pid!;
+      let webProcesses: number[] = [];
+      try {
+        assert.match(web.output(), /Seeded the demo council/);
+        assert.match(web.output(), /\(2 web processes\)/);
+        webProcesses = childrenOf(primary);
+        assert.equal(webProcesses.length, 2);
+        const pages = await Promise.all(Array.from({ length: 6 }, () => fetch(`${web.url}/sign-in`)));
+        assert.deepEqual(
+          pages.map((page) => page.status),
+          [200, 200, 200, 200, 200, 200],
+        );
+
+        process.kill(webProcesses[0]!, 'SIGKILL');
+        await waitFor(() => /A web process stopped \(SIGKILL\); starting another/.test(web.output()), 'the notice');
+        await waitFor(() => childrenOf(primary).filter((pid) => pid !== webProcesses[0]).length === 2, 'a new one');
+        webProcesses = childrenOf(primary);
+        assert.equal((await fetch(`${web.url}/health/ready`)).status, 200);
+      } finally {
+        assert.equal(await stop(web), 0);
+      }
+      assert.deepEqual(
+        webProcesses.filter((pid) => {
+          try {
+            process.kill(pid, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        }),
+        [],
+        'every web process stopped with the first',
       );
     } finally {
       await database.dispose();

@@ -1,0 +1,80 @@
+// The servers a benchmark measures, each in processes of its own, so the load generator in the benchmark's process
+// shares no thread with them: Pathway started as production starts it (`src/cli.ts serve`), and the bare Fastify
+// hello-world it is compared with, in the same number of processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.ts';
+import type { Database } from '../src/db/database.ts';
+import { buildApp } from '../src/web/app.ts';
+
+export interface BenchServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Web processes for PostgreSQL runs: BENCH_WEB_PROCESSES, or one per core as a council would run on this machine. */
+export const WEB_PROCESSES = Number(process.env.BENCH_WEB_PROCESSES ?? availableParallelism());
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Starts a process and waits for a line of its output that gives the port it listens on. */
+function startProcess(args: string[], env: Record<string, string>, portLine: RegExp): Promise<BenchServer> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = portLine.exec(output)?.[1];
+      if (port) {
+        output = '';
+        resolve({ url: `http://127.0.0.1:${port}`, stop });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} stopped with exit code ${code}`)));
+  });
+}
+
+export function startHelloWorld(processes: number): Promise<BenchServer> {
+  return startProcess(
+    [join(ROOT, 'bench', 'hello-world.mjs')],
+    { HELLO_PROCESSES: String(processes) },
+    /listening (\d+)/,
+  );
+}
+
+/** Pathway in production mode on the benchmark's PostgreSQL database, already migrated and seeded. */
+export function startPathway(databaseUrl: string, processes: number, env: Record<string, string> = {}) {
+  return startProcess(
+    ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'serve'],
+    {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'b'.repeat(40),
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: databaseUrl,
+      WEB_PROCESSES: String(processes),
+      IN_PROCESS_WORKER: 'false',
+      ...env,
+    },
+    /Pathway is ready at http:\/\/localhost:(\d+)/,
+  );
+}
+
+/** Pathway inside this process, for embedded PGlite, which belongs to the process that opened it. */
+export async function startInThisProcess(database: Database, env: Record<string, string>): Promise<BenchServer> {
+  const app = await buildApp(loadConfig(env), { database });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, stop: () => app.close() };
+}
