@@ -109,7 +109,7 @@ async function serveWithSeveralProcesses(config: Config) {
   });
   cluster.on('exit', (_process, code, signal) => {
     if (stopping) return;
-    say(`A web process stopped (${signal ?? `exit code ${code}`}); starting another.`);
+    say(`A web process stopped (${signal ? signal : `exit code ${code}`}); starting another.`);
     // A pause, so a process that fails at start does not restart in a tight loop.
     setTimeout(() => cluster.fork(), 1000);
   });

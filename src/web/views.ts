@@ -39,9 +39,10 @@ function formatter(format: Format, language: string): Intl.DateTimeFormat {
  *   path with path.resolve each time; the answer never changes for a template, so it is kept.
  */
 function speedUpGovukMacros(env: nunjucks.Environment) {
-  env.addFilter('trim', (value: unknown) => {
-    const trimmed = String(value ?? '').trim();
-    return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
+  const { SafeString } = nunjucks.runtime;
+  env.addFilter('trim', (value: string | InstanceType<typeof SafeString> | undefined) => {
+    const trimmed = (value ?? '').toString().trim();
+    return value instanceof SafeString ? new SafeString(trimmed) : trimmed;
   });
   for (const loader of (env as unknown as { loaders: { resolve(from: string, to: string): string }[] }).loaders) {
     const resolve = loader.resolve.bind(loader);
