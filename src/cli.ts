@@ -9,6 +9,7 @@ import { seedDemoDirectory } from './db/seed/demo-directory.ts';
 import { seedDemoApplications } from './db/seed/demo-applications.ts';
 import { seedDemoPathway } from './db/seed/demo-pathway.ts';
 import { describeReport, importFeed } from './features/directory/import.ts';
+import { prepareSearch } from './features/directory/understanding.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
 import { buildApp } from './web/app.ts';
@@ -78,6 +79,7 @@ async function serveInOneProcess(config: Config, options: { prepared: boolean })
     await jobs?.stop({ graceful: true, wait: true });
     await database.close();
   });
+  await prepareSearch(database.db, config.councilCode);
   await app.listen({ host: config.host, port: config.port });
   if (options.prepared) return;
   const address = app.server.address();

@@ -6,7 +6,8 @@ import { buildGlossary, type Glossary, type GlossaryEntry } from '../../domain/s
 import type { Vocabulary } from '../../domain/search/understand.ts';
 import defaultGlossary from '../../domain/send-glossary.json' with { type: 'json' };
 import { countActiveServices, loadVocabulary } from './search.ts';
-import { forgetSearchIndex } from './search-index.ts';
+import { NoCouncilError, publicCouncil } from './council.ts';
+import { forgetSearchIndex, searchIndexFor } from './search-index.ts';
 
 export const DEFAULT_GLOSSARY: GlossaryEntry[] = defaultGlossary.entries;
 
@@ -52,4 +53,20 @@ export function forgetUnderstanding(laCode: string): void {
 export function directoryChanged(laCode: string): void {
   forgetUnderstanding(laCode);
   forgetSearchIndex(laCode);
+}
+
+/**
+ * Loads what the public directory's search needs before a web process takes requests: at national scale its index
+ * takes many seconds to build, which the first family to search would otherwise wait for. Nothing to load when the
+ * database has no council yet.
+ */
+export async function prepareSearch(db: Kysely<Schema>, configuredCouncil: string | undefined): Promise<void> {
+  let laCode: string;
+  try {
+    laCode = (await publicCouncil(db, configuredCouncil)).laCode;
+  } catch (error) {
+    if (error instanceof NoCouncilError) return;
+    throw error;
+  }
+  await Promise.all([understandingFor(db, laCode), searchIndexFor(db, laCode)]);
 }
