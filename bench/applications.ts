@@ -14,7 +14,7 @@ import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/dem
 import type { ScoringModel } from '../src/domain/scoring/model.ts';
 import { SHIPPED_MODEL, tryDraft } from '../src/features/scoring/service.ts';
 import { runLoad } from './load.ts';
-import { startHelloWorld, startInThisProcess, startPathway, WEB_PROCESSES } from './server.ts';
+import { startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 
 const FAMILIES = Number(process.env.BENCH_FAMILIES ?? 200);
 const STORED_APPLICATIONS = Number(process.env.BENCH_STORED_APPLICATIONS ?? 100_000);
@@ -102,8 +102,7 @@ async function storeApplications(db: Awaited<ReturnType<typeof openDatabase>>['d
 
 export async function applicationsBenchmark(): Promise<Record<string, unknown>> {
   const databaseUrl = process.env.DATABASE_URL;
-  // Embedded PGlite belongs to one process, so Pathway then runs in this one.
-  const processes = databaseUrl ? WEB_PROCESSES : 1;
+  const processes = webProcessesFor(databaseUrl);
   const hello = await startHelloWorld(processes);
   const helloLoad = await runLoad({ urls: [hello.url], concurrency: FAMILIES, seconds: 5 });
   await hello.stop();
@@ -115,14 +114,7 @@ export async function applicationsBenchmark(): Promise<Record<string, unknown>> 
   const atOnceFamilies = await createFamilies(database.db, FAMILIES);
   const pacedFamilies = await createFamilies(database.db, FAMILIES, FAMILIES);
 
-  const server = databaseUrl
-    ? await startPathway(databaseUrl, processes, { TRUST_PROXY: 'true' })
-    : await startInThisProcess(database, {
-        NODE_ENV: 'production',
-        SESSION_SECRET: 'b'.repeat(40),
-        LOG_LEVEL: 'warn',
-        TRUST_PROXY: 'true',
-      });
+  const server = await startPathway(database, databaseUrl, { TRUST_PROXY: 'true' });
   const baseUrl = server.url;
   const questions = SHIPPED_MODEL.questions.map((question) => ({
     id: question.id,

@@ -7,7 +7,7 @@ import { openDatabase, type Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
 import { runLoad } from './load.ts';
-import { startHelloWorld, startInThisProcess, startPathway, WEB_PROCESSES } from './server.ts';
+import { startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 
 const CONCURRENCY = 20;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -73,8 +73,7 @@ async function sessionCookie(baseUrl: string, email: string): Promise<string> {
 
 export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
   const databaseUrl = process.env.DATABASE_URL;
-  // Embedded PGlite belongs to one process, so Pathway then runs in this one.
-  const processes = databaseUrl ? WEB_PROCESSES : 1;
+  const processes = webProcessesFor(databaseUrl);
   const hello = await startHelloWorld(processes);
   const helloLoad = await runLoad({ urls: [hello.url], concurrency: CONCURRENCY, seconds: SECONDS });
   await hello.stop();
@@ -91,9 +90,7 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
     .limit(200)
     .execute();
 
-  const server = databaseUrl
-    ? await startPathway(databaseUrl, processes)
-    : await startInThisProcess(database, { NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn' });
+  const server = await startPathway(database, databaseUrl);
   const baseUrl = server.url;
   const measure = async (email: string, urls: string[]) =>
     runLoad({

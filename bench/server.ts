@@ -13,8 +13,13 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Web processes for PostgreSQL runs: BENCH_WEB_PROCESSES, or one per core as a council would run on this machine. */
-export const WEB_PROCESSES = Number(process.env.BENCH_WEB_PROCESSES ?? availableParallelism());
+/**
+ * How many web processes Pathway runs in: on PostgreSQL, BENCH_WEB_PROCESSES or one per core, as a council would
+ * run it on this machine; on embedded PGlite, which belongs to the process that opened it, one (this one).
+ */
+export function webProcessesFor(databaseUrl: string | undefined): number {
+  return databaseUrl ? Number(process.env.BENCH_WEB_PROCESSES ?? availableParallelism()) : 1;
+}
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -56,14 +61,27 @@ export function startHelloWorld(processes: number): Promise<BenchServer> {
   );
 }
 
-/** Pathway in production mode on the benchmark's PostgreSQL database, already migrated and seeded. */
-export function startPathway(databaseUrl: string, processes: number, env: Record<string, string> = {}) {
+const PRODUCTION = { NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn' };
+
+/**
+ * Pathway in production mode on the benchmark's database, already migrated and seeded: `serve` in its own
+ * processes on PostgreSQL, or inside this process on embedded PGlite.
+ */
+export function startPathway(
+  database: Database,
+  databaseUrl: string | undefined,
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
+  return databaseUrl
+    ? startServeProcesses(databaseUrl, webProcessesFor(databaseUrl), env)
+    : startInThisProcess(database, { ...PRODUCTION, ...env });
+}
+
+function startServeProcesses(databaseUrl: string, processes: number, env: Record<string, string>) {
   return startProcess(
     ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'serve'],
     {
-      NODE_ENV: 'production',
-      SESSION_SECRET: 'b'.repeat(40),
-      LOG_LEVEL: 'warn',
+      ...PRODUCTION,
       HOST: '127.0.0.1',
       PORT: '0',
       DATABASE_URL: databaseUrl,
@@ -75,8 +93,7 @@ export function startPathway(databaseUrl: string, processes: number, env: Record
   );
 }
 
-/** Pathway inside this process, for embedded PGlite, which belongs to the process that opened it. */
-export async function startInThisProcess(database: Database, env: Record<string, string>): Promise<BenchServer> {
+async function startInThisProcess(database: Database, env: Record<string, string>): Promise<BenchServer> {
   const app = await buildApp(loadConfig(env), { database });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, stop: () => app.close() };
