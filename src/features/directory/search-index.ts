@@ -417,51 +417,79 @@ interface Occurrence {
   word: number;
 }
 
+/** A concept's phrases as the numbers `coverDensity` reads: its distinct words' posting lists, and each phrase's. */
+interface ConceptWords {
+  lists: (Postings | undefined)[];
+  phrases: { words: number[]; offsets: number[] }[];
+  /** Where in each word's posting list the last service looked up was: services are looked up in ascending order. */
+  cursors: number[];
+}
+
+function conceptWords(index: SearchIndex, phrases: LexemePhrase[]): ConceptWords {
+  const words = [...new Set(phrases.flatMap((phrase) => phrase.lexemes))];
+  const distinct = new Map(phrases.map((phrase) => [JSON.stringify(phrase), phrase]));
+  return {
+    lists: words.map((lexeme) => index.postings.get(lexeme)),
+    phrases: [...distinct.values()].map((phrase) => ({
+      words: phrase.lexemes.map((lexeme) => words.indexOf(lexeme)),
+      offsets: phrase.offsets,
+    })),
+    cursors: words.map(() => 0),
+  };
+}
+
 /**
  * How densely a service holds a concept's phrases: PostgreSQL's cover density (ts_rank_cd) before normalising by
  * the document's length, worked out the same way. A cover is the shortest stretch of the document, from where the
  * last cover began, that holds a whole phrase; it counts the harmonic mean of the weights of the query's words in
  * it, divided by one plus the other words inside it. So a one-word phrase counts its weight wherever it occurs,
- * and "speech and language" counts less when its words are further apart than the phrase allows for.
+ * and a longer one counts the harmonic mean of its words' weights, halved by a word between them ("speech and
+ * language"). Found with the occurrences of every word of the concept, as PostgreSQL does.
  */
-function coverDensity(index: SearchIndex, service: number, phrases: LexemePhrase[]): number {
-  const words = [...new Set(phrases.flatMap((phrase) => phrase.lexemes))];
+function coverDensity(concept: ConceptWords, service: number): number {
   const occurrences: Occurrence[] = [];
-  words.forEach((lexeme, word) => {
-    const list = index.postings.get(lexeme);
-    const i = list ? find(list.services, service, 0) : -1;
+  concept.lists.forEach((list, word) => {
+    const i = list ? find(list.services, service, concept.cursors[word]!) : -1;
     if (!list || i < 0) return;
+    concept.cursors[word] = i;
     for (let p = list.starts[i]!; p < list.starts[i + 1]!; p += 1)
       occurrences.push({ position: list.positions[p]! >> 2, code: list.positions[p]! & 3, word });
   });
   occurrences.sort((a, b) => a.position - b.position || a.code - b.code || a.word - b.word);
-  const patterns = phrases.map((phrase) => ({
-    words: phrase.lexemes.map((lexeme) => words.indexOf(lexeme)),
-    offsets: phrase.offsets,
-  }));
-  /** Whether the occurrences from `first` to `last` hold a whole phrase. */
-  const holdsPhrase = (first: number, last: number) =>
-    patterns.some((pattern) => {
-      for (let i = first; i <= last; i += 1) {
-        if (occurrences[i]!.word !== pattern.words[0]) continue;
-        const start = occurrences[i]!.position - pattern.offsets[0]!;
-        const whole = pattern.words.every((word, k) => {
-          const wanted = start + pattern.offsets[k]!;
-          for (let j = first; j <= last; j += 1)
-            if (occurrences[j]!.word === word && occurrences[j]!.position === wanted) return true;
-          return false;
-        });
-        if (whole) return true;
+  // Each whole phrase in the document, as the first and last of the occurrences it is made of.
+  const indexOf = (word: number, position: number) =>
+    occurrences.findIndex((occurrence) => occurrence.word === word && occurrence.position === position);
+  const phraseFirst: number[] = [];
+  const phraseLast: number[] = [];
+  for (const phrase of concept.phrases) {
+    for (const occurrence of occurrences) {
+      if (occurrence.word !== phrase.words[0]) continue;
+      let first = Number.POSITIVE_INFINITY;
+      let last = -1;
+      for (const [k, word] of phrase.words.entries()) {
+        const i = indexOf(word, occurrence.position + phrase.offsets[k]!);
+        if (i < 0) {
+          last = -1;
+          break;
+        }
+        first = Math.min(first, i);
+        last = Math.max(last, i);
       }
-      return false;
-    });
+      if (last < 0) continue;
+      phraseFirst.push(first);
+      phraseLast.push(last);
+    }
+  }
   let density = 0;
-  for (let from = 0; from < occurrences.length;) {
-    let end = from;
-    while (end < occurrences.length && !holdsPhrase(from, end)) end += 1;
-    if (end === occurrences.length) break;
-    let begin = end;
-    while (!holdsPhrase(begin, end)) begin -= 1;
+  for (let from = 0; ;) {
+    // A cover ends where the first whole phrase from `from` on ends, and begins where the last of the phrases
+    // within it begins.
+    let end = Number.POSITIVE_INFINITY;
+    for (let w = 0; w < phraseFirst.length; w += 1) if (phraseFirst[w]! >= from) end = Math.min(end, phraseLast[w]!);
+    if (end === Number.POSITIVE_INFINITY) break;
+    let begin = from;
+    for (let w = 0; w < phraseFirst.length; w += 1)
+      if (phraseFirst[w]! >= from && phraseLast[w]! <= end) begin = Math.max(begin, phraseFirst[w]!);
     let inverseWeights = 0;
     for (let o = begin; o <= end; o += 1) inverseWeights += INVERSE_WEIGHT[occurrences[o]!.code]!;
     // Other words inside the cover; PostgreSQL's guess when positions collide in a very long document.
@@ -696,7 +724,8 @@ function matchesOf(index: SearchIndex, concept: IndexConcept): ConceptMatches {
       holdingPhrases.add(service);
     });
   }
-  for (const service of holdingPhrases) density[service] = coverDensity(index, service, concept.phrases);
+  const words = conceptWords(index, concept.phrases);
+  for (const service of Int32Array.from(holdingPhrases).sort()) density[service] = coverDensity(words, service);
   const matches = { services: touched.slice(0, count), density: new Float32Array(count) };
   for (let i = 0; i < count; i += 1) matches.density[i] = density[matches.services[i]!]!;
   let size = count;
