@@ -31,41 +31,28 @@ function formatter(format: Format, language: string): Intl.DateTimeFormat {
 }
 
 /**
- * Two changes to Nunjucks' own behaviour that GOV.UK macros make costly, each measured on the child's record page
- * (about a tenth of the web process's time together, `npm run bench -- casework`):
- * - the `trim` filter, which every component applies to its whole output, uses /^\s*|\s*$/g, which rescans each
- *   run of spaces to its end; the built-in String trim removes the same characters in one pass;
- * - each component imports its helpers by a relative path on every call, which the loader turns into an absolute
- *   path with path.resolve each time; the answer never changes for a template, so it is kept.
+ * Finds templates, working out each relative import's path once: govuk-frontend's macros import their helpers
+ * relatively, so a page with a few dozen components asked the file system path module the same question each time.
  */
-function speedUpGovukMacros(env: nunjucks.Environment) {
-  const { SafeString } = nunjucks.runtime;
-  env.addFilter('trim', (value: string | InstanceType<typeof SafeString> | undefined) => {
-    const trimmed = (value ?? '').toString().trim();
-    return value instanceof SafeString ? new SafeString(trimmed) : trimmed;
-  });
-  for (const loader of (env as unknown as { loaders: { resolve(from: string, to: string): string }[] }).loaders) {
-    const resolve = loader.resolve.bind(loader);
-    const resolved = new Map<string, string>();
-    loader.resolve = (from, to) => {
-      const key = `${from}\n${to}`;
-      let path = resolved.get(key);
-      if (path === undefined) {
-        path = resolve(from, to);
-        resolved.set(key, path);
-      }
-      return path;
-    };
+class TemplateLoader extends nunjucks.FileSystemLoader {
+  private readonly resolved = new Map<string, string>();
+
+  override resolve(from: string, to: string): string {
+    const key = `${from}\n${to}`;
+    let path = this.resolved.get(key);
+    if (path === undefined) {
+      path = super.resolve(from, to);
+      this.resolved.set(key, path);
+    }
+    return path;
   }
 }
 
 export function createViewEnvironment(options: { watch: boolean }): nunjucks.Environment {
-  const env = nunjucks.configure([join(SRC, 'web', 'views'), join(SRC, 'features'), GOVUK_FRONTEND_DIST], {
-    autoescape: true,
-    throwOnUndefined: false,
+  const loader = new TemplateLoader([join(SRC, 'web', 'views'), join(SRC, 'features'), GOVUK_FRONTEND_DIST], {
     noCache: options.watch,
   });
-  speedUpGovukMacros(env);
+  const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
   env.addFilter('date', (value: Date | string | null | undefined, language: string = 'en') => {
     if (!value) return '';
     const date = typeof value === 'string' ? new Date(`${value}${value.length === 10 ? 'T12:00:00Z' : ''}`) : value;
@@ -86,6 +73,13 @@ export function createViewEnvironment(options: { watch: boolean }): nunjucks.Env
       checked: Array.isArray(chosen) ? chosen.includes(item.value) : chosen === item.value,
     })),
   );
+  // govuk-frontend's macros trim every block they capture, nested ones again at each level. Nunjucks trims with a
+  // regular expression that tries every position of each run of spaces; String's trim removes the same white space
+  // (both are ECMAScript's WhiteSpace and LineTerminator) at a fraction of the cost (npm run bench -- search).
+  env.addFilter('trim', (value: unknown) => {
+    const trimmed = String(value).trim();
+    return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
+  });
   env.addFilter('withSelected', (items: { value: string }[], chosen: string | undefined) =>
     items.map((item) => ({ ...item, selected: chosen === item.value })),
   );

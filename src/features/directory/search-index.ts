@@ -1,19 +1,22 @@
-// An in-memory index of a council's directory that finds, filters and counts matching services without
+// An in-memory index of a council's directory that finds, filters, counts and ranks matching services without
 // reading every match from the database, so search stays fast with hundreds of thousands of services (ADR 0006).
 //
 // It holds each service's search words (PostgreSQL's own stemmed lexemes and positions, read from
-// search_document) and the fields filters use. For a query it counts every match exactly and picks the best
-// candidates by an estimate of the relevance; PostgreSQL then ranks those candidates exactly with the one
-// relevance formula in search.ts. When a query matches fewer services than the candidate limit, every match is
-// ranked exactly, so results are the same as ranking in the database alone.
+// search_document) and the fields filters use. For a query it counts every match and ranks them by the one
+// relevance formula (`relevance` below); the database then reads only the page's services, by primary key.
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS } from '../../domain/local-offer.ts';
 import type { AgeRange } from '../../domain/search/understand.ts';
 import type { Point, SearchFilters, SearchOrder } from './search.ts';
 
-/** tsvector weight codes (D, C, B, A) as ts_rank weights: the same {D, C, B, A} as search.ts. */
+/**
+ * How much a word counts by where it is, for tsvector weight codes D, C, B, A: provider and accessibility notes,
+ * description, categories and needs, name.
+ */
 const WEIGHT_OF_CODE = [0.05, 0.2, 0.4, 1];
+/** 1 / weight, with the weight as the single-precision number ts_rank_cd reads it, so ranks agree with PostgreSQL's. */
+const INVERSE_WEIGHT = WEIGHT_OF_CODE.map((weight) => 1 / Math.fround(weight));
 const CODE_OF_LETTER: Record<string, number> = { A: 3, B: 2, C: 1, D: 0 };
 
 /**
@@ -66,13 +69,16 @@ export interface SearchIndex {
   /** Each concept's matches, found once per index: families search for the same few concepts again and again. */
   conceptMatches: Map<string, ConceptMatches>;
   /** Per-query scratch space, reused: searches run one at a time in this process. */
-  scratch: { seen: Int32Array; concepts: Uint8Array; weight: Float32Array; touched: Int32Array; stamp: number };
+  scratch: { seen: Int32Array; concepts: Uint8Array; density: Float64Array; touched: Int32Array; stamp: number };
 }
 
-/** The services holding any of a concept's phrases, in the order first found, with the summed weight in each. */
+/**
+ * The services holding any of a concept's phrases, in the order first found, with the cover density of the
+ * concept's phrases in each (before normalising by the document's length; see `coverDensity`).
+ */
 interface ConceptMatches {
   services: Int32Array;
-  weights: Float32Array;
+  density: Float32Array;
 }
 
 function maskOf(values: readonly string[], all: readonly string[]): number {
@@ -263,7 +269,7 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
     scratch: {
       seen: new Int32Array(count),
       concepts: new Uint8Array(count),
-      weight: new Float32Array(count),
+      density: new Float64Array(count),
       touched: new Int32Array(count),
       stamp: 0,
     },
@@ -322,8 +328,9 @@ export interface IndexQuery {
   /** Adult-only services sink unless the family asked about adults or gave an age. */
   penaliseAdults: boolean;
   order: SearchOrder;
-  /** How many candidates the database ranks exactly. */
-  limit: number;
+  /** Which page of results, from 1, and how many a page. */
+  page: number;
+  perPage: number;
 }
 
 /** Where in a sorted posting list a service is, or -1. */
@@ -341,18 +348,13 @@ function find(services: Int32Array, service: number, from: number): number {
 }
 
 /**
- * Calls `found(service, weight)` for each service holding the phrase, its words the right distance apart, as
- * PostgreSQL's phrase match does; weight sums the ts_rank weights of where it occurs.
+ * Calls `found(service)` for each service holding a phrase of two or more words, its words the right distance
+ * apart, as PostgreSQL's phrase match does.
  */
-function eachMatch(index: SearchIndex, phrase: LexemePhrase, found: (service: number, weight: number) => void) {
+function eachPhraseMatch(index: SearchIndex, phrase: LexemePhrase, found: (service: number) => void) {
   const lists = phrase.lexemes.map((lexeme) => index.postings.get(lexeme));
   if (lists.some((list) => !list)) return;
   const postings = lists as Postings[];
-  if (postings.length === 1) {
-    const only = postings[0]!;
-    for (let i = 0; i < only.services.length; i += 1) found(only.services[i]!, only.weights[i]!);
-    return;
-  }
   // Walk the rarest word's list; look each service up in the others, then compare positions.
   let driver = 0;
   postings.forEach((list, word) => {
@@ -374,7 +376,6 @@ function eachMatch(index: SearchIndex, phrase: LexemePhrase, found: (service: nu
       else cursors[word] = at[word] = j;
     }
     if (!all) continue;
-    let weight = 0;
     for (let p = lead.starts[i]!; p < lead.starts[i + 1]!; p += 1) {
       const start = (lead.positions[p]! >> 2) - phrase.offsets[driver]!;
       let next = true;
@@ -391,25 +392,116 @@ function eachMatch(index: SearchIndex, phrase: LexemePhrase, found: (service: nu
           }
         }
       }
-      if (next) weight += WEIGHT_OF_CODE[lead.positions[p]! & 3]!;
+      if (next) {
+        found(service);
+        break;
+      }
     }
-    if (weight > 0) found(service, weight);
   }
 }
 
 /**
- * A concept's phrases without those that cannot match a service the concept's one-word phrases do not already
- * match ("autistic spectrum condition" when "autistic" is one of them): they only add to the estimate, and
- * walking them is the slowest part of a search.
+ * A concept's phrases of two or more words without those that cannot match a service the concept's one-word
+ * phrases do not already match ("autistic spectrum condition" when "autistic" is one of them): those never
+ * change a service's cover density either (see `coverDensity`), and walking them is the slowest part of a search.
  */
 function phrasesWorthWalking(phrases: LexemePhrase[]): LexemePhrase[] {
   const single = new Set(phrases.filter((phrase) => phrase.lexemes.length === 1).map((phrase) => phrase.lexemes[0]));
-  return phrases.filter(
-    (phrase) => phrase.lexemes.length === 1 || !phrase.lexemes.some((lexeme) => single.has(lexeme)),
-  );
+  return phrases.filter((phrase) => phrase.lexemes.length > 1 && !phrase.lexemes.some((lexeme) => single.has(lexeme)));
 }
 
-export const EARTH_RADIUS_KM = 6371;
+/** One occurrence in a service of a word of the query: where, how much it counts, and which word. */
+interface Occurrence {
+  position: number;
+  code: number;
+  word: number;
+}
+
+/** A concept's phrases as the numbers `coverDensity` reads: its distinct words' posting lists, and each phrase's. */
+interface ConceptWords {
+  lists: (Postings | undefined)[];
+  phrases: { words: number[]; offsets: number[] }[];
+  /** Where in each word's posting list the last service looked up was: services are looked up in ascending order. */
+  cursors: number[];
+}
+
+function conceptWords(index: SearchIndex, phrases: LexemePhrase[]): ConceptWords {
+  const words = [...new Set(phrases.flatMap((phrase) => phrase.lexemes))];
+  const distinct = new Map(phrases.map((phrase) => [JSON.stringify(phrase), phrase]));
+  return {
+    lists: words.map((lexeme) => index.postings.get(lexeme)),
+    phrases: [...distinct.values()].map((phrase) => ({
+      words: phrase.lexemes.map((lexeme) => words.indexOf(lexeme)),
+      offsets: phrase.offsets,
+    })),
+    cursors: words.map(() => 0),
+  };
+}
+
+/**
+ * How densely a service holds a concept's phrases: PostgreSQL's cover density (ts_rank_cd) before normalising by
+ * the document's length, worked out the same way. A cover is the shortest stretch of the document, from where the
+ * last cover began, that holds a whole phrase; it counts the harmonic mean of the weights of the query's words in
+ * it, divided by one plus the other words inside it. So a one-word phrase counts its weight wherever it occurs,
+ * and a longer one counts the harmonic mean of its words' weights, halved by a word between them ("speech and
+ * language"). Found with the occurrences of every word of the concept, as PostgreSQL does.
+ */
+function coverDensity(concept: ConceptWords, service: number): number {
+  const occurrences: Occurrence[] = [];
+  concept.lists.forEach((list, word) => {
+    const i = list ? find(list.services, service, concept.cursors[word]!) : -1;
+    if (!list || i < 0) return;
+    concept.cursors[word] = i;
+    for (let p = list.starts[i]!; p < list.starts[i + 1]!; p += 1)
+      occurrences.push({ position: list.positions[p]! >> 2, code: list.positions[p]! & 3, word });
+  });
+  occurrences.sort((a, b) => a.position - b.position || a.code - b.code || a.word - b.word);
+  // Each whole phrase in the document, as the first and last of the occurrences it is made of.
+  const indexOf = (word: number, position: number) =>
+    occurrences.findIndex((occurrence) => occurrence.word === word && occurrence.position === position);
+  const phraseFirst: number[] = [];
+  const phraseLast: number[] = [];
+  for (const phrase of concept.phrases) {
+    for (const occurrence of occurrences) {
+      if (occurrence.word !== phrase.words[0]) continue;
+      let first = Number.POSITIVE_INFINITY;
+      let last = -1;
+      for (const [k, word] of phrase.words.entries()) {
+        const i = indexOf(word, occurrence.position + phrase.offsets[k]!);
+        if (i < 0) {
+          last = -1;
+          break;
+        }
+        first = Math.min(first, i);
+        last = Math.max(last, i);
+      }
+      if (last < 0) continue;
+      phraseFirst.push(first);
+      phraseLast.push(last);
+    }
+  }
+  let density = 0;
+  for (let from = 0; ;) {
+    // A cover ends where the first whole phrase from `from` on ends, and begins where the last of the phrases
+    // within it begins.
+    let end = Number.POSITIVE_INFINITY;
+    for (let w = 0; w < phraseFirst.length; w += 1) if (phraseFirst[w]! >= from) end = Math.min(end, phraseLast[w]!);
+    if (end === Number.POSITIVE_INFINITY) break;
+    let begin = from;
+    for (let w = 0; w < phraseFirst.length; w += 1)
+      if (phraseFirst[w]! >= from && phraseLast[w]! <= end) begin = Math.max(begin, phraseFirst[w]!);
+    let inverseWeights = 0;
+    for (let o = begin; o <= end; o += 1) inverseWeights += INVERSE_WEIGHT[occurrences[o]!.code]!;
+    // Other words inside the cover; PostgreSQL's guess when positions collide in a very long document.
+    let noise = occurrences[end]!.position - occurrences[begin]!.position - (end - begin);
+    if (noise < 0) noise = Math.trunc((end - begin) / 2);
+    density += (end - begin + 1) / inverseWeights / (1 + noise);
+    from = begin + 1;
+  }
+  return density;
+}
+
+const EARTH_RADIUS_KM = 6371;
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 
 export function distanceKm(a: Point, b: Point): number {
@@ -486,7 +578,7 @@ function conditionsOf(index: SearchIndex, query: IndexQuery): Conditions {
   };
 }
 
-/** The same conditions as the database query in search.ts, on one service. */
+/** Whether one service meets the filters: age range, needs (or all needs), access routes, days, cost, provider, date, category. */
 function passes(fields: ServiceFields, service: number, c: Conditions): boolean {
   if (c.activeOnly && fields.active[service] === 0) return false;
   if (c.age) {
@@ -515,45 +607,72 @@ function passes(fields: ServiceFields, service: number, c: Conditions): boolean 
   return true;
 }
 
-/** Keeps the `limit` highest-scoring services seen, as a min-heap on score. */
+/**
+ * Keeps the `limit` services that come first in the results: the highest score, then the earliest in name order.
+ * A heap with the one that comes last of those kept at its root, in typed arrays so a scan makes no garbage.
+ */
 class BestOf {
-  readonly services: number[] = [];
-  private readonly scores: number[] = [];
-  constructor(private readonly limit: number) {}
+  private readonly services: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
 
-  private swap(a: number, b: number) {
-    [this.services[a], this.services[b]] = [this.services[b]!, this.services[a]!];
-    [this.scores[a], this.scores[b]] = [this.scores[b]!, this.scores[a]!];
+  constructor(
+    limit: number,
+    private readonly nameRank: Int32Array,
+  ) {
+    this.services = new Int32Array(limit);
+    this.scores = new Float64Array(limit);
+  }
+
+  /** Whether (scoreA, serviceA) comes before (scoreB, serviceB) in the results. */
+  private before(scoreA: number, serviceA: number, scoreB: number, serviceB: number): boolean {
+    return scoreA > scoreB || (scoreA === scoreB && this.nameRank[serviceA]! < this.nameRank[serviceB]!);
+  }
+
+  private place(at: number, service: number, score: number) {
+    this.services[at] = service;
+    this.scores[at] = score;
   }
 
   offer(service: number, score: number) {
-    const { scores } = this;
-    if (scores.length < this.limit) {
-      this.services.push(service);
-      scores.push(score);
-      let child = scores.length - 1;
+    const { services, scores } = this;
+    if (this.size < services.length) {
+      // Up from the bottom while the new one comes after its parent.
+      let child = this.size;
+      this.size += 1;
       while (child > 0) {
         const parent = (child - 1) >> 1;
-        if (scores[parent]! <= scores[child]!) break;
-        this.swap(parent, child);
+        if (!this.before(scores[parent]!, services[parent]!, score, service)) break;
+        this.place(child, services[parent]!, scores[parent]!);
         child = parent;
       }
+      this.place(child, service, score);
       return;
     }
-    if (this.limit === 0 || score <= scores[0]!) return;
-    this.services[0] = service;
-    scores[0] = score;
+    if (this.size === 0 || !this.before(score, service, scores[0]!, services[0]!)) return;
+    // Down from the root, moving up whichever child comes last while it comes after the new one.
     let parent = 0;
     for (;;) {
       const left = parent * 2 + 1;
       const right = left + 1;
-      let smallest = parent;
-      if (left < scores.length && scores[left]! < scores[smallest]!) smallest = left;
-      if (right < scores.length && scores[right]! < scores[smallest]!) smallest = right;
-      if (smallest === parent) return;
-      this.swap(parent, smallest);
-      parent = smallest;
+      if (left >= this.size) break;
+      let last = left;
+      if (right < this.size && this.before(scores[left]!, services[left]!, scores[right]!, services[right]!))
+        last = right;
+      if (!this.before(score, service, scores[last]!, services[last]!)) break;
+      this.place(parent, services[last]!, scores[last]!);
+      parent = last;
     }
+    this.place(parent, service, score);
+  }
+
+  /** The services kept, in the order of the results. */
+  ranked(): number[] {
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    order.sort((a, b) =>
+      this.before(this.scores[a]!, this.services[a]!, this.scores[b]!, this.services[b]!) ? -1 : 1,
+    );
+    return order.map((i) => this.services[i]!);
   }
 }
 
@@ -561,7 +680,12 @@ class BestOf {
 const CACHED_CONCEPTS = 500;
 const CACHED_MATCHES = 10_000_000;
 
-/** A concept's matches from the index's cache, found and cached on first use (the least recently used go first). */
+/**
+ * A concept's matches with their cover density, from the index's cache, found and cached on first use (the least
+ * recently used go first). A service holding none of the concept's phrases of two or more words has a cover for
+ * each occurrence of a one-word phrase, so its density is the sum of their weights, which the posting lists hold;
+ * only services holding a longer phrase need their covers found.
+ */
 function matchesOf(index: SearchIndex, concept: IndexConcept): ConceptMatches {
   const cache = index.conceptMatches;
   const key = JSON.stringify(concept.phrases);
@@ -571,22 +695,39 @@ function matchesOf(index: SearchIndex, concept: IndexConcept): ConceptMatches {
     cache.set(key, cached);
     return cached;
   }
-  const { seen, weight, touched } = index.scratch;
+  const { seen, density, touched } = index.scratch;
   index.scratch.stamp += 1;
   const stamp = index.scratch.stamp;
   let count = 0;
+  const firstSeen = (service: number) => {
+    if (seen[service] === stamp) return;
+    seen[service] = stamp;
+    touched[count++] = service;
+    density[service] = 0;
+  };
+  const singleWords = new Set(
+    concept.phrases.filter((phrase) => phrase.lexemes.length === 1).map((phrase) => phrase.lexemes[0]!),
+  );
+  for (const lexeme of singleWords) {
+    const list = index.postings.get(lexeme);
+    if (!list) continue;
+    for (let i = 0; i < list.services.length; i += 1) {
+      const service = list.services[i]!;
+      firstSeen(service);
+      density[service] = density[service]! + list.weights[i]!;
+    }
+  }
+  const holdingPhrases = new Set<number>();
   for (const phrase of phrasesWorthWalking(concept.phrases)) {
-    eachMatch(index, phrase, (service, found) => {
-      if (seen[service] !== stamp) {
-        seen[service] = stamp;
-        touched[count++] = service;
-        weight[service] = 0;
-      }
-      weight[service] = weight[service]! + found;
+    eachPhraseMatch(index, phrase, (service) => {
+      firstSeen(service);
+      holdingPhrases.add(service);
     });
   }
-  const matches = { services: touched.slice(0, count), weights: new Float32Array(count) };
-  for (let i = 0; i < count; i += 1) matches.weights[i] = weight[matches.services[i]!]!;
+  const words = conceptWords(index, concept.phrases);
+  for (const service of Int32Array.from(holdingPhrases).sort()) density[service] = coverDensity(words, service);
+  const matches = { services: touched.slice(0, count), density: new Float32Array(count) };
+  for (let i = 0; i < count; i += 1) matches.density[i] = density[matches.services[i]!]!;
   let size = count;
   for (const held of cache.values()) size += held.services.length;
   for (const [oldest, held] of cache) {
@@ -598,27 +739,44 @@ function matchesOf(index: SearchIndex, concept: IndexConcept): ConceptMatches {
   return matches;
 }
 
+/**
+ * The one relevance formula, used for the public pages, the Open Referral API and the evaluation alike. How many
+ * of the query's (strong) concepts a service covers comes first, as a share; adult-only services sink by one
+ * whole concept when the family has not asked about adults or given an age; then where the words are: each
+ * concept's cover density (`coverDensity`), summed over the concepts and divided by log(words in the service's
+ * search document + 1), as ts_rank_cd(weights, document, concept, 1) would give.
+ */
+function relevance(fields: ServiceFields, service: number, terms: RelevanceTerms, covered: number, density: number) {
+  const adult = terms.penaliseAdults && fields.minimumAge[service]! >= 18 ? 1 : 0;
+  return covered / terms.strongConcepts - adult + density * fields.lengthNormal[service]!;
+}
+
+interface RelevanceTerms {
+  strongConcepts: number;
+  penaliseAdults: boolean;
+}
+
 export interface IndexResult {
   total: number;
-  /** The best candidates' ids, for the database to rank exactly. */
-  candidates: string[];
+  /** The page's services in order, with the distance to the nearest of their places when searching near one. */
+  page: { id: string; distanceKm: number | null }[];
 }
 
 /**
- * Every service the query matches and the filters keep, counted; and the best `limit` of them by estimated
- * relevance (or distance, or name). Matching follows the database: a service matches when it holds any way
- * of saying any concept, each phrase's words the right distance apart.
+ * Every service the query matches and the filters keep, counted; and the requested page of them in order of
+ * relevance (or distance, or name; ties by name). Matching follows the database: a service matches when it holds
+ * any way of saying any concept, each phrase's words the right distance apart.
  */
 export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult {
   const { fields, nameRank, scratch } = index;
   const conditions = conditionsOf(index, query);
-  const best = new BestOf(query.limit);
+  const best = new BestOf(Math.min(query.page * query.perPage, fields.ids.length), nameRank);
   const near = query.filters.near;
   const byDistance = query.order === 'distance' && near !== undefined;
   const withinKm = query.filters.maxDistanceKm ?? Number.POSITIVE_INFINITY;
   let total = 0;
 
-  /** Counts a service the filters keep and offers it as a candidate: nearest first, or by the given score. */
+  /** Counts a service the filters keep and offers it for the page: nearest first, or by the given score. */
   const consider = (service: number, score: number) => {
     if (!passes(fields, service, conditions)) return;
     let distance: number | null = null;
@@ -627,7 +785,7 @@ export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult 
       if (distance === null && query.filters.maxDistanceKm !== undefined) return;
     }
     total += 1;
-    best.offer(service, byDistance ? -(distance ?? Number.MAX_SAFE_INTEGER) : score);
+    best.offer(service, byDistance ? -(distance ?? Number.MAX_VALUE) : score);
   };
 
   if (query.concepts.length === 0 && near && withinKm !== Number.POSITIVE_INFINITY) {
@@ -642,33 +800,29 @@ export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult 
       const service = services[p]!;
       if (scratch.seen[service] === scratch.stamp) continue;
       scratch.seen[service] = scratch.stamp;
-      consider(service, -nameRank[service]!);
+      consider(service, 0);
     }
   } else if (query.concepts.length === 0) {
-    // Browsing: every service, by name unless sorted by distance.
-    for (let service = 0; service < nameRank.length; service += 1) consider(service, -nameRank[service]!);
+    // Browsing: every service, by name (ties in score go by name) unless sorted by distance.
+    for (let service = 0; service < nameRank.length; service += 1) consider(service, 0);
   } else {
     // Found first: finding a concept's matches uses the same scratch space.
     const found = query.concepts.map((concept) => matchesOf(index, concept));
-    const strong = Math.max(query.concepts.filter((concept) => !concept.weak).length, 1);
+    const terms = {
+      strongConcepts: Math.max(query.concepts.filter((concept) => !concept.weak).length, 1),
+      penaliseAdults: query.penaliseAdults,
+    };
     const byRelevance = query.order === 'relevance';
-    /** The estimate follows search.ts: concepts covered first, adult services down, then where the words are. */
-    const estimate = (service: number, covered: number, weight: number) =>
-      byRelevance
-        ? covered / strong -
-          (query.penaliseAdults && fields.minimumAge[service]! >= 18 ? 1 : 0) +
-          weight * fields.lengthNormal[service]!
-        : -nameRank[service]!;
     if (found.length === 1) {
       // One concept (the usual search) needs no adding up across concepts.
       const matches = found[0]!;
       const covered = query.concepts[0]!.weak ? 0 : 1;
       for (let i = 0; i < matches.services.length; i += 1) {
         const service = matches.services[i]!;
-        consider(service, estimate(service, covered, matches.weights[i]!));
+        consider(service, byRelevance ? relevance(fields, service, terms, covered, matches.density[i]!) : 0);
       }
     } else {
-      const { seen, concepts, weight, touched } = scratch;
+      const { seen, concepts, density, touched } = scratch;
       let touchedCount = 0;
       scratch.stamp += 1;
       const stamp = scratch.stamp;
@@ -680,19 +834,26 @@ export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult 
             seen[service] = stamp;
             touched[touchedCount++] = service;
             concepts[service] = 0;
-            weight[service] = 0;
+            density[service] = 0;
           }
           if (!concept.weak) concepts[service] = concepts[service]! + 1;
-          weight[service] = weight[service]! + matches.weights[i]!;
+          density[service] = density[service]! + matches.density[i]!;
         }
       }
       for (let t = 0; t < touchedCount; t += 1) {
         const service = touched[t]!;
-        consider(service, estimate(service, concepts[service]!, weight[service]!));
+        consider(service, byRelevance ? relevance(fields, service, terms, concepts[service]!, density[service]!) : 0);
       }
     }
   }
-  return { total, candidates: best.services.map((service) => fields.ids[service]!) };
+  const page = best.ranked().slice((query.page - 1) * query.perPage);
+  return {
+    total,
+    page: page.map((service) => ({
+      id: fields.ids[service]!,
+      distanceKm: near ? nearest(fields, service, near, Number.POSITIVE_INFINITY) : null,
+    })),
+  };
 }
 
 /** Below this many services an index rebuilds at once after a change; above it, in the background. */
