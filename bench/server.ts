@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/database.ts';
+import { prepareSearch } from '../src/features/directory/understanding.ts';
 import { buildApp } from '../src/web/app.ts';
 
 export interface BenchServer {
@@ -94,7 +95,10 @@ function startServeProcesses(databaseUrl: string, processes: number, env: Record
 }
 
 async function startInThisProcess(database: Database, env: Record<string, string>): Promise<BenchServer> {
-  const app = await buildApp(loadConfig(env), { database });
+  const config = loadConfig(env);
+  const app = await buildApp(config, { database });
+  // As `serve` does before it listens.
+  await prepareSearch(database.db, config.councilCode);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, stop: () => app.close() };
 }
