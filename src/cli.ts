@@ -54,6 +54,15 @@ function closeGracefullyOnSignal(close: () => Promise<void>) {
   process.on('SIGINT', () => onSignal('SIGINT'));
 }
 
+/** The scheduled work (clocks, reminders, notifications), for `worker` or inside a web process. */
+function startScheduledJobs(
+  config: Config,
+  database: Database,
+  onError = (error: Error) => console.error('job queue error', error.message),
+): Promise<JobQueue> {
+  return startJobQueue(database, { work: scheduledJobs(config, database), onError });
+}
+
 async function serve(config: Config) {
   if (config.webProcesses === 1) return serveInOneProcess(config, { prepared: false });
   return cluster.isPrimary ? serveWithSeveralProcesses(config) : serveInOneProcess(config, { prepared: true });
@@ -69,10 +78,7 @@ async function serveInOneProcess(config: Config, options: { prepared: boolean })
   const app: FastifyInstance = await buildApp(config, { database });
   let jobs: JobQueue | undefined;
   if (config.inProcessWorker && !options.prepared) {
-    jobs = await startJobQueue(database, {
-      work: scheduledJobs(config, database),
-      onError: (error) => app.log.error({ err: error }, 'job queue error'),
-    });
+    jobs = await startScheduledJobs(config, database, (error) => app.log.error({ err: error }, 'job queue error'));
   }
   closeGracefullyOnSignal(async () => {
     await app.close();
@@ -95,12 +101,7 @@ async function serveInOneProcess(config: Config, options: { prepared: boolean })
 async function serveWithSeveralProcesses(config: Config) {
   const database = await openAndMigrate(config);
   await seedIfEmpty(config, database);
-  const jobs = config.inProcessWorker
-    ? await startJobQueue(database, {
-        work: scheduledJobs(config, database),
-        onError: (error) => console.error('job queue error', error.message),
-      })
-    : undefined;
+  const jobs = config.inProcessWorker ? await startScheduledJobs(config, database) : undefined;
   let stopping = false;
   const listening = new Set<number>();
   cluster.on('listening', (web, address) => {
@@ -137,10 +138,7 @@ async function serveWithSeveralProcesses(config: Config) {
 
 async function worker(config: Config) {
   const database = await openAndMigrate(config);
-  const jobs = await startJobQueue(database, {
-    work: scheduledJobs(config, database),
-    onError: (error) => console.error('job queue error', error.message),
-  });
+  const jobs = await startScheduledJobs(config, database);
   closeGracefullyOnSignal(async () => {
     await jobs.stop({ graceful: true, wait: true });
     await database.close();

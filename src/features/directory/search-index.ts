@@ -405,9 +405,10 @@ function eachPhraseMatch(index: SearchIndex, phrase: LexemePhrase, found: (servi
  * phrases do not already match ("autistic spectrum condition" when "autistic" is one of them): those never
  * change a service's cover density either (see `coverDensity`), and walking them is the slowest part of a search.
  */
-function phrasesWorthWalking(phrases: LexemePhrase[]): LexemePhrase[] {
-  const single = new Set(phrases.filter((phrase) => phrase.lexemes.length === 1).map((phrase) => phrase.lexemes[0]));
-  return phrases.filter((phrase) => phrase.lexemes.length > 1 && !phrase.lexemes.some((lexeme) => single.has(lexeme)));
+function phrasesWorthWalking(phrases: LexemePhrase[], singleWords: Set<string>): LexemePhrase[] {
+  return phrases.filter(
+    (phrase) => phrase.lexemes.length > 1 && !phrase.lexemes.some((lexeme) => singleWords.has(lexeme)),
+  );
 }
 
 /** One occurrence in a service of a word of the query: where, how much it counts, and which word. */
@@ -718,7 +719,7 @@ function matchesOf(index: SearchIndex, concept: IndexConcept): ConceptMatches {
     }
   }
   const holdingPhrases = new Set<number>();
-  for (const phrase of phrasesWorthWalking(concept.phrases)) {
+  for (const phrase of phrasesWorthWalking(concept.phrases, singleWords)) {
     eachPhraseMatch(index, phrase, (service) => {
       firstSeen(service);
       holdingPhrases.add(service);
