@@ -18,8 +18,16 @@ function say(message: string) {
   process.stdout.write(`${message}\n`);
 }
 
+function databaseOf(config: Config): Promise<Database> {
+  return openDatabase(
+    config.databaseUrl
+      ? { url: config.databaseUrl, preparedStatements: config.databasePreparedStatements }
+      : { dataDir: config.dataDir },
+  );
+}
+
 async function openAndMigrate(config: Config): Promise<Database> {
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  const database = await databaseOf(config);
   const applied = await migrate(database);
   if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
   return database;
@@ -73,7 +81,7 @@ async function serve(config: Config) {
  * the first process has done that already.
  */
 async function serveInOneProcess(config: Config, options: { prepared: boolean }) {
-  const database = options.prepared ? await openDatabase({ url: config.databaseUrl! }) : await openAndMigrate(config);
+  const database = options.prepared ? await databaseOf(config) : await openAndMigrate(config);
   if (!options.prepared) await seedIfEmpty(config, database);
   const app: FastifyInstance = await buildApp(config, { database });
   let jobs: JobQueue | undefined;

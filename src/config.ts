@@ -27,6 +27,8 @@ export interface Config {
   port: number;
   /** PostgreSQL server URL; when absent Pathway runs on embedded PGlite under dataDir. */
   databaseUrl?: string;
+  /** Prepare each query once per database connection (DATABASE_PREPARED_STATEMENTS, default true). */
+  databasePreparedStatements: boolean;
   dataDir: string;
   demoData: boolean;
   /** Signs cookies. Secret: never logged. */
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     port,
     dataDir: resolve(env.DATA_DIR ?? 'data'),
+    databasePreparedStatements: boolean(env, 'DATABASE_PREPARED_STATEMENTS', true),
     demoData: boolean(env, 'DEMO_DATA', true),
     sessionSecret,
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),

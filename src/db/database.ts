@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.ts';
 import { PGliteDialect, TurnLock } from './pglite-dialect.ts';
+import { preparingPool } from './prepared-statements.ts';
 
 const DATE_OID = 1082;
 
@@ -31,10 +32,17 @@ export interface DatabaseOptions {
   /** Folder for PGlite's files; when absent, PGlite keeps everything in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * Prepare each query once per connection (true unless set false). A connection pooler that hands one
+   * connection to several clients in turn (PgBouncer in transaction mode before 1.21) needs false.
+   */
+  preparedStatements?: boolean;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openServerDatabase(options.url, options.poolSize ?? 10) : openEmbeddedDatabase(options.dataDir);
+  return options.url
+    ? openServerDatabase(options.url, options.poolSize ?? 10, options.preparedStatements ?? true)
+    : openEmbeddedDatabase(options.dataDir);
 }
 
 async function openEmbeddedDatabase(dataDir: string | undefined): Promise<Database> {
@@ -68,11 +76,13 @@ async function openEmbeddedDatabase(dataDir: string | undefined): Promise<Databa
   };
 }
 
-async function openServerDatabase(url: string, poolSize: number): Promise<Database> {
+async function openServerDatabase(url: string, poolSize: number, preparedStatements: boolean): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client losing its server connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({
+    dialect: new PostgresDialect({ pool: preparedStatements ? preparingPool(pool) : pool }),
+  });
   const MIGRATION_LOCK_KEY = 727_2026;
   return {
     db,

@@ -97,6 +97,19 @@ describe('working days in England and Wales', () => {
     assert.equal(toIsoDate(new Date('2026-12-01T23:30:00Z')), '2026-12-01');
   });
 
+  test('the date turns at midnight where the council is, asked again and again, in any time zone', () => {
+    for (let pass = 0; pass < 2; pass += 1) {
+      assert.equal(toIsoDate(new Date('2026-06-30T22:59:59.999Z')), '2026-06-30');
+      assert.equal(toIsoDate(new Date('2026-06-30T23:00:00.000Z')), '2026-07-01');
+      assert.equal(toIsoDate(new Date('2026-01-15T23:59:59.999Z')), '2026-01-15');
+      assert.equal(toIsoDate(new Date('2026-01-16T00:00:00.000Z')), '2026-01-16');
+      // Kathmandu is 5 hours 45 minutes ahead of UTC.
+      assert.equal(toIsoDate(new Date('2026-03-01T18:14:59.999Z'), 'Asia/Kathmandu'), '2026-03-01');
+      assert.equal(toIsoDate(new Date('2026-03-01T18:15:00.000Z'), 'Asia/Kathmandu'), '2026-03-02');
+      assert.equal(toIsoDate(new Date('1960-06-30T23:30:00Z')), '1960-07-01');
+    }
+  });
+
   test('dates are checked strictly', () => {
     assert.equal(parseIsoDate('2024-02-29'), '2024-02-29');
     for (const bad of ['2023-02-29', '2026-13-01', '26-01-01', '2026-1-1', '', '2026-01-01T00:00']) {

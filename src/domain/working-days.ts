@@ -17,19 +17,22 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Checks a date strictly: a real calendar date in YYYY-MM-DD form, or a RangeError. */
 export function parseIsoDate(text: string): IsoDate {
-  const match = ISO_DATE.exec(text);
-  if (!match) throw new RangeError(`"${text}" is not a date in the form YYYY-MM-DD`);
-  const [, year, month, day] = match.map(Number) as [number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw new RangeError(`"${text}" is not a real date`);
-  }
+  dayNumber(text);
   return text;
 }
 
+/** Whole days since 1970-01-01 of a date checked as parseIsoDate checks it. */
 function dayNumber(date: IsoDate): number {
-  parseIsoDate(date);
-  return Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
+  const match = ISO_DATE.exec(date);
+  if (!match) throw new RangeError(`"${date}" is not a date in the form YYYY-MM-DD`);
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const utc = new Date(Date.UTC(year, month - 1, day));
+  if (utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day) {
+    throw new RangeError(`"${date}" is not a real date`);
+  }
+  return utc.getTime() / MS_PER_DAY;
 }
 
 function fromDayNumber(day: number): IsoDate {
@@ -157,7 +160,7 @@ export function weeksBetween(from: IsoDate, to: IsoDate): number {
 
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** One formatter per time zone, kept: making one costs far more than using it, and queues call this per row. */
+/** One formatter per time zone, kept: making one costs far more than using it. */
 function dateParts(timeZone: string): Intl.DateTimeFormat {
   let found = partFormatters.get(timeZone);
   if (!found) {
@@ -167,9 +170,36 @@ function dateParts(timeZone: string): Intl.DateTimeFormat {
   return found;
 }
 
-/** The calendar date of an instant where the council is: 23:30 UTC on a summer evening is already tomorrow in London. */
-export function toIsoDate(instant: Date, timeZone = 'Europe/London'): IsoDate {
+function formatIsoDate(instant: Date, timeZone: string): IsoDate {
   const parts = dateParts(timeZone).formatToParts(instant);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/**
+ * Since 1972 every time zone's offset from UTC has been a whole number of quarter hours, so a date changes only
+ * at a quarter hour: the dates of quarter hours already asked about are kept, as queues ask about the same few
+ * days on every row and formatting costs a few microseconds each time.
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const QUARTER_HOURS_FROM = Date.UTC(1972, 0, 1);
+const DATES_KEPT = 10_000;
+const datesByQuarterHour = new Map<string, Map<number, IsoDate>>();
+
+/** The calendar date of an instant where the council is: 23:30 UTC on a summer evening is already tomorrow in London. */
+export function toIsoDate(instant: Date, timeZone = 'Europe/London'): IsoDate {
+  if (instant.getTime() < QUARTER_HOURS_FROM) return formatIsoDate(instant, timeZone);
+  let dates = datesByQuarterHour.get(timeZone);
+  if (!dates) {
+    dates = new Map();
+    datesByQuarterHour.set(timeZone, dates);
+  }
+  const quarterHour = Math.floor(instant.getTime() / QUARTER_HOUR_MS);
+  let date = dates.get(quarterHour);
+  if (date === undefined) {
+    date = formatIsoDate(instant, timeZone);
+    if (dates.size >= DATES_KEPT) dates.clear();
+    dates.set(quarterHour, date);
+  }
+  return date;
 }
