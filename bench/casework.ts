@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
-import { runLoad } from './load.ts';
+import { runLoad, warmUp } from './load.ts';
 import { startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 
 const CONCURRENCY = 20;
@@ -92,13 +92,11 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
 
   const server = await startPathway(database, databaseUrl);
   const baseUrl = server.url;
-  const measure = async (email: string, urls: string[]) =>
-    runLoad({
-      urls,
-      concurrency: CONCURRENCY,
-      seconds: SECONDS,
-      headers: { cookie: await sessionCookie(baseUrl, email) },
-    });
+  const measure = async (email: string, urls: string[]) => {
+    const headers = { cookie: await sessionCookie(baseUrl, email) };
+    await warmUp({ urls, headers });
+    return runLoad({ urls, concurrency: CONCURRENCY, seconds: SECONDS, headers });
+  };
   const triage = await measure('triage@demo.pathway.test', [`${baseUrl}/referrals`]);
   const caseloadPage = await measure('social.worker@demo.pathway.test', [
     `${baseUrl}/caseload`,

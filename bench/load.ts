@@ -26,3 +26,12 @@ export function runLoad(options: {
     worker.once('error', reject);
   });
 }
+
+/**
+ * A few seconds of gentle load before measuring, as a server that has been running would have had: for its first
+ * seconds V8 is still optimising the code a page runs (each compiled page template is one large function, and
+ * optimising one took up to half a second of a core), and a search's first use of a concept finds its matches.
+ */
+export async function warmUp(options: { urls: string[]; headers?: Record<string, string>; seconds?: number }) {
+  await runLoad({ urls: options.urls, concurrency: 4, seconds: options.seconds ?? 5, headers: options.headers });
+}

@@ -5,7 +5,7 @@
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedDemoCouncil } from '../src/db/seed/demo.ts';
-import { runLoad } from './load.ts';
+import { runLoad, warmUp } from './load.ts';
 import { startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 
 const CONCURRENCY = 20;
@@ -27,8 +27,10 @@ export async function platformBenchmark(): Promise<Record<string, unknown>> {
 
   const server = await startPathway(database, databaseUrl);
   const url = server.url;
+  const urls = [`${url}/`, `${url}/sign-in`, `${url}/health/ready`];
+  await warmUp({ urls });
   const pages = await runLoad({
-    urls: [`${url}/`, `${url}/sign-in`, `${url}/health/ready`],
+    urls,
     concurrency: CONCURRENCY,
     seconds: SECONDS,
   });

@@ -8,7 +8,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { DEMO_COUNCIL, seedDemoCouncil } from '../src/db/seed/demo.ts';
 import { englishPlaces, generateServices } from '../src/features/directory/generate.ts';
 import { importItems } from '../src/features/directory/import.ts';
-import { runLoad } from './load.ts';
+import { runLoad, warmUp } from './load.ts';
 import { startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 
 const CONCURRENCY = 20;
@@ -76,8 +76,7 @@ export async function searchBenchmark(): Promise<Record<string, unknown>> {
     url,
     places.map((place) => place.district),
   );
-  // One pass to load the search vocabulary and warm caches, as a running server would have.
-  await runLoad({ urls, concurrency: 2, seconds: 3 });
+  await warmUp({ urls, seconds: 10 });
   const search = await runLoad({ urls, concurrency: CONCURRENCY, seconds: SECONDS });
   await server.stop();
   await database.close();
