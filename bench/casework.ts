@@ -1,6 +1,7 @@
 // Casework benchmark: with 50,000 children and 500,000 timeline events, the p95 of the front door's triage queue,
 // a worker's caseload page and a child's record, each at 20 concurrent users, against a bare Fastify hello-world
-// measured in the same run. Uses DATABASE_URL when set (PostgreSQL; Pathway then runs as `serve` does in production,
+// measured in the same run. Each page is measured with users asking again the moment a page arrives (stress: 20
+// requests always in flight) and with users reading each page for about a second (`paced`). Uses DATABASE_URL when set (PostgreSQL; Pathway then runs as `serve` does in production,
 // in BENCH_WEB_PROCESSES web processes, one per core by default), otherwise embedded PGlite in memory.
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../src/db/database.ts';
@@ -16,6 +17,8 @@ const EVENTS_PER_CHILD = 10;
 /** Children open to a team: about what a council's short breaks and disabled children's teams hold. */
 const OPEN_EPISODES = 1_200;
 const NEW_REFERRALS = 60;
+/** How long a paced user reads each page, on average, before asking for the next. */
+const PAUSE_MS = 1000;
 
 /** Families, children, episodes, referrals and timeline events, made in SQL so loading is quick. */
 async function loadCasework(database: Database) {
@@ -92,10 +95,14 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
 
   const server = await startPathway(database, databaseUrl);
   const baseUrl = server.url;
+  /** Each page twice: users asking again the moment a page arrives (stress), then users reading each page. */
   const measure = async (email: string, urls: string[]) => {
     const headers = { cookie: await sessionCookie(baseUrl, email) };
     await warmUp({ urls, headers });
-    return runLoad({ urls, concurrency: CONCURRENCY, seconds: SECONDS, headers });
+    return {
+      noPause: await runLoad({ urls, concurrency: CONCURRENCY, seconds: SECONDS, headers }),
+      paced: await runLoad({ urls, concurrency: CONCURRENCY, seconds: SECONDS, headers, pauseMs: PAUSE_MS }),
+    };
   };
   const triage = await measure('triage@demo.pathway.test', [`${baseUrl}/referrals`]);
   const caseloadPage = await measure('social.worker@demo.pathway.test', [
@@ -130,9 +137,15 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
     web_processes: processes,
     concurrency: CONCURRENCY,
     seconds: SECONDS,
-    triage_queue: figures(triage),
-    caseload: figures(caseloadPage),
-    child_record: figures(record),
+    triage_queue: figures(triage.noPause),
+    caseload: figures(caseloadPage.noPause),
+    child_record: figures(record.noPause),
+    paced: {
+      pause_ms: PAUSE_MS,
+      triage_queue: figures(triage.paced),
+      caseload: figures(caseloadPage.paced),
+      child_record: figures(record.paced),
+    },
     hello_world_rps: helloLoad.requestsPerSecond,
   };
 }

@@ -1,6 +1,7 @@
 // The clients of bench/load.ts, run in a worker thread so the server under test has the main thread to itself.
 // Plain JavaScript: worker threads on Node 20 do not load TypeScript.
 import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 
 function percentile(sorted, fraction) {
@@ -9,7 +10,7 @@ function percentile(sorted, fraction) {
   return Math.round(sorted[Math.max(0, index)] * 100) / 100;
 }
 
-const { urls, concurrency, seconds, headers } = workerData;
+const { urls, concurrency, seconds, headers, pauseMs = 0 } = workerData;
 const timings = [];
 let errors = 0;
 let next = 0;
@@ -33,6 +34,8 @@ function get(url) {
 
 async function client() {
   while (performance.now() < deadline) {
+    // A person reads each page before asking for the next: half to one and a half times pauseMs.
+    if (pauseMs > 0) await sleep(pauseMs * (0.5 + Math.random()));
     const url = urls[next++ % urls.length];
     const started = performance.now();
     try {

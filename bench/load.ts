@@ -17,6 +17,8 @@ export function runLoad(options: {
   concurrency: number;
   seconds: number;
   headers?: Record<string, string>;
+  /** Each client pauses about this long before each request, as a person reading the page would; none by default. */
+  pauseMs?: number;
 }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./load-clients.mjs', import.meta.url), { workerData: options });

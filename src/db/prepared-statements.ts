@@ -17,9 +17,21 @@ export const STATEMENTS_PER_CONNECTION = 500;
 /** PostgreSQL's answer when a table changed under a prepared query in a way that changes the query's columns. */
 const PLAN_CHANGED_RESULT_TYPE = '0A000';
 
-/** A name that is the same for the same text in every process, short enough for PostgreSQL's 63-byte names. */
+const NAMES_KEPT = 5_000;
+const names = new Map<string, string>();
+
+/**
+ * A name that is the same for the same text in every process, short enough for PostgreSQL's 63-byte names. Names
+ * are kept, as a page's queries repeat and hashing each again showed in profiles.
+ */
 export function statementName(text: string): string {
-  return `p_${createHash('sha1').update(text).digest('base64url')}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `p_${createHash('sha1').update(text).digest('base64url')}`;
+    if (names.size >= NAMES_KEPT) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }
 
 function isPlanChange(error: unknown): boolean {
