@@ -7,7 +7,13 @@ import { sql } from 'kysely';
 import { seedDemoCouncil } from '../src/db/seed/demo.ts';
 import { englishPlaces, generateServices } from '../src/features/directory/generate.ts';
 import { importFeed, importItems } from '../src/features/directory/import.ts';
-import { parsePhraseQuery, readTsvector } from '../src/features/directory/search-index.ts';
+import {
+  CONCEPTS_CARRIED,
+  forgetSearchIndex,
+  parsePhraseQuery,
+  readTsvector,
+  searchIndexFor,
+} from '../src/features/directory/search-index.ts';
 import { searchServices, type SearchFilters, type SearchResult } from '../src/features/directory/search.ts';
 import { understandingFor } from '../src/features/directory/understanding.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
@@ -103,6 +109,26 @@ for (const target of databaseTargets()) {
       );
       return new Map(rows.map((row) => [row.id, row.relevance]));
     }
+
+    test('a rebuilt index already holds the matches of the concepts families searched for', async () => {
+      // An index of this database (another describe's may be cached under the same council).
+      forgetSearchIndex('Z99');
+      await searchIndexFor(database.db, 'Z99');
+      await search('autism', 10);
+      await search('speech therapy after school', 10);
+      const before = await searchIndexFor(database.db, 'Z99');
+      const searched = [...before.conceptMatches.keys()].slice(-CONCEPTS_CARRIED);
+      assert.ok(searched.length >= 2);
+      forgetSearchIndex('Z99');
+      const rebuilt = await searchIndexFor(database.db, 'Z99');
+      assert.notEqual(rebuilt, before);
+      assert.deepEqual([...rebuilt.conceptMatches.keys()], searched);
+      for (const key of searched) assert.deepEqual(rebuilt.conceptMatches.get(key), before.conceptMatches.get(key));
+      // Searching again uses what was carried rather than finding it again.
+      const carried = rebuilt.conceptMatches.get(searched.at(-1)!);
+      await search('speech therapy after school', 10);
+      assert.equal(rebuilt.conceptMatches.get(searched.at(-1)!), carried);
+    });
 
     test('counts exactly the services PostgreSQL full-text search matches', async () => {
       for (const query of QUERIES) {

@@ -4,6 +4,7 @@
 // It holds each service's search words (PostgreSQL's own stemmed lexemes and positions, read from
 // search_document) and the fields filters use. For a query it counts every match and ranks them by the one
 // relevance formula (`relevance` below); the database then reads only the page's services, by primary key.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS } from '../../domain/local-offer.ts';
@@ -870,9 +871,26 @@ interface CachedIndex {
 
 const indexes = new Map<string, CachedIndex>();
 
+/** How many of the most recently searched concepts a rebuilt index finds again before it takes over. */
+export const CONCEPTS_CARRIED = 100;
+
+/**
+ * Finds again in a newly built index the matches of the concepts most recently searched in the one it replaces,
+ * one concept at a time with a turn for other requests between them, so the first family to search for each
+ * after the five-minute rebuild does not wait for it (up to a few hundred milliseconds at national scale).
+ */
+async function carryConcepts(from: SearchIndex, to: SearchIndex): Promise<void> {
+  // Oldest first, so the new index's cache keeps the old one's order of use.
+  for (const key of [...from.conceptMatches.keys()].slice(-CONCEPTS_CARRIED)) {
+    await nextTurn();
+    matchesOf(to, { phrases: JSON.parse(key) as LexemePhrase[], weak: false });
+  }
+}
+
 function rebuild(db: Kysely<Schema>, laCode: string, entry: CachedIndex): Promise<SearchIndex> {
   entry.building ??= buildSearchIndex(db, laCode)
-    .then((index) => {
+    .then(async (index) => {
+      if (entry.current) await carryConcepts(entry.current, index);
       entry.current = index;
       return index;
     })
