@@ -5,7 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, testConfig, type TestClient } from './helpers/app.ts';
+import { sql } from 'kysely';
 import { scheduledJobs } from '../src/jobs/worker.ts';
+import { caseload, CASELOAD_PAGE_SIZE } from '../src/features/pathway/service.ts';
+import type { SignedInUser } from '../src/web/context.ts';
 
 for (const target of databaseTargets()) {
   describe(`The pathway on ${target.name}`, () => {
@@ -268,6 +271,57 @@ for (const target of databaseTargets()) {
         disabilities: ['NONE'],
       });
       assert.equal(anotherTeams.statusCode, 404, 'a child open to another team');
+    });
+
+    test('a caseload lists oldest first across its pages, by team first for a person in several teams', async () => {
+      const teams = await database.db.selectFrom('teams').select(['id', 'name']).where('la_code', '=', 'Z99').execute();
+      const reader = await database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'manager@demo.pathway.test')
+        .executeTakeFirstOrThrow();
+      // Sixty more children open to each team, started on different days, so a team's caseload runs to two pages.
+      for (const team of teams) {
+        await sql`
+          with family as (
+            insert into families (la_code, family_name, postcode) values ('Z99', 'Caseload order', 'NM1 1AA') returning id),
+          children as (
+            insert into children (la_code, family_id, given_name, family_name, date_of_birth)
+            select 'Z99', family.id, 'Child ' || n, 'Caseload', date '2015-01-01' from family, generate_series(1, 60) n
+            returning id)
+          insert into episodes (la_code, child_id, tier, team_id, start_reason, started_at)
+          select 'Z99', children.id, ${team.id === teams[0]!.id ? 'targeted' : 'specialist'}, ${team.id}, 'Order test',
+                 now() - ((random() * 400)::int || ' days')::interval
+            from children`.execute(database.db);
+      }
+      const read = async (teamIds: string[]) => {
+        const user: SignedInUser = {
+          id: reader.id,
+          laCode: 'Z99',
+          displayName: 'Reader',
+          email: 'manager@demo.pathway.test',
+          roles: ['team_manager'],
+          teamIds,
+        };
+        const pages = [];
+        for (let page = 1; ; page += 1) {
+          const { total, episodes } = await caseload(database.db, user, { page, requestId: 'caseload-order' });
+          pages.push(...episodes);
+          if (page * CASELOAD_PAGE_SIZE >= total) return { total, episodes: pages };
+        }
+      };
+      const byTeamThenAge = (a: { team_name: string; started_at: Date }, b: { team_name: string; started_at: Date }) =>
+        a.team_name.localeCompare(b.team_name) || a.started_at.getTime() - b.started_at.getTime();
+
+      const oneTeam = await read([teams[0]!.id]);
+      assert.ok(oneTeam.total > CASELOAD_PAGE_SIZE);
+      assert.equal(oneTeam.episodes.length, oneTeam.total);
+      assert.deepEqual(oneTeam.episodes, [...oneTeam.episodes].sort(byTeamThenAge));
+
+      const severalTeams = await read(teams.map((team) => team.id));
+      assert.equal(severalTeams.episodes.length, severalTeams.total);
+      assert.equal(new Set(severalTeams.episodes.map((episode) => episode.team_name)).size, teams.length);
+      assert.deepEqual(severalTeams.episodes, [...severalTeams.episodes].sort(byTeamThenAge));
     });
   });
 }
