@@ -1,8 +1,9 @@
 // Casework benchmark: with 50,000 children and 500,000 timeline events, the p95 of the front door's triage queue,
 // a worker's caseload page and a child's record, each at 20 concurrent users, against a bare Fastify hello-world
 // measured in the same run. Each page is measured with users asking again the moment a page arrives (stress: 20
-// requests always in flight) and with users reading each page for about a second (`paced`). Uses DATABASE_URL when set (PostgreSQL; Pathway then runs as `serve` does in production,
-// in BENCH_WEB_PROCESSES web processes, one per core by default), otherwise embedded PGlite in memory.
+// requests always in flight) and with users reading each page for about a second (`paced`). Uses DATABASE_URL
+// when set (PostgreSQL; Pathway then runs as `serve` does in production, in BENCH_WEB_PROCESSES web processes, one
+// per core by default), otherwise embedded PGlite in memory.
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, testConfig, type TestClient } from './helpers/app.ts';
-import { sql } from 'kysely';
 import { scheduledJobs } from '../src/jobs/worker.ts';
 import { caseload, CASELOAD_PAGE_SIZE } from '../src/features/pathway/service.ts';
 import type { SignedInUser } from '../src/web/context.ts';

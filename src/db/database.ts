@@ -33,8 +33,9 @@ export interface DatabaseOptions {
   dataDir?: string;
   poolSize?: number;
   /**
-   * Prepare each query once per connection (true unless set false). A connection pooler that hands one
-   * connection to several clients in turn (PgBouncer in transaction mode before 1.21) needs false.
+   * Prepare each query once per connection (true unless set false). A connection pooler that hands one server
+   * connection to several clients in turn needs false: PgBouncer in transaction mode, unless it is 1.21 or later
+   * with max_prepared_statements set.
    */
   preparedStatements?: boolean;
 }

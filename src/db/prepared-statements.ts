@@ -14,9 +14,6 @@ import type pg from 'pg';
  */
 export const STATEMENTS_PER_CONNECTION = 500;
 
-/** PostgreSQL's answer when a table changed under a prepared query in a way that changes the query's columns. */
-const PLAN_CHANGED_RESULT_TYPE = '0A000';
-
 const NAMES_KEPT = 5_000;
 const names = new Map<string, string>();
 
@@ -34,51 +31,70 @@ export function statementName(text: string): string {
   return name;
 }
 
-function isPlanChange(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error as Error & { code?: string }).code === PLAN_CHANGED_RESULT_TYPE &&
-    error.message.includes('cached plan')
-  );
+/**
+ * Whether an error means this connection's prepared statements can no longer be trusted: a table changed under one
+ * in a way that changes its result (a column added to a `select *`, a column's type changed), or a statement the
+ * driver believes prepared is not there. Told apart by code and PostgreSQL's routine, never by the message,
+ * which a server may give in another language.
+ */
+function spoilsConnection(error: unknown): boolean {
+  const { code, routine } = error as { code?: string; routine?: string };
+  return (code === '0A000' && routine === 'RevalidateCachedQuery') || code === '26000';
+}
+
+interface PreparingClient {
+  client: PostgresPoolClient;
+  /** The statements prepared on this connection, counted when first sent, whether or not they then succeeded. */
+  prepared: Set<string>;
+  /** Close the connection rather than return it to the pool (see spoilsConnection). */
+  spoiled: boolean;
 }
 
 /**
  * A Kysely pool that prepares each query with parameters (those already go as a parse, bind and execute; a query
  * without them may hold several statements, which only the simple protocol allows). A connection whose prepared
- * query no longer fits its table (a deployment changed the table's columns under a running process) is closed
- * when released, so the pool opens a fresh one; that one query fails with PostgreSQL's message.
+ * statements went wrong is closed when released, so the pool opens a fresh one; the one query fails with
+ * PostgreSQL's message.
  */
 export function preparingPool(pool: pg.Pool): PostgresPool {
-  /** The statements prepared on each connection; the pool hands out the same connections again and again. */
-  const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
-  return {
-    async connect(): Promise<PostgresPoolClient> {
-      const client = await pool.connect();
-      let prepared = preparedOn.get(client);
-      if (!prepared) {
-        prepared = new Set();
-        preparedOn.set(client, prepared);
-      }
-      let stale = false;
-      return {
+  // One wrapper for each of the pool's connections, kept as long as the connection: Kysely keeps its own
+  // connection object for each client it is given, and would otherwise make a new one at every checkout.
+  const wrappers = new WeakMap<pg.PoolClient, PreparingClient>();
+  const wrap = (connection: pg.PoolClient): PreparingClient => {
+    const wrapper: PreparingClient = {
+      prepared: new Set(),
+      spoiled: false,
+      client: {
         async query<R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> {
           const values = [...parameters];
           const name = values.length > 0 ? statementName(text) : undefined;
+          const { prepared } = wrapper;
           if (name === undefined || (!prepared.has(name) && prepared.size >= STATEMENTS_PER_CONNECTION))
-            return (await client.query(text, values)) as unknown as PostgresQueryResult<R>;
+            return (await connection.query(text, values)) as unknown as PostgresQueryResult<R>;
+          prepared.add(name);
           try {
-            const result = await client.query({ name, text, values });
-            prepared.add(name);
-            return result as unknown as PostgresQueryResult<R>;
+            return (await connection.query({ name, text, values })) as unknown as PostgresQueryResult<R>;
           } catch (error) {
-            if (isPlanChange(error)) stale = true;
+            if (spoilsConnection(error)) wrapper.spoiled = true;
             throw error;
           }
         },
         release() {
-          client.release(stale);
+          connection.release(wrapper.spoiled);
         },
-      } as PostgresPoolClient;
+      } as PostgresPoolClient,
+    };
+    return wrapper;
+  };
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const connection = await pool.connect();
+      let wrapper = wrappers.get(connection);
+      if (!wrapper) {
+        wrapper = wrap(connection);
+        wrappers.set(connection, wrapper);
+      }
+      return wrapper.client;
     },
     end: () => pool.end(),
   };

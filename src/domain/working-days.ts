@@ -177,12 +177,13 @@ function formatIsoDate(instant: Date, timeZone: string): IsoDate {
 }
 
 /**
- * Since 1972 every time zone's offset from UTC has been a whole number of quarter hours, so a date changes only
+ * Since 1973 every time zone's offset from UTC has been a whole number of quarter hours, so a date changes only
  * at a quarter hour: the dates of quarter hours already asked about are kept, as queues ask about the same few
  * days on every row and formatting costs a few microseconds each time.
  */
 const QUARTER_HOUR_MS = 15 * 60_000;
-const QUARTER_HOURS_FROM = Date.UTC(1972, 0, 1);
+// (Liberia was 44 minutes 30 seconds behind UTC until January 1972.)
+const QUARTER_HOURS_FROM = Date.UTC(1973, 0, 1);
 const DATES_KEPT = 10_000;
 const datesByQuarterHour = new Map<string, Map<number, IsoDate>>();
 
