@@ -48,6 +48,36 @@ class TemplateLoader extends nunjucks.FileSystemLoader {
   }
 }
 
+type ExportedCallback = (error: Error | null, exported: unknown) => void;
+type GetExported = (this: object, context: unknown, frame?: unknown, done?: ExportedCallback) => void;
+const templatePrototype = nunjucks.Template.prototype as unknown as { getExported: GetExported };
+const runForExports = templatePrototype.getExported;
+const exportedWithoutContext = new WeakMap<object, unknown>();
+
+/**
+ * What a template exports when imported without the importer's context (`{% from "x" import y %}`) is the same
+ * every time: its macros, which see only their arguments. Nunjucks runs the imported template again on every
+ * import, and each govuk-frontend component imports its attribute helpers each time it is used, so a page of
+ * summary lists and buttons ran those helpers' templates dozens of times (a child's record served about a quarter
+ * more pages a second with them kept: npm run bench -- casework). Each template's exports are kept after the first
+ * import. An import `with context` is run every time, as Nunjucks does.
+ */
+templatePrototype.getExported = function (context, frame, done) {
+  if (typeof context !== 'function') {
+    runForExports.call(this, context, frame, done);
+    return;
+  }
+  const reply = context as ExportedCallback;
+  if (exportedWithoutContext.has(this)) {
+    reply(null, exportedWithoutContext.get(this));
+    return;
+  }
+  runForExports.call(this, (error: Error | null, exported: unknown) => {
+    if (!error) exportedWithoutContext.set(this, exported);
+    reply(error, exported);
+  });
+};
+
 export function createViewEnvironment(options: { watch: boolean }): nunjucks.Environment {
   const loader = new TemplateLoader([join(SRC, 'web', 'views'), join(SRC, 'features'), GOVUK_FRONTEND_DIST], {
     noCache: options.watch,
