@@ -1,7 +1,8 @@
 // Every string a person reads is in the locale files: English complete, Urdu and Polish for the shared shell,
 // falling back to English key by key.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ROLES } from '../src/db/schema.ts';
@@ -79,5 +80,19 @@ describe('languages', () => {
   test('placeholders are filled in', () => {
     const t = loadCatalogue().translator('en');
     assert.match(t('signIn.errors.locked', { minutes: 15 }), /Wait 15 minutes/);
+  });
+
+  test('every placeholder is filled in, each time; one without a value is left as written', () => {
+    const localesDir = mkdtempSync(join(tmpdir(), 'pathway-locales-'));
+    for (const { code } of LANGUAGES) mkdirSync(join(localesDir, code));
+    writeFileSync(
+      join(localesDir, 'en', 'clock.json'),
+      JSON.stringify({ used: '{used} of {limit} working days used; {used} so far{ended}', plain: 'No clock' }),
+    );
+    const t = loadCatalogue(localesDir).translator('en');
+    assert.equal(t('clock.used', { used: 3, limit: 45 }), '3 of 45 working days used; 3 so far{ended}');
+    assert.equal(t('clock.used', { used: 0, limit: 20, ended: '.' }), '0 of 20 working days used; 0 so far.');
+    assert.equal(t('clock.plain', { used: 1 }), 'No clock');
+    assert.equal(t('clock.plain'), 'No clock');
   });
 });

@@ -1,5 +1,6 @@
-// The view environment: what a template exports to an import without context is worked out once; an import with
-// context still sees the importer's variables; govuk-frontend's components render the same every time.
+// The view environment's two shortcuts through Nunjucks give what Nunjucks gives: what a template exports to an import
+// without context is worked out once (an import with context still sees the importer's variables), and loop and set
+// variables are set as before; govuk-frontend's components render the same every time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import nunjucks from 'nunjucks';
@@ -53,4 +54,18 @@ test('govuk-frontend components render the same the first time and after', () =>
   const other = render({ label: 'Send', step: 2, tag: 'New' });
   assert.match(other, /data-step="2"> Send <\/button>/);
   assert.match(other, /<strong class="govuk-tag"> New <\/strong>/);
+});
+
+test('loop variables, and a variable set inside a loop or a condition, work as in Nunjucks', () => {
+  createViewEnvironment({ watch: false });
+  const env = environmentOf({
+    'rows.njk': [
+      '{% set total = 0 %}',
+      '{% for n in items %}{% set total = total + n %}',
+      '{{ loop.index }}/{{ loop.length }}{{ " first" if loop.first }}{{ " last" if loop.last }}, ',
+      '{% endfor %}{{ total }}{% if true %}{% set shown = "yes" %}{% endif %} {{ shown }}',
+    ].join(''),
+  });
+  assert.equal(env.render('rows.njk', { items: [4, 5, 6] }), '1/3 first, 2/3, 3/3 last, 15 yes');
+  assert.equal(env.render('rows.njk', { items: [7] }), '1/1 first last, 7 yes');
 });
