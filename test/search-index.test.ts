@@ -168,6 +168,34 @@ for (const target of databaseTargets()) {
       assert.ok(manyMatches >= 5, 'most queries match many services');
     });
 
+    test('a search asked again, and each of its pages, give the whole ranking; a change to the directory shows at once', async () => {
+      const understanding = await understandingFor(database.db, 'Z99');
+      const pageOf = (text: string, page: number) =>
+        searchServices(database.db, 'Z99', { text, filters: {}, order: 'relevance', page, perPage: 10 }, understanding);
+      for (const query of ['autism', 'short breaks for my 7 year old', 'swiming']) {
+        const everything = await search(query, 1000);
+        for (const round of [1, 2]) {
+          for (const page of [1, 2, 3]) {
+            const shown = await pageOf(query, page);
+            assert.equal(shown.total, everything.total);
+            assert.deepEqual(
+              shown.hits.map((hit) => hit.id),
+              everything.hits.slice((page - 1) * 10, page * 10).map((hit) => hit.id),
+              `"${query}" page ${page}, asked ${round === 1 ? 'first' : 'again'}`,
+            );
+          }
+        }
+      }
+      const before = await pageOf('origami', 1);
+      await importItems(database.db, 'Z99', [service('Origami for everyone', 'Origami and paper folding.')], {
+        source: 'index-change',
+      });
+      forgetSearchIndex('Z99');
+      const after = await pageOf('origami', 1);
+      assert.equal(after.total, before.total + 1);
+      assert.equal(after.hits[0]!.name, 'Origami for everyone');
+    });
+
     test("the ranking is the documented formula, each concept's cover density as PostgreSQL's ts_rank_cd gives it", async () => {
       for (const query of QUERIES) {
         const result = await search(query, 10);

@@ -69,6 +69,8 @@ export interface SearchIndex {
   builtAt: number;
   /** Each concept's matches, found once per index: families search for the same few concepts again and again. */
   conceptMatches: Map<string, ConceptMatches>;
+  /** The results of recent searches (`rankedResultsOf`), kept while this index is the current one. */
+  rankedResults: Map<string, RankedResults>;
   /** Per-query scratch space, reused: searches run one at a time in this process. */
   scratch: { seen: Int32Array; concepts: Uint8Array; density: Float64Array; touched: Int32Array; stamp: number };
 }
@@ -267,6 +269,7 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
     },
     builtAt: Date.now(),
     conceptMatches: new Map(),
+    rankedResults: new Map(),
     scratch: {
       seen: new Int32Array(count),
       concepts: new Uint8Array(count),
@@ -764,15 +767,63 @@ export interface IndexResult {
   page: { id: string; distanceKm: number | null }[];
 }
 
+/** A search's results: how many services it finds, and the first of them in order, as far as was asked. */
+interface RankedResults {
+  total: number;
+  services: Int32Array;
+}
+
+/**
+ * How many searches' results an index keeps, and how far down each: families and the Open Referral API ask the
+ * same searches again and again ("autism", "short breaks" with a child's age), and matching, filtering and
+ * ordering tens of thousands of services was most of a search's time (npm run bench -- search). Results are
+ * kept only while the index is the current one, so a change to the directory shows as soon as it would anyway.
+ */
+const CACHED_SEARCHES = 1_000;
+const CACHED_DEPTH = 200;
+
 /**
  * Every service the query matches and the filters keep, counted; and the requested page of them in order of
  * relevance (or distance, or name; ties by name). Matching follows the database: a service matches when it holds
  * any way of saying any concept, each phrase's words the right distance apart.
  */
 export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult {
+  const { fields } = index;
+  const results = rankedResultsOf(index, query);
+  const near = query.filters.near;
+  const page = results.services.subarray((query.page - 1) * query.perPage, query.page * query.perPage);
+  return {
+    total: results.total,
+    page: Array.from(page, (service) => ({
+      id: fields.ids[service]!,
+      distanceKm: near ? nearest(fields, service, near, Number.POSITIVE_INFINITY) : null,
+    })),
+  };
+}
+
+/** The query's results as far as its page, kept for the next time it is asked when the page is not too deep. */
+function rankedResultsOf(index: SearchIndex, query: IndexQuery): RankedResults {
+  const depth = query.page * query.perPage;
+  if (depth > CACHED_DEPTH) return rank(index, query, depth);
+  const cache = index.rankedResults;
+  const key = JSON.stringify([query.concepts, query.filters, query.age, query.penaliseAdults, query.order]);
+  let results = cache.get(key);
+  if (results) {
+    cache.delete(key);
+  } else {
+    results = rank(index, query, CACHED_DEPTH);
+    const oldest = cache.keys().next();
+    if (cache.size >= CACHED_SEARCHES && !oldest.done) cache.delete(oldest.value);
+  }
+  cache.set(key, results);
+  return results;
+}
+
+/** Matches, filters, counts and orders: the first `depth` results in order, and how many there are in all. */
+function rank(index: SearchIndex, query: IndexQuery, depth: number): RankedResults {
   const { fields, nameRank, scratch } = index;
   const conditions = conditionsOf(index, query);
-  const best = new BestOf(Math.min(query.page * query.perPage, fields.ids.length), nameRank);
+  const best = new BestOf(Math.min(depth, fields.ids.length), nameRank);
   const near = query.filters.near;
   const byDistance = query.order === 'distance' && near !== undefined;
   const withinKm = query.filters.maxDistanceKm ?? Number.POSITIVE_INFINITY;
@@ -848,14 +899,7 @@ export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult 
       }
     }
   }
-  const page = best.ranked().slice((query.page - 1) * query.perPage);
-  return {
-    total,
-    page: page.map((service) => ({
-      id: fields.ids[service]!,
-      distanceKm: near ? nearest(fields, service, near, Number.POSITIVE_INFINITY) : null,
-    })),
-  };
+  return { total, services: Int32Array.from(best.ranked()) };
 }
 
 /** Below this many services an index rebuilds at once after a change; above it, in the background. */
