@@ -35,14 +35,19 @@ function formatter(format: Format, language: string): Intl.DateTimeFormat {
  * relatively, so a page with a few dozen components asked the file system path module the same question each time.
  */
 class TemplateLoader extends nunjucks.FileSystemLoader {
-  private readonly resolved = new Map<string, string>();
+  /** By the importing template, then by the name it imports: no key to build for each import. */
+  private readonly resolved = new Map<string, Map<string, string>>();
 
   override resolve(from: string, to: string): string {
-    const key = `${from}\n${to}`;
-    let path = this.resolved.get(key);
+    let fromHere = this.resolved.get(from);
+    if (fromHere === undefined) {
+      fromHere = new Map();
+      this.resolved.set(from, fromHere);
+    }
+    let path = fromHere.get(to);
     if (path === undefined) {
       path = super.resolve(from, to);
-      this.resolved.set(key, path);
+      fromHere.set(to, path);
     }
     return path;
   }
