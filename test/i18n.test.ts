@@ -1,7 +1,7 @@
 // Every string a person reads is in the locale files: English complete, Urdu and Polish for the shared shell,
 // falling back to English key by key.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -94,5 +94,6 @@ describe('languages', () => {
     assert.equal(t('clock.used', { used: 0, limit: 20, ended: '.' }), '0 of 20 working days used; 0 so far.');
     assert.equal(t('clock.plain', { used: 1 }), 'No clock');
     assert.equal(t('clock.plain'), 'No clock');
+    rmSync(localesDir, { recursive: true });
   });
 });

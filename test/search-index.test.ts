@@ -14,7 +14,12 @@ import {
   readTsvector,
   searchIndexFor,
 } from '../src/features/directory/search-index.ts';
-import { searchServices, type SearchFilters, type SearchResult } from '../src/features/directory/search.ts';
+import {
+  searchServices,
+  type SearchFilters,
+  type SearchOrder,
+  type SearchResult,
+} from '../src/features/directory/search.ts';
 import { understandingFor } from '../src/features/directory/understanding.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { EVALUATION_SERVICES } from './helpers/reference-data.ts';
@@ -170,18 +175,38 @@ for (const target of databaseTargets()) {
 
     test('a search asked again, and each of its pages, give the whole ranking; a change to the directory shows at once', async () => {
       const understanding = await understandingFor(database.db, 'Z99');
-      const pageOf = (text: string, page: number) =>
-        searchServices(database.db, 'Z99', { text, filters: {}, order: 'relevance', page, perPage: 10 }, understanding);
-      for (const query of ['autism', 'short breaks for my 7 year old', 'swiming']) {
-        const everything = await search(query, 1000);
-        for (const round of [1, 2]) {
-          for (const page of [1, 2, 3]) {
-            const shown = await pageOf(query, page);
+      const pageOf = (text: string, page: number, asked: { filters?: SearchFilters; order?: SearchOrder } = {}) =>
+        searchServices(
+          database.db,
+          'Z99',
+          { text, filters: asked.filters ?? {}, order: asked.order ?? 'relevance', page, perPage: 10 },
+          understanding,
+        );
+      // The same words asked with another order or filter are another search; pages 20 and 21 are either side of
+      // how deep results are kept.
+      const searches = [
+        { text: 'autism' },
+        { text: 'autism', order: 'name' as const },
+        { text: 'autism', filters: { age: 7 } },
+        { text: 'short breaks for my 7 year old' },
+        { text: 'swiming' },
+        { text: '', order: 'name' as const },
+      ];
+      for (const { text, ...asked } of searches) {
+        const everything = await searchServices(
+          database.db,
+          'Z99',
+          { text, filters: asked.filters ?? {}, order: asked.order ?? 'relevance', page: 1, perPage: 1000 },
+          understanding,
+        );
+        for (const round of ['first', 'again']) {
+          for (const page of [1, 2, 3, 20, 21]) {
+            const shown = await pageOf(text, page, asked);
             assert.equal(shown.total, everything.total);
             assert.deepEqual(
               shown.hits.map((hit) => hit.id),
               everything.hits.slice((page - 1) * 10, page * 10).map((hit) => hit.id),
-              `"${query}" page ${page}, asked ${round === 1 ? 'first' : 'again'}`,
+              `"${text}" ${JSON.stringify(asked)} page ${page}, asked ${round}`,
             );
           }
         }

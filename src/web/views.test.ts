@@ -1,10 +1,16 @@
-// The view environment's two shortcuts through Nunjucks give what Nunjucks gives: what a template exports to an import
-// without context is worked out once (an import with context still sees the importer's variables), and loop and set
-// variables are set as before; govuk-frontend's components render the same every time.
+// The view environment's two shortcuts through Nunjucks (installed when the first view environment is made) give
+// what Nunjucks gives: govuk-frontend's templates work out what they export to an import without context once,
+// while our own templates and imports with context run each time; loop and set variables are set as before; and
+// govuk-frontend's components render the same every time.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import nunjucks from 'nunjucks';
 import { createViewEnvironment } from './views.ts';
+
+let views: nunjucks.Environment;
+before(() => {
+  views = createViewEnvironment({ watch: false });
+});
 
 /** Templates held in memory, so a test can name its own. */
 function environmentOf(templates: Record<string, string>): nunjucks.Environment {
@@ -14,20 +20,43 @@ function environmentOf(templates: Record<string, string>): nunjucks.Environment 
   return new nunjucks.Environment(loader, { autoescape: true });
 }
 
-test('a template imported without context is run once, and its macros still work on each page', () => {
+/** What a template exports to an import without context, as a compiled template asks for it. */
+function exportsOf(template: nunjucks.Template): unknown {
+  let exported: unknown;
+  (template as unknown as { getExported(done: (error: Error | null, value: unknown) => void): void }).getExported(
+    (error, value) => {
+      if (error) throw error;
+      exported = value;
+    },
+  );
+  return exported;
+}
+
+test("govuk-frontend's templates work out their exports once; the macros they export still work", () => {
+  const helpers = views.getTemplate('govuk/macros/attributes.njk');
+  const first = exportsOf(helpers) as Record<string, unknown>;
+  assert.equal(typeof first.govukAttributes, 'function');
+  assert.equal(exportsOf(helpers), first);
+});
+
+test('our own templates imported without context run on every import, so nothing is shared between pages', () => {
   let runs = 0;
   const env = environmentOf({
-    'helpers.njk': '{% set ran = countRun() %}{% macro shout(words) %}{{ words | upper }}!{% endmacro %}',
-    'page.njk': '{% from "helpers.njk" import shout %}<p>{{ shout(name) }}</p>',
+    'helpers.njk': [
+      '{% set ran = countRun() %}{% set list = [] %}',
+      '{% macro add(item) %}{% if list.push(item) %}{% endif %}{{ list | length }}{% endmacro %}',
+      '{% macro shout(words) %}{{ words | upper }}!{% endmacro %}',
+    ].join(''),
+    'page.njk': '{% from "helpers.njk" import add, shout %}<p>{{ shout(name) }} {{ add(name) }}</p>',
   });
   env.addGlobal('countRun', () => {
     runs += 1;
     return runs;
   });
-  assert.equal(env.render('page.njk', { name: 'ada' }), '<p>ADA!</p>');
-  assert.equal(env.render('page.njk', { name: 'noor' }), '<p>NOOR!</p>');
-  assert.equal(env.render('page.njk', { name: 'tobi' }), '<p>TOBI!</p>');
-  assert.equal(runs, 1);
+  assert.equal(env.render('page.njk', { name: 'ada' }), '<p>ADA! 1</p>');
+  assert.equal(env.render('page.njk', { name: 'noor' }), '<p>NOOR! 1</p>');
+  assert.equal(env.render('page.njk', { name: 'tobi' }), '<p>TOBI! 1</p>');
+  assert.equal(runs, 3);
 });
 
 test('a template imported with context sees each page’s own variables', () => {
@@ -40,13 +69,12 @@ test('a template imported with context sees each page’s own variables', () => 
 });
 
 test('govuk-frontend components render the same the first time and after', () => {
-  const env = createViewEnvironment({ watch: false });
   const page = [
     '{% from "govuk/components/button/macro.njk" import govukButton %}',
     '{% from "govuk/components/tag/macro.njk" import govukTag %}',
     '{{ govukButton({ text: label, attributes: { "data-step": step } }) }}{{ govukTag({ text: tag }) }}',
   ].join('');
-  const render = (context: object) => env.renderString(page, context).replace(/\s+/g, ' ');
+  const render = (context: object) => views.renderString(page, context).replace(/\s+/g, ' ');
   const first = render({ label: 'Save', step: 1, tag: 'Overdue' });
   assert.match(first, /<button type="submit" class="govuk-button" data-module="govuk-button" data-step="1">/);
   assert.match(first, /<strong class="govuk-tag"> Overdue <\/strong>/);
@@ -57,7 +85,6 @@ test('govuk-frontend components render the same the first time and after', () =>
 });
 
 test('loop variables, and a variable set inside a loop or a condition, work as in Nunjucks', () => {
-  createViewEnvironment({ watch: false });
   const env = environmentOf({
     'rows.njk': [
       '{% set total = 0 %}',

@@ -54,73 +54,86 @@ class TemplateLoader extends nunjucks.FileSystemLoader {
 }
 
 type ExportedCallback = (error: Error | null, exported: unknown) => void;
-type GetExported = (this: object, context: unknown, frame?: unknown, done?: ExportedCallback) => void;
-const templatePrototype = nunjucks.Template.prototype as unknown as { getExported: GetExported };
-const runForExports = templatePrototype.getExported;
-const exportedWithoutContext = new WeakMap<object, unknown>();
-
-/**
- * What a template exports when imported without the importer's context (`{% from "x" import y %}`) is the same
- * every time: its macros, which see only their arguments. Nunjucks runs the imported template again on every
- * import, and each govuk-frontend component imports its attribute helpers each time it is used, so a page of
- * summary lists and buttons ran those helpers' templates dozens of times (a child's record served about a quarter
- * more pages a second with them kept: npm run bench -- casework). Each template's exports are kept after the first
- * import. An import `with context` is run every time, as Nunjucks does.
- */
-templatePrototype.getExported = function (context, frame, done) {
-  if (typeof context !== 'function') {
-    runForExports.call(this, context, frame, done);
-    return;
-  }
-  const reply = context as ExportedCallback;
-  if (exportedWithoutContext.has(this)) {
-    reply(null, exportedWithoutContext.get(this));
-    return;
-  }
-  runForExports.call(this, (error: Error | null, exported: unknown) => {
-    if (!error) exportedWithoutContext.set(this, exported);
-    reply(error, exported);
-  });
-};
-
+type GetExported = (this: { path?: string }, context: unknown, frame?: unknown, done?: ExportedCallback) => void;
 type Variables = Record<string, unknown>;
 interface Frame {
   variables: Variables;
   resolve(name: string, forWrite: boolean): Frame | undefined;
   set(name: string, value: unknown, resolveUp?: boolean): void;
 }
-const framePrototype = (nunjucks.runtime as unknown as { Frame: { prototype: Frame } }).Frame.prototype;
-const partsOfName = new Map<string, string[]>();
+
+let shortcutsInstalled = false;
 
 /**
- * Nunjucks sets a loop's seven loop variables ("loop.index", "loop.first" and so on) on every pass, splitting each
- * name at its dots each time; a caseload page's fifty rows made hundreds of arrays to throw away, and setting
- * variables was a tenth of a child's record page (npm run bench -- casework). This does what Nunjucks does, with
- * each name's parts worked out once: names come from the templates, so there are a few hundred of them.
+ * Two shortcuts through Nunjucks, found with CPU profiles of the casework pages (npm run bench -- casework). They
+ * change Nunjucks itself, for every environment in this process, so they are installed once, here, when the first
+ * view environment is made; src/web/views.test.ts checks each gives what Nunjucks gives.
  */
-framePrototype.set = function (this: Frame, name, value, resolveUp) {
-  let parts = partsOfName.get(name);
-  if (parts === undefined) {
-    parts = name.split('.');
-    partsOfName.set(name, parts);
-  }
-  if (resolveUp) {
-    const frame = this.resolve(parts[0]!, true);
-    if (frame) {
-      frame.set(name, value);
+function installRenderingShortcuts(): void {
+  if (shortcutsInstalled) return;
+  shortcutsInstalled = true;
+
+  /*
+   * Each govuk-frontend component imports its attribute helpers, without context, every time it is used, and
+   * Nunjucks runs the imported template again on every import: a child's record, with its summary lists, buttons
+   * and forms, served about a quarter more pages a second once each of govuk-frontend's templates keeps what it
+   * exports after the first import. Only govuk-frontend's: their macros see their arguments and the template's
+   * own top-level variables, which in govuk-frontend are never changed, whereas a template of ours could keep a
+   * list at its top level that a macro adds to, which would then be shared by every page. An import `with
+   * context` is run every time, as Nunjucks does.
+   */
+  const templatePrototype = nunjucks.Template.prototype as unknown as { getExported: GetExported };
+  const runForExports = templatePrototype.getExported;
+  const exportedWithoutContext = new WeakMap<object, unknown>();
+  templatePrototype.getExported = function (context, frame, done) {
+    if (typeof context !== 'function' || !this.path?.startsWith(GOVUK_FRONTEND_DIST)) {
+      runForExports.call(this, context, frame, done);
       return;
     }
-  }
-  let variables = this.variables;
-  for (let i = 0; i < parts.length - 1; i += 1) {
-    const part = parts[i]!;
-    if (!variables[part]) variables[part] = {};
-    variables = variables[part] as Variables;
-  }
-  variables[parts[parts.length - 1]!] = value;
-};
+    const reply = context as ExportedCallback;
+    if (exportedWithoutContext.has(this)) {
+      reply(null, exportedWithoutContext.get(this));
+      return;
+    }
+    runForExports.call(this, (error: Error | null, exported: unknown) => {
+      if (!error) exportedWithoutContext.set(this, exported);
+      reply(error, exported);
+    });
+  };
+
+  /*
+   * Nunjucks sets a loop's seven loop variables ("loop.index", "loop.first" and so on) on every pass, splitting
+   * each name at its dots each time; a caseload page's fifty rows made hundreds of arrays to throw away, and
+   * setting variables was a tenth of a child's record page. This does what Nunjucks does, with each name's parts
+   * worked out once: names come from the templates, so there are a few hundred of them.
+   */
+  const framePrototype = (nunjucks.runtime as unknown as { Frame: { prototype: Frame } }).Frame.prototype;
+  const partsOfName = new Map<string, string[]>();
+  framePrototype.set = function (this: Frame, name, value, resolveUp) {
+    let parts = partsOfName.get(name);
+    if (parts === undefined) {
+      parts = name.split('.');
+      partsOfName.set(name, parts);
+    }
+    if (resolveUp) {
+      const frame = this.resolve(parts[0]!, true);
+      if (frame) {
+        frame.set(name, value);
+        return;
+      }
+    }
+    let variables = this.variables;
+    for (let i = 0; i < parts.length - 1; i += 1) {
+      const part = parts[i]!;
+      if (!variables[part]) variables[part] = {};
+      variables = variables[part] as Variables;
+    }
+    variables[parts[parts.length - 1]!] = value;
+  };
+}
 
 export function createViewEnvironment(options: { watch: boolean }): nunjucks.Environment {
+  installRenderingShortcuts();
   const loader = new TemplateLoader([join(SRC, 'web', 'views'), join(SRC, 'features'), GOVUK_FRONTEND_DIST], {
     noCache: options.watch,
   });

@@ -806,6 +806,8 @@ function rankedResultsOf(index: SearchIndex, query: IndexQuery): RankedResults {
   const depth = query.page * query.perPage;
   if (depth > CACHED_DEPTH) return rank(index, query, depth);
   const cache = index.rankedResults;
+  // Everything but the page. Numbers here are finite (the routes refuse anything else), as JSON would write NaN and
+  // Infinity alike as null.
   const key = JSON.stringify([query.concepts, query.filters, query.age, query.penaliseAdults, query.order]);
   let results = cache.get(key);
   if (results) {
