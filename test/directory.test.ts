@@ -118,6 +118,41 @@ for (const target of databaseTargets()) {
       assert.match(response.body, /href="#postcode">Enter a postcode/);
     });
 
+    test("the filter panel shows each search's own choices and messages, the second time too", async () => {
+      const page = async (query: string) => (await app.inject({ method: 'GET', url: `/services?${query}` })).body;
+      const chosen = 'q=club&need=autism&day=SA&age=7';
+      for (const round of ['first', 'again']) {
+        const withFilters = await page(chosen);
+        assert.match(withFilters, /value="autism" checked/, round);
+        assert.match(withFilters, /value="SA" checked/, round);
+        assert.match(withFilters, /id="age" name="age" type="text" value="7"/, round);
+        const without = await page('q=swimming');
+        assert.doesNotMatch(without, /value="autism" checked|value="SA" checked/, round);
+        assert.match(without, /id="age" name="age" type="text"(?! value="7")/, round);
+        assert.match(await page('age=forty'), /<p id="age-error" class="govuk-error-message">/, round);
+        assert.doesNotMatch(await page('age=7'), /id="age-error"/, round);
+      }
+      const category = await database.db
+        .selectFrom('taxonomy_terms as t')
+        .innerJoin('taxonomies as x', 'x.id', 't.taxonomy_id')
+        .select(['t.id', 't.name'])
+        .where('t.la_code', '=', 'Z99')
+        .where('x.name', '~*', 'categor|type|service')
+        .executeTakeFirstOrThrow();
+      assert.match(await page(''), new RegExp(`>${category.name}</option>`));
+      await database.db
+        .updateTable('taxonomy_terms')
+        .set({ name: 'Renamed category' })
+        .where('id', '=', category.id)
+        .execute();
+      assert.match(await page(''), />Renamed category<\/option>/);
+      await database.db
+        .updateTable('taxonomy_terms')
+        .set({ name: category.name })
+        .where('id', '=', category.id)
+        .execute();
+    });
+
     test('HTML and SQL typed into the search box are shown as text and searched as words', async () => {
       const response = await app.inject({
         method: 'GET',

@@ -69,6 +69,7 @@ declare module 'fastify' {
   }
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
+    renderPart(template: string, context: Record<string, unknown>): string;
   }
 }
 
@@ -227,6 +228,12 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       currentPath: request.url.split('?')[0],
     });
     return this.type('text/html; charset=utf-8').send(html);
+  });
+
+  // A part of a page, rendered on its own for a route that keeps it. It sees what it is given and the request's
+  // language, never the session, the CSRF token or the nonce, so one rendering can serve anyone.
+  app.decorateReply('renderPart', function (this: FastifyReply, template: string, context: Record<string, unknown>) {
+    return views.render(template, { ...context, t: this.request.t, lang: this.request.language });
   });
 
   app.setErrorHandler(handleError);
