@@ -42,7 +42,7 @@ export async function orukApiRoutes(app: FastifyInstance) {
   const idOf = (request: FastifyRequest) => uuidParameter(request.params as Record<string, unknown>, 'id');
 
   // Pathway implements the published Open Referral UK 3.0 API; its two extensions (age, postcode with
-  // proximity) are described in docs/open-referral-api.md.
+  // proximity) are described in docs/directory.md.
   app.get(`${API_PREFIX}/`, { config: PUBLIC }, async () => ({
     version: 'HSDS-UK-3.0',
     profile: 'https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md',
