@@ -98,6 +98,39 @@ for (const target of databaseTargets()) {
       assert.equal(beyond.body.total_items, total);
     });
 
+    test('a list holds each service with its organisation, as the standard says; full=true holds whole services', async () => {
+      const list = await get('/api/oruk/services?search=autism&per_page=10');
+      const full = await get('/api/oruk/services?search=autism&per_page=10&full=true');
+      assertValid(schemas.serviceList, list.body, 'service list');
+      assertValid(schemas.serviceList, full.body, 'full service list');
+      const listed = list.body.contents as Record<string, unknown>[];
+      const whole = full.body.contents as Record<string, unknown>[];
+      assert.deepEqual(
+        listed.map((service) => service.id),
+        whole.map((service) => service.id),
+      );
+      assert.ok(
+        listed.some((service) => service.organization),
+        'services come with their organisation',
+      );
+      for (const service of listed) {
+        assert.deepEqual(
+          Object.keys(service).filter((key) => Array.isArray(service[key])),
+          [],
+          `${String(service.name)} has no lists of linked records`,
+        );
+      }
+      for (const service of whole) {
+        assertValid(schemas.service, service, 'service');
+        const one = await get(`/api/oruk/services/${String(service.id)}`);
+        assert.deepEqual(service, one.body);
+      }
+      assert.ok(
+        whole.some((service) => (service.service_at_locations as unknown[] | undefined)?.length),
+        'whole services have their places',
+      );
+    });
+
     test('per_page is capped at 100', async () => {
       const { body } = await get('/api/oruk/services?per_page=5000');
       assert.equal(body.size, 100);
@@ -124,7 +157,7 @@ for (const target of databaseTargets()) {
         assert.ok((service.minimum_age ?? 0) <= 3 && (service.maximum_age ?? 200) >= 3);
       }
       const everything = await get('/api/oruk/services?per_page=1');
-      const near = await get('/api/oruk/services?postcode=BD21&proximity=3000&per_page=100');
+      const near = await get('/api/oruk/services?postcode=BD21&proximity=3000&per_page=100&full=true');
       assert.ok(Number(near.body.total_items) > 0);
       assert.ok(Number(near.body.total_items) < Number(everything.body.total_items));
       for (const service of near.body.contents as {
@@ -178,6 +211,7 @@ for (const target of databaseTargets()) {
         ['postcode=NOT A POSTCODE', 'postcode'],
         ['proximity=500', 'proximity'],
         ['page=1&page=2', 'page'],
+        ['full=yes', 'full'],
       ]) {
         const { status, body } = await get(`/api/oruk/services?${query}`);
         assert.equal(status, 400, query);

@@ -48,6 +48,13 @@ export function textParameter(query: Query, name: string, maxLength: number): st
   return value;
 }
 
+export function booleanParameter(query: Query, name: string): boolean | undefined {
+  const value = single(query, name);
+  if (value === undefined || value === '') return undefined;
+  if (value !== 'true' && value !== 'false') throw new ParameterError(name, `${name} must be true or false`);
+  return value === 'true';
+}
+
 export function dateTimeParameter(query: Query, name: string): Date | undefined {
   const value = single(query, name);
   if (value === undefined || value === '') return undefined;

@@ -1,6 +1,7 @@
 // The Open Referral UK 3.0 API under /api/oruk/: open to anyone (no key), cross-origin, rate limited.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  booleanParameter,
   dateTimeParameter,
   pageEnvelope,
   paging,
@@ -12,7 +13,7 @@ import {
 import { listOrganizations, listServiceAtLocations, listTaxonomies, listTaxonomyTerms } from './catalogue-queries.ts';
 import { publicCouncil } from './council.ts';
 import { locatePostcode, parsePostcode } from './places.ts';
-import { loadFullServices, orukService } from './read.ts';
+import { loadFullServices, loadServiceListItems, orukService } from './read.ts';
 import { searchServices, type SearchFilters } from './search.ts';
 import { understandingFor } from './understanding.ts';
 
@@ -79,18 +80,19 @@ export async function orukApiRoutes(app: FastifyInstance) {
       if (proximity !== undefined) filters.maxDistanceKm = proximity / 1000;
     }
     const search = textParameter(query, 'search', 200) ?? '';
+    const full = booleanParameter(query, 'full') ?? false;
     const result = await searchServices(
       db,
       laCode,
       { text: search, filters, page, perPage, order: search ? 'relevance' : postcode ? 'distance' : 'name' },
       await understandingFor(db, laCode),
     );
-    const services = await loadFullServices(
-      db,
-      laCode,
-      result.hits.map((hit) => hit.id),
-    );
-    return pageEnvelope(services.map(orukService), result.total, page, perPage);
+    const ids = result.hits.map((hit) => hit.id);
+    // As the standard says: each service's own fields and its organisation, or with full=true the whole service.
+    const contents = full
+      ? (await loadFullServices(db, laCode, ids)).map(orukService)
+      : await loadServiceListItems(db, laCode, ids);
+    return pageEnvelope(contents, result.total, page, perPage);
   });
 
   app.get(`${API_PREFIX}/services/:id`, { config: PUBLIC }, async (request, reply) => {

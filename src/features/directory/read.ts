@@ -14,7 +14,7 @@ import {
 import type { Json } from './records.ts';
 
 export interface FullService {
-  row: Awaited<ReturnType<typeof serviceRows>>[number];
+  row: ServiceRow;
   organization: Json | undefined;
   locations: (LocationRow & { service_at_location_id: string; postcode: string | null })[];
   terms: (TermRow & { attribute_id: string })[];
@@ -66,15 +66,37 @@ function serviceRows(db: Kysely<Schema>, laCode: string, ids: string[]) {
     .execute();
 }
 
+type ServiceRow = Awaited<ReturnType<typeof serviceRows>>[number];
+
+function organizationRows(db: Kysely<Schema>, rows: ServiceRow[]) {
+  const ids = [...new Set(rows.flatMap((row) => row.organization_id ?? []))];
+  return ids.length > 0 ? db.selectFrom('organizations').selectAll().where('id', 'in', ids).execute() : [];
+}
+
+/**
+ * Services by id in the order asked for, as the standard's list of services gives them (`service_list`): each
+ * service's own fields and its organisation, without its places, classifications, schedules and contacts, which
+ * `loadFullServices` adds (the API's `full=true` and `/services/{id}`).
+ */
+export async function loadServiceListItems(db: Kysely<Schema>, laCode: string, ids: string[]): Promise<Json[]> {
+  if (ids.length === 0) return [];
+  const rows = await serviceRows(db, laCode, ids);
+  const organizations = await organizationRows(db, rows);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    const organization = organizations.find((candidate) => candidate.id === row.organization_id);
+    return [orukServiceListItem(row, organization && orukOrganization(organization))];
+  });
+}
+
 /** Loads services by id in one round of queries, in the order asked for. */
 export async function loadFullServices(db: Kysely<Schema>, laCode: string, ids: string[]): Promise<FullService[]> {
   if (ids.length === 0) return [];
   const rows = await serviceRows(db, laCode, ids);
-  const organizationIds = [...new Set(rows.flatMap((row) => row.organization_id ?? []))];
   const [organizations, locations, terms] = await Promise.all([
-    organizationIds.length > 0
-      ? db.selectFrom('organizations').selectAll().where('id', 'in', organizationIds).execute()
-      : [],
+    organizationRows(db, rows),
     db
       .selectFrom('service_at_locations as sal')
       .innerJoin('locations as l', 'l.id', 'sal.location_id')
@@ -130,8 +152,8 @@ export async function loadFullServices(db: Kysely<Schema>, laCode: string, ids: 
   });
 }
 
-export function orukService(service: FullService): Json {
-  const { row } = service;
+/** A service's own fields and its organisation: one item of the standard's list of services. */
+function orukServiceListItem(row: ServiceRow, organization: Json | undefined): Json {
   return compact({
     id: row.id,
     organization_id: row.organization_id,
@@ -148,6 +170,15 @@ export function orukService(service: FullService): Json {
     assurer_email: emailAddress(row.assurer_email),
     alert: row.alert,
     last_modified: row.last_modified.toISOString(),
+    organization,
+  });
+}
+
+/** A whole service: its own fields, its organisation, and everything linked to it. */
+export function orukService(service: FullService): Json {
+  const { row } = service;
+  return compact({
+    ...orukServiceListItem(row, service.organization),
     schedules: row.schedules,
     service_areas: row.service_areas,
     service_at_locations: service.locations.map((location) => ({
@@ -157,7 +188,6 @@ export function orukService(service: FullService): Json {
       location: orukLocation(location),
     })),
     languages: row.languages,
-    organization: service.organization,
     funding: row.funding,
     cost_options: row.cost_options,
     contacts: row.contacts,
