@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import { seedDemoCouncil } from '../src/db/seed/demo.ts';
 import { importFeed } from '../src/features/directory/import.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp } from './helpers/app.ts';
@@ -129,6 +130,38 @@ for (const target of databaseTargets()) {
         whole.some((service) => (service.service_at_locations as unknown[] | undefined)?.length),
         'whole services have their places',
       );
+    });
+
+    test("another Pathway imports this API's services whole from its URL, places and categories included", async () => {
+      const address = await app.listen({ port: 0, host: '127.0.0.1' });
+      const neighbour = await target.open();
+      try {
+        await seedDemoCouncil(neighbour.db, 'test');
+        const report = await importFeed(neighbour.db, 'Z99', `${address}/api/oruk/services?per_page=100`, 'neighbour');
+        const listed = await get('/api/oruk/services?per_page=1');
+        assert.equal(report.accepted, listed.body.total_items);
+        assert.equal(report.rejected.length, 0);
+        const links = async (db: TestDatabase['db']) => {
+          const services = await db
+            .selectFrom('service_at_locations as sal')
+            .innerJoin('services as s', 's.id', 'sal.service_id')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('s.la_code', '=', 'Z99')
+            .executeTakeFirstOrThrow();
+          const attributes = await db
+            .selectFrom('service_attributes as a')
+            .innerJoin('services as s', 's.id', 'a.service_id')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('s.la_code', '=', 'Z99')
+            .executeTakeFirstOrThrow();
+          return { places: Number(services.n), categories: Number(attributes.n) };
+        };
+        const here = await links(database.db);
+        assert.ok(here.places > 0 && here.categories > 0);
+        assert.deepEqual(await links(neighbour.db), here);
+      } finally {
+        await neighbour.dispose();
+      }
     });
 
     test('per_page is capped at 100', async () => {

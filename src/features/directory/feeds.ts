@@ -74,11 +74,23 @@ function jsonFilesUnder(path: string): string[] {
 
 const MAX_PAGES = 10_000;
 
+/**
+ * An Open Referral UK 3.0 API's list of services holds each service's own fields and its organisation (the
+ * standard's `service_list`); `full=true` asks it for whole services, with their places, categories and contacts.
+ * An API without the parameter ignores it; a URL that sets it is left as it is.
+ */
+function askingForWholeServices(url: string): URL {
+  const feedUrl = new URL(url);
+  if (/\/services\/?$/.test(feedUrl.pathname) && !feedUrl.searchParams.has('full'))
+    feedUrl.searchParams.set('full', 'true');
+  return feedUrl;
+}
+
 /** Reads every page of a feed URL: v3 paging (`total_pages`) or Outpost paging (`totalPages`). */
 async function readUrl(url: string): Promise<FeedItem[]> {
   const items: FeedItem[] = [];
   for (let page = 1; page <= MAX_PAGES; page += 1) {
-    const pageUrl = new URL(url);
+    const pageUrl = askingForWholeServices(url);
     if (page > 1) pageUrl.searchParams.set('page', String(page));
     const response = await fetch(pageUrl, { headers: { accept: 'application/json' } });
     if (!response.ok) throw new Error(`${pageUrl.href} answered ${response.status}`);
