@@ -77,20 +77,21 @@ const MAX_PAGES = 10_000;
 /**
  * An Open Referral UK 3.0 API's list of services holds each service's own fields and its organisation (the
  * standard's `service_list`); `full=true` asks it for whole services, with their places, categories and contacts.
- * An API without the parameter ignores it; a URL that sets it is left as it is.
+ * The parameter is added to the end of the URL as written, so the rest of it is sent exactly as given; a URL that
+ * sets `full` is left as it is. An API that does not know the parameter is expected to ignore it.
  */
-function askingForWholeServices(url: string): URL {
-  const feedUrl = new URL(url);
-  if (/\/services\/?$/.test(feedUrl.pathname) && !feedUrl.searchParams.has('full'))
-    feedUrl.searchParams.set('full', 'true');
-  return feedUrl;
+export function askingForWholeServices(url: string): string {
+  const parsed = new URL(url);
+  if (!/\/services\/?$/.test(parsed.pathname) || parsed.searchParams.has('full') || parsed.hash) return url;
+  const joiner = parsed.search ? '&' : url.endsWith('?') ? '' : '?';
+  return `${url}${joiner}full=true`;
 }
 
 /** Reads every page of a feed URL: v3 paging (`total_pages`) or Outpost paging (`totalPages`). */
 async function readUrl(url: string): Promise<FeedItem[]> {
   const items: FeedItem[] = [];
   for (let page = 1; page <= MAX_PAGES; page += 1) {
-    const pageUrl = askingForWholeServices(url);
+    const pageUrl = new URL(askingForWholeServices(url));
     if (page > 1) pageUrl.searchParams.set('page', String(page));
     const response = await fetch(pageUrl, { headers: { accept: 'application/json' } });
     if (!response.ok) throw new Error(`${pageUrl.href} answered ${response.status}`);

@@ -1,6 +1,6 @@
 // Reads whole services (with their provider, places and classifications) for service pages and the API.
 import type { Kysely } from 'kysely';
-import type { Schema } from '../../db/schema.ts';
+import type { Schema, ServicesTable } from '../../db/schema.ts';
 import {
   absoluteUrl,
   compact,
@@ -22,45 +22,49 @@ export interface FullService {
 
 /**
  * Every column but the search document, which only the search index reads: as text it was about a third of each
- * row, read and thrown away fifty times for each page of the Open Referral API.
+ * row, read and thrown away fifty times for each page of the Open Referral API. Written as a record of every other
+ * column, so a column added to services and not here stops the build rather than going missing from pages.
  */
+const COLUMNS_READ: Record<Exclude<keyof ServicesTable, 'search_document'>, true> = {
+  id: true,
+  la_code: true,
+  organization_id: true,
+  name: true,
+  description: true,
+  url: true,
+  email: true,
+  status: true,
+  fees: true,
+  accreditations: true,
+  minimum_age: true,
+  maximum_age: true,
+  assured_date: true,
+  assurer_email: true,
+  alert: true,
+  last_modified: true,
+  schedules: true,
+  service_areas: true,
+  languages: true,
+  funding: true,
+  cost_options: true,
+  contacts: true,
+  access_routes: true,
+  send_needs: true,
+  review_by: true,
+  is_free: true,
+  open_days: true,
+  source: true,
+  version: true,
+  created_at: true,
+  review_reminded_at: true,
+  stale_flagged_at: true,
+};
+const SERVICE_COLUMNS = Object.keys(COLUMNS_READ) as (keyof typeof COLUMNS_READ)[];
+
 function serviceRows(db: Kysely<Schema>, laCode: string, ids: string[]) {
   return db
     .selectFrom('services')
-    .select([
-      'id',
-      'la_code',
-      'organization_id',
-      'name',
-      'description',
-      'url',
-      'email',
-      'status',
-      'fees',
-      'accreditations',
-      'minimum_age',
-      'maximum_age',
-      'assured_date',
-      'assurer_email',
-      'alert',
-      'last_modified',
-      'schedules',
-      'service_areas',
-      'languages',
-      'funding',
-      'cost_options',
-      'contacts',
-      'access_routes',
-      'send_needs',
-      'review_by',
-      'is_free',
-      'open_days',
-      'source',
-      'version',
-      'created_at',
-      'review_reminded_at',
-      'stale_flagged_at',
-    ])
+    .select(SERVICE_COLUMNS)
     .where('la_code', '=', laCode)
     .where('id', 'in', ids)
     .execute();
