@@ -20,7 +20,8 @@ export function emailAddress(value: string | null | undefined): string | undefin
 
 /**
  * Drops null and undefined values, which the standard's schemas do not allow in place of a string or number. A loop
- * rather than entries and fromEntries, which make an array for each field: an API page of fifty services compacts a few thousand objects.
+ * rather than entries and fromEntries, which make an array for each field: an API page of fifty services compacts
+ * a few thousand objects.
  */
 export function compact(object: Record<string, unknown>): Json {
   const kept: Record<string, unknown> = {};

@@ -77,6 +77,22 @@ function organizationRows(db: Kysely<Schema>, rows: ServiceRow[]) {
   return ids.length > 0 ? db.selectFrom('organizations').selectAll().where('id', 'in', ids).execute() : [];
 }
 
+/** The services found, in the order their ids were asked for, each with its organisation in the standard's shape. */
+function inAskedOrder(
+  ids: string[],
+  rows: ServiceRow[],
+  organizations: Awaited<ReturnType<typeof organizationRows>>,
+): { row: ServiceRow; organization: Json | undefined }[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const organizationsById = new Map(organizations.map((organization) => [organization.id, organization]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    const organization = row.organization_id ? organizationsById.get(row.organization_id) : undefined;
+    return [{ row, organization: organization && orukOrganization(organization) }];
+  });
+}
+
 /**
  * Services by id in the order asked for, as the standard's list of services gives them (`service_list`): each
  * service's own fields and its organisation, without its places, classifications, schedules and contacts, which
@@ -85,14 +101,9 @@ function organizationRows(db: Kysely<Schema>, rows: ServiceRow[]) {
 export async function loadServiceListItems(db: Kysely<Schema>, laCode: string, ids: string[]): Promise<Json[]> {
   if (ids.length === 0) return [];
   const rows = await serviceRows(db, laCode, ids);
-  const organizations = await organizationRows(db, rows);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.flatMap((id) => {
-    const row = byId.get(id);
-    if (!row) return [];
-    const organization = organizations.find((candidate) => candidate.id === row.organization_id);
-    return [orukServiceListItem(row, organization && orukOrganization(organization))];
-  });
+  return inAskedOrder(ids, rows, await organizationRows(db, rows)).map(({ row, organization }) =>
+    orukServiceListItem(row, organization),
+  );
 }
 
 /** Loads services by id in one round of queries, in the order asked for. */
@@ -140,20 +151,12 @@ export async function loadFullServices(db: Kysely<Schema>, laCode: string, ids: 
       .orderBy('t.name')
       .execute(),
   ]);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.flatMap((id) => {
-    const row = byId.get(id);
-    if (!row) return [];
-    const organization = organizations.find((candidate) => candidate.id === row.organization_id);
-    return [
-      {
-        row,
-        organization: organization && orukOrganization(organization),
-        locations: locations.filter((location) => location.service_id === id),
-        terms: terms.filter((term) => term.service_id === id),
-      },
-    ];
-  });
+  return inAskedOrder(ids, rows, organizations).map(({ row, organization }) => ({
+    row,
+    organization,
+    locations: locations.filter((location) => location.service_id === row.id),
+    terms: terms.filter((term) => term.service_id === row.id),
+  }));
 }
 
 /** A service's own fields and its organisation: one item of the standard's list of services. */

@@ -6,6 +6,7 @@ import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS } from '../../domain/local-offer.ts
 import { publicCouncil } from './council.ts';
 import { readFeedbackForm, reportProblem, validateFeedbackForm, type FeedbackForm } from './feedback.ts';
 import { locatePostcode } from './places.ts';
+import { RecentlyUsed } from './recently-used.ts';
 import { loadFullServices } from './read.ts';
 import { formatSavedList, parseSavedList, withService, withoutService } from './saved-list.ts';
 import { searchServices, type SearchFilters } from './search.ts';
@@ -56,20 +57,11 @@ export async function directoryRoutes(app: FastifyInstance) {
    * most FILTER_PANELS_KEPT are kept, the least recently used going first; in development each is rendered
    * afresh, so a changed template shows at once.
    */
-  const filterPanels = new Map<string, string>();
+  const filterPanels = new RecentlyUsed<string>(FILTER_PANELS_KEPT);
   function filterPanel(reply: FastifyReply, panel: Record<string, unknown>): string {
     const render = () => reply.renderPart(FILTER_PANEL, { ...panel, options: options(reply.request.t) });
     if (app.config.environment === 'development') return render();
-    const key = JSON.stringify([reply.request.language, panel]);
-    let html = filterPanels.get(key);
-    if (html === undefined) {
-      html = render();
-      if (filterPanels.size >= FILTER_PANELS_KEPT) filterPanels.delete(filterPanels.keys().next().value!);
-    } else {
-      filterPanels.delete(key);
-    }
-    filterPanels.set(key, html);
-    return html;
+    return filterPanels.get(JSON.stringify([reply.request.language, panel]), render);
   }
 
   app.get('/services', { config: { access: 'public' } }, async (request, reply) => {

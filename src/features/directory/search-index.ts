@@ -9,6 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS } from '../../domain/local-offer.ts';
 import type { AgeRange } from '../../domain/search/understand.ts';
+import { RecentlyUsed } from './recently-used.ts';
 import type { Point, SearchFilters, SearchOrder } from './search.ts';
 
 /**
@@ -70,7 +71,7 @@ export interface SearchIndex {
   /** Each concept's matches, found once per index: families search for the same few concepts again and again. */
   conceptMatches: Map<string, ConceptMatches>;
   /** The results of recent searches (`rankedResultsOf`), kept while this index is the current one. */
-  rankedResults: Map<string, RankedResults>;
+  rankedResults: RecentlyUsed<RankedResults>;
   /** Per-query scratch space, reused: searches run one at a time in this process. */
   scratch: { seen: Int32Array; concepts: Uint8Array; density: Float64Array; touched: Int32Array; stamp: number };
 }
@@ -269,7 +270,7 @@ export async function buildSearchIndex(db: Kysely<Schema>, laCode: string): Prom
     },
     builtAt: Date.now(),
     conceptMatches: new Map(),
-    rankedResults: new Map(),
+    rankedResults: new RecentlyUsed(CACHED_SEARCHES),
     scratch: {
       seen: new Int32Array(count),
       concepts: new Uint8Array(count),
@@ -805,20 +806,10 @@ export function searchIndex(index: SearchIndex, query: IndexQuery): IndexResult 
 function rankedResultsOf(index: SearchIndex, query: IndexQuery): RankedResults {
   const depth = query.page * query.perPage;
   if (depth > CACHED_DEPTH) return rank(index, query, depth);
-  const cache = index.rankedResults;
   // Everything but the page. Numbers here are finite (the routes refuse anything else), as JSON would write NaN and
   // Infinity alike as null.
   const key = JSON.stringify([query.concepts, query.filters, query.age, query.penaliseAdults, query.order]);
-  let results = cache.get(key);
-  if (results) {
-    cache.delete(key);
-  } else {
-    results = rank(index, query, CACHED_DEPTH);
-    const oldest = cache.keys().next();
-    if (cache.size >= CACHED_SEARCHES && !oldest.done) cache.delete(oldest.value);
-  }
-  cache.set(key, results);
-  return results;
+  return index.rankedResults.get(key, () => rank(index, query, CACHED_DEPTH));
 }
 
 /** Matches, filters, counts and orders: the first `depth` results in order, and how many there are in all. */
