@@ -10,7 +10,7 @@ function percentile(sorted, fraction) {
   return Math.round(sorted[Math.max(0, index)] * 100) / 100;
 }
 
-const { urls, concurrency, seconds, headers, pauseMs = 0 } = workerData;
+const { urls, concurrency, seconds, headers, pauseMs = 0, neverTheSame = false } = workerData;
 const timings = [];
 let errors = 0;
 let next = 0;
@@ -36,7 +36,9 @@ async function client() {
   while (performance.now() < deadline) {
     // A person reads each page before asking for the next: half to one and a half times pauseMs.
     if (pauseMs > 0) await sleep(pauseMs * (0.5 + Math.random()));
-    const url = urls[next++ % urls.length];
+    const turn = next++;
+    // An address never asked before, so the server cannot send a page it kept: `visit` means nothing to it.
+    const url = neverTheSame ? `${urls[turn % urls.length]}&visit=${turn}` : urls[turn % urls.length];
     const started = performance.now();
     try {
       if ((await get(url)) >= 400) errors += 1;

@@ -19,6 +19,8 @@ export function runLoad(options: {
   headers?: Record<string, string>;
   /** Each client pauses about this long before each request, as a person reading the page would; none by default. */
   pauseMs?: number;
+  /** Each request's address is one never asked before (each URL must have a query string). */
+  neverTheSame?: boolean;
 }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./load-clients.mjs', import.meta.url), { workerData: options });

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { importFeed } from '../src/features/directory/import.ts';
+import { directoryChanged } from '../src/features/directory/understanding.ts';
+import { LANGUAGE_COOKIE } from '../src/web/cookies.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
-import { seededApp, TestClient } from './helpers/app.ts';
+import { seededApp, signedInClient, TestClient } from './helpers/app.ts';
 import { EVALUATION_SERVICES, ORUK_REFERENCE } from './helpers/reference-data.ts';
 
 for (const target of databaseTargets()) {
@@ -140,8 +142,11 @@ for (const target of databaseTargets()) {
         .where('x.name', '~*', 'categor|type|service')
         .orderBy('t.name')
         .executeTakeFirstOrThrow();
-      const rename = (name: string) =>
-        database.db.updateTable('taxonomy_terms').set({ name }).where('id', '=', category.id).execute();
+      // Renamed as an edit through Pathway would rename it, telling this process its directory changed.
+      const rename = async (name: string) => {
+        await database.db.updateTable('taxonomy_terms').set({ name }).where('id', '=', category.id).execute();
+        directoryChanged('Z99');
+      };
       try {
         await rename('Kept panel category one');
         assert.match(await page(''), />Kept panel category one<\/option>/);
@@ -151,6 +156,53 @@ for (const target of databaseTargets()) {
         assert.doesNotMatch(renamed, /Kept panel category one/);
       } finally {
         await rename(category.name);
+      }
+    });
+
+    test('a search page and an API list are kept for anyone not signed in until the directory changes', async () => {
+      const url = '/services?q=swimming';
+      const first = await app.inject({ method: 'GET', url });
+      const id = /href="\/services\/([0-9a-f-]{36})"/.exec(first.body)?.[1];
+      assert.ok(id, 'the search finds a service');
+      const service = await database.db
+        .selectFrom('services')
+        .select('name')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const apiUrl = '/api/oruk/services?search=swimming';
+      const firstList = await app.inject({ method: 'GET', url: apiUrl });
+      const listed = (body: string) => (JSON.parse(body) as { contents: { id: string; name: string }[] }).contents;
+      assert.ok(listed(firstList.body).some((item) => item.id === id));
+      const rename = (name: string) => database.db.updateTable('services').set({ name }).where('id', '=', id).execute();
+      const family = new TestClient(app);
+      try {
+        // Changed behind Pathway's back (as another web process would), the kept page and list are sent again...
+        await rename('Renamed swimming club');
+        assert.equal((await app.inject({ method: 'GET', url })).body, first.body);
+        assert.equal((await app.inject({ method: 'GET', url: apiUrl })).body, firstList.body);
+        // ...but not to a family with a saved list, whose page counts it, nor in another language...
+        family.cookies.set('pathway_saved', id);
+        const withList = await family.get(url);
+        assert.match(withList.body, /Renamed swimming club/);
+        assert.match(withList.body, /href="\/my-list"/);
+        const polish = new TestClient(app);
+        polish.cookies.set(LANGUAGE_COOKIE, 'pl');
+        const inPolish = await polish.get(url);
+        assert.match(inPolish.body, /<html lang="pl"/);
+        assert.match(inPolish.body, /Renamed swimming club/);
+        // ...nor to anyone signed in, who sees their own navigation.
+        const signedIn = await signedInClient(app, 'parent@demo.pathway.test');
+        const theirs = await signedIn.get(url);
+        assert.match(theirs.body, /Renamed swimming club/);
+        assert.match(theirs.body, /action="\/sign-out"/);
+        // A change made through Pathway shows to everyone at once.
+        directoryChanged('Z99');
+        assert.match((await app.inject({ method: 'GET', url })).body, /Renamed swimming club/);
+        const list = listed((await app.inject({ method: 'GET', url: apiUrl })).body);
+        assert.equal(list.find((item) => item.id === id)?.name, 'Renamed swimming club');
+      } finally {
+        await rename(service.name);
+        directoryChanged('Z99');
       }
     });
 

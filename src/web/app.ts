@@ -35,10 +35,11 @@ import { notificationRoutes } from '../features/notifications/routes.ts';
 import { isAllowed, type AccessRule } from './access.ts';
 import type { SignedInUser } from './context.ts';
 import { handleError, handleNotFound, wantsJson } from './errors.ts';
+import { JS_ENABLED_SCRIPT, JS_ENABLED_SCRIPT_SOURCE } from './inline-script.ts';
 import { directionOf, isLanguage, LANGUAGES, loadCatalogue, type LanguageCode, type Translate } from './i18n.ts';
 import { CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE } from './cookies.ts';
 import { logOptions } from './logging.ts';
-import { createViewEnvironment, GOVUK_FRONTEND_DIST } from './views.ts';
+import { createViewEnvironment, GOVUK_FRONTEND_DIST, HTML } from './views.ts';
 
 const FORM_BODY_LIMIT = 100 * 1024;
 
@@ -69,6 +70,8 @@ declare module 'fastify' {
   }
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
+    /** The whole page as `render` sends it, for a route that keeps it (kept-pages.ts). */
+    renderPage(template: string, context: Record<string, unknown>): string;
     renderPart(template: string, context: Record<string, unknown>): string;
   }
 }
@@ -115,12 +118,11 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT });
   await app.register(fastifyHelmet, {
-    enableCSPNonces: true,
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        scriptSrc: ["'self'", JS_ENABLED_SCRIPT_SOURCE],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
@@ -211,23 +213,26 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     return payload;
   });
 
-  app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+  app.decorateReply('renderPage', function (this: FastifyReply, template: string, context: Record<string, unknown>) {
     const request = this.request;
     // One token serves every form on the page (a record page has half a dozen), so it is made once.
     let csrfToken: string | undefined;
-    const html = views.render(template, {
+    return views.render(template, {
       ...context,
       t: request.t,
       lang: request.language,
       dir: directionOf(request.language),
       languageLinks: languageLinks(request),
-      cspNonce: this.cspNonce.script,
+      jsEnabledScript: JS_ENABLED_SCRIPT,
       csrfToken: () => (csrfToken ??= this.generateCsrf()),
       user: request.user,
       hasRole: (role: Role) => request.user?.roles.includes(role) ?? false,
       currentPath: request.url.split('?')[0],
     });
-    return this.type('text/html; charset=utf-8').send(html);
+  });
+
+  app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    return this.type(HTML).send(this.renderPage(template, context));
   });
 
   // A part of a page, rendered on its own for a route that keeps it. It sees what it is given and the request's

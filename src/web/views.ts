@@ -5,6 +5,9 @@ import nunjucks from 'nunjucks';
 
 const require = createRequire(import.meta.url);
 export const GOVUK_FRONTEND_DIST = join(require.resolve('govuk-frontend/package.json'), '..', 'dist');
+
+/** What a rendered page is sent as. */
+export const HTML = 'text/html; charset=utf-8';
 const SRC = join(import.meta.dirname, '..');
 
 type Format = 'date' | 'dateTime' | 'monthYear';

@@ -31,6 +31,8 @@ describe('finding services in the browser', { timeout: 180_000 }, () => {
     await page.getByRole('link', { name: 'Find services and activities in the Local Offer' }).click();
     await page.waitForURL(/\/services$/);
     await assertAccessible(page);
+    // The page's one inline script ran: the content security policy allows it by its hash.
+    assert.match(await page.evaluate(() => document.body.className), /\bjs-enabled\b/);
 
     await page.getByLabel('What are you looking for?').fill('SALT');
     await page.getByRole('button', { name: 'Search', exact: true }).click();

@@ -15,9 +15,11 @@ import { publicCouncil } from './council.ts';
 import { locatePostcode, parsePostcode } from './places.ts';
 import { loadFullServices, loadServiceListItems, orukService } from './read.ts';
 import { searchServices, type SearchFilters } from './search.ts';
-import { understandingFor } from './understanding.ts';
+import { directoryGeneration, understandingFor } from './understanding.ts';
+import { KeptPages } from './kept-pages.ts';
 
 export const API_PREFIX = '/api/oruk';
+const JSON_CONTENT = 'application/json; charset=utf-8';
 
 export async function orukApiRoutes(app: FastifyInstance) {
   const PUBLIC = {
@@ -50,10 +52,21 @@ export async function orukApiRoutes(app: FastifyInstance) {
     openapi_url: 'https://openreferraluk.org/specifications/3.0/openapi.json',
   }));
 
-  app.get(`${API_PREFIX}/services`, { config: PUBLIC }, async (request) => {
-    const query = request.query as Record<string, unknown>;
-    const { page, perPage } = paging(query);
+  // Lists of services kept whole, as the search page is (kept-pages.ts): the API is the same for everyone.
+  const keptLists = app.config.environment === 'development' ? undefined : new KeptPages();
+
+  app.get(`${API_PREFIX}/services`, { config: PUBLIC }, async (request, reply) => {
     const { laCode } = await council();
+    const keptAs = `${directoryGeneration(laCode)} ${request.url}`;
+    const kept = keptLists?.find(keptAs);
+    if (kept) return reply.type(JSON_CONTENT).send(kept);
+    const list = JSON.stringify(await listServices(laCode, request.query as Record<string, unknown>));
+    keptLists?.keep(keptAs, list);
+    return reply.type(JSON_CONTENT).send(list);
+  });
+
+  async function listServices(laCode: string, query: Record<string, unknown>) {
+    const { page, perPage } = paging(query);
     const filters: SearchFilters = { activeOnly: false };
     const age = wholeNumberParameter(query, 'age', { min: 0, max: 130 });
     if (age !== undefined) filters.age = age;
@@ -93,7 +106,7 @@ export async function orukApiRoutes(app: FastifyInstance) {
       ? (await loadFullServices(db, laCode, ids)).map(orukService)
       : await loadServiceListItems(db, laCode, ids);
     return pageEnvelope(contents, result.total, page, perPage);
-  });
+  }
 
   app.get(`${API_PREFIX}/services/:id`, { config: PUBLIC }, async (request, reply) => {
     const { laCode } = await council();

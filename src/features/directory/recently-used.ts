@@ -1,4 +1,5 @@
-// A bounded store of values worked out before: the search results an index keeps and the search page's filter panels.
+// A bounded store of values worked out before: the search results an index keeps, the search page's filter panels
+// and the public pages kept whole (kept-pages.ts).
 
 /** At most `limit` values by key; when it is full, the one used longest ago makes room for the new one. */
 export class RecentlyUsed<V> {
@@ -9,15 +10,24 @@ export class RecentlyUsed<V> {
 
   /** The value kept for the key, or `make()`'s, kept from now on. */
   get(key: string, make: () => V): V {
-    let value = this.values.get(key);
-    if (value === undefined) {
-      value = make();
-      const oldest = this.values.keys().next();
-      if (this.values.size >= this.limit && !oldest.done) this.values.delete(oldest.value);
-    } else {
+    const value = this.find(key) ?? make();
+    this.keep(key, value);
+    return value;
+  }
+
+  /** The value kept for the key, if any. */
+  find(key: string): V | undefined {
+    return this.values.get(key);
+  }
+
+  /** Keeps the value for the key, as the most recently used. */
+  keep(key: string, value: V): void {
+    if (this.values.has(key)) {
       this.values.delete(key);
+    } else if (this.values.size >= this.limit) {
+      const oldest = this.values.keys().next();
+      if (!oldest.done) this.values.delete(oldest.value);
     }
     this.values.set(key, value);
-    return value;
   }
 }

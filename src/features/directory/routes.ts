@@ -19,8 +19,10 @@ import {
   validateSearchForm,
 } from './search-form.ts';
 import { agesText, isStale, servicePage } from './service-page.ts';
-import { understandingFor } from './understanding.ts';
+import { directoryGeneration, understandingFor } from './understanding.ts';
 import { isUuid } from '../../web/ids.ts';
+import { HTML } from '../../web/views.ts';
+import { KeptPages } from './kept-pages.ts';
 
 const SAVED_LIST_COOKIE = 'pathway_saved';
 const FILTER_PANEL = 'directory/views/search-filters.njk';
@@ -64,8 +66,21 @@ export async function directoryRoutes(app: FastifyInstance) {
     return filterPanels.get(JSON.stringify([reply.request.language, panel]), render);
   }
 
+  /**
+   * Search pages kept whole for people not signed in (anyone signed in sees their own navigation), by the
+   * directory's generation, the language, how many services are on the saved list and the address. Not in
+   * development, so a changed template shows at once.
+   */
+  const keptPages = app.config.environment === 'development' ? undefined : new KeptPages();
+
   app.get('/services', { config: { access: 'public' } }, async (request, reply) => {
     const { laCode } = await council();
+    const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
+    const keptAs = request.user
+      ? undefined
+      : `${directoryGeneration(laCode)} ${request.language} ${saved.length} ${request.url}`;
+    const kept = keptAs && keptPages?.find(keptAs);
+    if (kept) return reply.type(HTML).send(kept);
     const form = readSearchForm(request.query as Record<string, unknown>);
     const errors = validateSearchForm(form, request.t);
     const filters: SearchFilters = {};
@@ -99,14 +114,12 @@ export async function directoryRoutes(app: FastifyInstance) {
       },
       await understandingFor(db, laCode),
     );
-    const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
     const totalPages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
     const corrected =
       result.plan && result.plan.corrections.length > 0
         ? result.plan.corrections.reduce((text, c) => text.replace(new RegExp(`\\b${c.from}\\b`, 'i'), c.to), form.q)
         : null;
-    if (errors.length > 0) reply.status(400);
-    return reply.render('directory/views/search.njk', {
+    const page = reply.renderPage('directory/views/search.njk', {
       form,
       errors: errorSummary(errors),
       filterPanel: filterPanel(reply, {
@@ -156,6 +169,9 @@ export async function directoryRoutes(app: FastifyInstance) {
       },
       sortLinks: ['relevance', 'distance', 'name'] as const,
     });
+    if (errors.length > 0) return reply.status(400).type(HTML).send(page);
+    if (keptAs) keptPages?.keep(keptAs, page);
+    return reply.type(HTML).send(page);
   });
 
   async function findService(request: FastifyRequest, reply: FastifyReply) {

@@ -44,9 +44,20 @@ export function understandingFor(db: Kysely<Schema>, laCode: string, now = Date.
   return understanding;
 }
 
+const generations = new Map<string, number>();
+
+/**
+ * How many times this process has changed the council's directory or glossary: what is kept from searches (the
+ * pages of kept-pages.ts) is kept under it, so a change shows at once.
+ */
+export function directoryGeneration(laCode: string): number {
+  return generations.get(laCode) ?? 0;
+}
+
 /** Called after the directory or glossary changes, so the next search sees the new words. */
 export function forgetUnderstanding(laCode: string): void {
   cache.delete(laCode);
+  generations.set(laCode, directoryGeneration(laCode) + 1);
 }
 
 /** Called after a council's services change: search re-reads its words and rebuilds its index. */
