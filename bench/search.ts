@@ -2,8 +2,9 @@
 // made-up English towns, loads them through the Open Referral importer, then measures the public search page and
 // the Open Referral API over HTTP at 20 concurrent clients, with a mix of realistic queries and filters, against a
 // bare Fastify hello-world measured in the same run; then the same searches at addresses never asked before, so no
-// page kept from an earlier search serves them (fresh_search_*). DATABASE_URL selects PostgreSQL (Pathway then runs as `serve`
-// does in production, in BENCH_WEB_PROCESSES web processes, one per core by default); otherwise PGlite in memory.
+// page kept from an earlier search serves them (fresh_search_*). DATABASE_URL selects PostgreSQL (Pathway then
+// runs as `serve` does in production, in BENCH_WEB_PROCESSES web processes, one per core by default); otherwise
+// PGlite in memory.
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { DEMO_COUNCIL, seedDemoCouncil } from '../src/db/seed/demo.ts';

@@ -16,7 +16,7 @@ import { locatePostcode, parsePostcode } from './places.ts';
 import { loadFullServices, loadServiceListItems, orukService } from './read.ts';
 import { searchServices, type SearchFilters } from './search.ts';
 import { directoryGeneration, understandingFor } from './understanding.ts';
-import { KeptPages } from './kept-pages.ts';
+import { keptPagesIn } from './kept-pages.ts';
 
 export const API_PREFIX = '/api/oruk';
 const JSON_CONTENT = 'application/json; charset=utf-8';
@@ -53,7 +53,7 @@ export async function orukApiRoutes(app: FastifyInstance) {
   }));
 
   // Lists of services kept whole, as the search page is (kept-pages.ts): the API is the same for everyone.
-  const keptLists = app.config.environment === 'development' ? undefined : new KeptPages();
+  const keptLists = keptPagesIn(app.config.environment);
 
   app.get(`${API_PREFIX}/services`, { config: PUBLIC }, async (request, reply) => {
     const { laCode } = await council();

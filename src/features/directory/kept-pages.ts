@@ -1,6 +1,7 @@
 // Whole public pages kept to be sent again: the search page and the Open Referral API's list of services, for
 // anyone not signed in. Families search for the same few things again and again (autism, short breaks, speech
 // therapy), and rendering a search page cost several times what sending it does.
+import type { RuntimeEnvironment } from '../../config.ts';
 import { RecentlyUsed } from './recently-used.ts';
 
 /**
@@ -29,4 +30,9 @@ export class KeptPages {
   keep(key: string, body: string, now = Date.now()): void {
     this.pages.keep(key, { body, keptAt: now });
   }
+}
+
+/** A route's kept pages; none in development, so a changed template shows at once. */
+export function keptPagesIn(environment: RuntimeEnvironment): KeptPages | undefined {
+  return environment === 'development' ? undefined : new KeptPages();
 }

@@ -22,7 +22,7 @@ import { agesText, isStale, servicePage } from './service-page.ts';
 import { directoryGeneration, understandingFor } from './understanding.ts';
 import { isUuid } from '../../web/ids.ts';
 import { HTML } from '../../web/views.ts';
-import { KeptPages } from './kept-pages.ts';
+import { keptPagesIn } from './kept-pages.ts';
 
 const SAVED_LIST_COOKIE = 'pathway_saved';
 const FILTER_PANEL = 'directory/views/search-filters.njk';
@@ -68,10 +68,9 @@ export async function directoryRoutes(app: FastifyInstance) {
 
   /**
    * Search pages kept whole for people not signed in (anyone signed in sees their own navigation), by the
-   * directory's generation, the language, how many services are on the saved list and the address. Not in
-   * development, so a changed template shows at once.
+   * directory's generation, the language, how many services are on the saved list and the address.
    */
-  const keptPages = app.config.environment === 'development' ? undefined : new KeptPages();
+  const keptPages = keptPagesIn(app.config.environment);
 
   app.get('/services', { config: { access: 'public' } }, async (request, reply) => {
     const { laCode } = await council();
@@ -169,8 +168,8 @@ export async function directoryRoutes(app: FastifyInstance) {
       },
       sortLinks: ['relevance', 'distance', 'name'] as const,
     });
-    if (errors.length > 0) return reply.status(400).type(HTML).send(page);
-    if (keptAs) keptPages?.keep(keptAs, page);
+    if (errors.length > 0) reply.status(400);
+    else if (keptAs) keptPages?.keep(keptAs, page);
     return reply.type(HTML).send(page);
   });
 
