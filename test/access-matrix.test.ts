@@ -25,6 +25,7 @@ const VIEW: Record<string, Record<Target, boolean>> = {
   'short.breaks@demo.pathway.test': { specialistChild: N, targetedChild: Y, universalChild: Y, ownChild: Y },
   'social.worker@demo.pathway.test': { specialistChild: Y, targetedChild: N, universalChild: Y, ownChild: Y },
   'manager@demo.pathway.test': { specialistChild: Y, targetedChild: Y, universalChild: Y, ownChild: Y },
+  'short.breaks.manager@demo.pathway.test': { specialistChild: Y, targetedChild: Y, universalChild: Y, ownChild: Y },
   'panel@demo.pathway.test': { specialistChild: N, targetedChild: N, universalChild: Y, ownChild: Y },
   'send.casework@demo.pathway.test': { specialistChild: N, targetedChild: N, universalChild: Y, ownChild: Y },
   'dsco@demo.pathway.test': { specialistChild: Y, targetedChild: Y, universalChild: Y, ownChild: Y },
@@ -34,17 +35,22 @@ const VIEW: Record<string, Record<Target, boolean>> = {
   'admin@demo.pathway.test': { specialistChild: N, targetedChild: N, universalChild: N, ownChild: N },
 };
 
-/** Stepping the child down to universal (closing their episode). */
-const STEP_DOWN: Record<string, Partial<Record<Target, boolean>>> = {
-  'social.worker@demo.pathway.test': { specialistChild: Y, targetedChild: N },
-  'short.breaks@demo.pathway.test': { specialistChild: N, targetedChild: Y },
-  // Another team's child is not the social work team manager's to close.
-  'manager@demo.pathway.test': { specialistChild: Y, targetedChild: N },
+/**
+ * Stepping the child down to universal (closing their episode): made at once, only proposed (a worker taking a child
+ * out of specialist work waits for a manager of the child's team to agree), or refused (N).
+ */
+const STEP_DOWN: Record<string, Partial<Record<Target, 'moved' | 'proposed'>>> = {
+  'social.worker@demo.pathway.test': { specialistChild: 'proposed' },
+  'short.breaks@demo.pathway.test': { targetedChild: 'moved' },
+  // Another team's child is not a manager's to close.
+  'manager@demo.pathway.test': { specialistChild: 'moved' },
+  'short.breaks.manager@demo.pathway.test': { targetedChild: 'moved' },
 };
 
-/** Allocating the child's episode to a worker: only the manager of the team the child is open to. */
+/** Allocating the child's episode to a worker of its team: only a manager of the team the child is open to. */
 const ALLOCATE: Record<string, Partial<Record<Target, boolean>>> = {
   'manager@demo.pathway.test': { specialistChild: Y, targetedChild: N },
+  'short.breaks.manager@demo.pathway.test': { specialistChild: N, targetedChild: Y },
 };
 
 /** Keeping the record right (correcting who the child is, adding the people in their life): casework staff who may see the child, never families. */
@@ -53,6 +59,7 @@ const KEEP_RECORD: Record<string, Partial<Record<Target, boolean>>> = {
   'short.breaks@demo.pathway.test': { specialistChild: N, targetedChild: Y, universalChild: Y, ownChild: Y },
   'social.worker@demo.pathway.test': { specialistChild: Y, targetedChild: N, universalChild: Y, ownChild: Y },
   'manager@demo.pathway.test': { specialistChild: Y, targetedChild: Y, universalChild: Y, ownChild: Y },
+  'short.breaks.manager@demo.pathway.test': { specialistChild: Y, targetedChild: Y, universalChild: Y, ownChild: Y },
 };
 
 /** Whose caseload lists the child. */
@@ -60,7 +67,26 @@ const CASELOAD: Record<string, Partial<Record<Target, boolean>>> = {
   'social.worker@demo.pathway.test': { specialistChild: Y, targetedChild: N },
   'short.breaks@demo.pathway.test': { specialistChild: N, targetedChild: Y },
   'manager@demo.pathway.test': { specialistChild: Y, targetedChild: N },
+  'short.breaks.manager@demo.pathway.test': { specialistChild: N, targetedChild: Y },
 };
+
+/** Whose team's unallocated work lists the child (open and waiting for a worker); everyone else is refused the page. */
+const UNALLOCATED: Record<string, Partial<Record<Target, boolean>>> = {
+  'social.worker@demo.pathway.test': { specialistChild: Y, targetedChild: N },
+  'short.breaks@demo.pathway.test': { specialistChild: N, targetedChild: Y },
+  'manager@demo.pathway.test': { specialistChild: Y, targetedChild: N },
+  'short.breaks.manager@demo.pathway.test': { specialistChild: N, targetedChild: Y },
+};
+
+/** Who may read a referral from the child's record: staff who may see the record; never the family or the referrer. */
+const REFERRAL_ON_RECORD: Record<string, Record<Target, boolean>> = Object.fromEntries(
+  Object.entries(VIEW).map(([email, row]) => [
+    email,
+    ['parent@demo.pathway.test', 'young.person@demo.pathway.test'].includes(email)
+      ? { specialistChild: N, targetedChild: N, universalChild: N, ownChild: N }
+      : row,
+  ]),
+);
 
 const TARGET_CHILD: Record<Exclude<Target, 'ownChild'>, string> = {
   specialistChild: 'Ibrahim',
@@ -94,6 +120,8 @@ for (const target of databaseTargets()) {
     /** Puts the child in one open episode at the tier, with that tier's team, unallocated. */
     async function openAt(childName: string, tier: EpisodeTier) {
       const childId = ids.get(childName)!;
+      await database.db.deleteFrom('step_down_proposals').where('child_id', '=', childId).execute();
+      await database.db.updateTable('referrals').set({ episode_id: null }).where('child_id', '=', childId).execute();
       await database.db.deleteFrom('episodes').where('child_id', '=', childId).execute();
       const team = await database.db
         .selectFrom('teams')
@@ -131,7 +159,7 @@ for (const target of databaseTargets()) {
       for (const person of DEMO_USERS) {
         for (const target of ['specialistChild', 'targetedChild'] as const) {
           const episode = await openAt(TARGET_CHILD[target], TIER_OF[target]);
-          const allowed = STEP_DOWN[person.email]?.[target] ?? false;
+          const expected = STEP_DOWN[person.email]?.[target] ?? 'refused';
           const response = await clients.get(person.email)!.post(`/children/${childFor(person.email, target)}/move`, {
             _csrf: await tokenFor(clients.get(person.email)!),
             episodeId: episode.id,
@@ -139,8 +167,25 @@ for (const target of databaseTargets()) {
             reason: 'Access matrix',
             closureReason: 'RC7',
           });
-          if ((response.statusCode === 303) !== allowed)
-            wrong.push(`${person.email} ${target}: ${response.statusCode}`);
+          const still = await database.db
+            .selectFrom('episodes')
+            .select('ended_at')
+            .where('id', '=', episode.id)
+            .executeTakeFirstOrThrow();
+          const proposed = await database.db
+            .selectFrom('step_down_proposals')
+            .select('id')
+            .where('episode_id', '=', episode.id)
+            .executeTakeFirst();
+          const happened =
+            response.statusCode !== 303
+              ? 'refused'
+              : still.ended_at !== null
+                ? 'moved'
+                : proposed
+                  ? 'proposed'
+                  : 'nothing';
+          if (happened !== expected) wrong.push(`${person.email} ${target}: ${happened} (${response.statusCode})`);
         }
       }
       assert.deepEqual(wrong, []);
@@ -148,13 +193,20 @@ for (const target of databaseTargets()) {
 
     test('allocating a worker, for every role', async () => {
       const wrong: string[] = [];
-      const worker = await database.db
-        .selectFrom('users')
-        .select('id')
-        .where('email', '=', 'social.worker@demo.pathway.test')
-        .executeTakeFirstOrThrow();
+      // A worker of the team the child is open to.
+      const workerOf = async (target: 'specialistChild' | 'targetedChild') =>
+        database.db
+          .selectFrom('users')
+          .select('id')
+          .where(
+            'email',
+            '=',
+            target === 'specialistChild' ? 'social.worker@demo.pathway.test' : 'short.breaks@demo.pathway.test',
+          )
+          .executeTakeFirstOrThrow();
       for (const person of DEMO_USERS) {
         for (const target of ['specialistChild', 'targetedChild'] as const) {
+          const worker = await workerOf(target);
           const episode = await openAt(TARGET_CHILD[target], TIER_OF[target]);
           const allowed = ALLOCATE[person.email]?.[target] ?? false;
           const response = await clients
@@ -188,6 +240,79 @@ for (const target of databaseTargets()) {
             livesWithChild: 'no',
           });
           if ((response.statusCode === 303) !== allowed)
+            wrong.push(`${person.email} ${target}: ${response.statusCode}`);
+          if (!allowed && ![403, 404].includes(response.statusCode))
+            wrong.push(`${person.email} ${target}: refused with ${response.statusCode}`);
+        }
+      }
+      assert.deepEqual(wrong, []);
+    });
+
+    test('unallocated work lists only the children waiting in the person’s teams', async () => {
+      await openAt('Ibrahim', 'specialist');
+      await openAt('Maryam', 'targeted');
+      const wrong: string[] = [];
+      for (const person of DEMO_USERS) {
+        const response = await clients.get(person.email)!.get('/unallocated');
+        const row = UNALLOCATED[person.email];
+        if ((response.statusCode === 200) !== (row !== undefined))
+          wrong.push(`${person.email}: ${response.statusCode}`);
+        for (const target of ['specialistChild', 'targetedChild'] as const) {
+          const listed = response.body.includes(`/children/${childFor(person.email, target)}`);
+          if (listed !== (row?.[target] ?? false)) wrong.push(`${person.email} ${target} listed: ${listed}`);
+        }
+      }
+      assert.deepEqual(wrong, []);
+    });
+
+    test('my cases: for the people who work in a team, each seeing only their own', async () => {
+      const episode = await openAt('Maryam', 'targeted');
+      const officer = await database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'short.breaks@demo.pathway.test')
+        .executeTakeFirstOrThrow();
+      await database.db.updateTable('episodes').set({ worker_id: officer.id }).where('id', '=', episode.id).execute();
+      const wrong: string[] = [];
+      for (const person of DEMO_USERS) {
+        const response = await clients.get(person.email)!.get('/my-cases');
+        const works = UNALLOCATED[person.email] !== undefined;
+        if ((response.statusCode === 200) !== works) wrong.push(`${person.email}: ${response.statusCode}`);
+        const listed = response.body.includes(`/children/${ids.get('Maryam')!}`);
+        if (listed !== (person.email === 'short.breaks@demo.pathway.test'))
+          wrong.push(`${person.email} lists Maryam: ${listed}`);
+      }
+      assert.deepEqual(wrong, []);
+    });
+
+    test('reading a referral from the child’s record, for every role', async () => {
+      await openAt('Ibrahim', 'specialist');
+      await openAt('Maryam', 'targeted');
+      const referrer = await database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'referrer@demo.pathway.test')
+        .executeTakeFirstOrThrow();
+      const wrong: string[] = [];
+      for (const person of DEMO_USERS) {
+        for (const target of ['specialistChild', 'targetedChild', 'universalChild', 'ownChild'] as const) {
+          const childId = childFor(person.email, target);
+          const referral = await database.db
+            .insertInto('referrals')
+            .values({
+              la_code: 'Z99',
+              child_id: childId,
+              kind: 'professional',
+              source_code: '2A',
+              requested_by: referrer.id,
+              status: 'new',
+              details: JSON.stringify({ needs: 'For the access matrix' }),
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          const response = await clients.get(person.email)!.get(`/children/${childId}/referrals/${referral.id}`);
+          const allowed = REFERRAL_ON_RECORD[person.email]![target];
+          if ((response.statusCode === 200) !== allowed)
             wrong.push(`${person.email} ${target}: ${response.statusCode}`);
           if (!allowed && ![403, 404].includes(response.statusCode))
             wrong.push(`${person.email} ${target}: refused with ${response.statusCode}`);

@@ -191,7 +191,10 @@ for (const target of databaseTargets()) {
         { ...CHILD, givenName: 'Leo', familyName: 'Hart', dobYear: '2014', nhsNumber: '' },
       );
       assert.equal((await referrer.submit(`${draft}/check`, `${draft}/send`, {})).statusCode, 303);
-      assert.deepEqual(await outbox('referral-safeguarding'), ['manager@demo.pathway.test']);
+      assert.deepEqual(await outbox('referral-safeguarding'), [
+        'manager@demo.pathway.test',
+        'short.breaks.manager@demo.pathway.test',
+      ]);
       const referral = await database.db
         .selectFrom('referrals')
         .select(['id', 'version'])
@@ -263,7 +266,10 @@ for (const target of databaseTargets()) {
         .execute();
       await round.handler();
       await round.handler();
-      assert.deepEqual(await outbox('referrals-overdue'), ['manager@demo.pathway.test']);
+      assert.deepEqual(await outbox('referrals-overdue'), [
+        'manager@demo.pathway.test',
+        'short.breaks.manager@demo.pathway.test',
+      ]);
     });
 
     test('one record per child: a referral is linked to the child the council knows, or makes one new record', async () => {

@@ -138,20 +138,41 @@ for (const target of databaseTargets()) {
       });
       assert.equal(noClosure.statusCode, 400);
       assert.match(noClosure.body, /Select the reason for closing/);
+      // "Closed after assessment" does not fit a case whose assessment was never recorded.
+      const unfitting = await socialWorker.submit(record(), `${record()}/move`, {
+        episodeId: current.id,
+        to: 'universal',
+        reason: 'The family no longer need support.',
+        closureReason: 'RC8',
+      });
+      assert.equal(unfitting.statusCode, 400);
+      assert.match(unfitting.body, /only be chosen once the assessment has been recorded/);
+      // Out of specialist work, a worker proposes and the team's manager agrees.
       const down = await socialWorker.submit(record(), `${record()}/move`, {
         episodeId: current.id,
         to: 'universal',
-        reason: 'Assessment found no further need.',
-        closureReason: 'RC8',
+        reason: 'The family no longer need support.',
+        closureReason: 'RC7',
       });
       assert.equal(down.statusCode, 303);
+      assert.equal((await openEpisode())?.id, current.id, 'still open until a manager agrees');
+      const proposal = await database.db
+        .selectFrom('step_down_proposals')
+        .select('id')
+        .where('episode_id', '=', current.id)
+        .executeTakeFirstOrThrow();
+      const agreed = await manager.submit(record(), `${record()}/step-down/${proposal.id}`, {
+        decision: 'agree',
+        reason: 'Agreed: the family have what they need from universal services.',
+      });
+      assert.equal(agreed.statusCode, 303);
       assert.equal(await openEpisode(), undefined);
       const closed = await database.db
         .selectFrom('episodes')
         .select('closure_reason_code')
         .where('id', '=', current.id)
         .executeTakeFirstOrThrow();
-      assert.equal(closed.closure_reason_code, 'RC8');
+      assert.equal(closed.closure_reason_code, 'RC7');
       assert.doesNotMatch((await socialWorker.get('/caseload')).body, /Zofia Nowak/);
       const kinds = await database.db
         .selectFrom('timeline_events')
@@ -161,7 +182,16 @@ for (const target of databaseTargets()) {
         .execute();
       assert.deepEqual(
         kinds.map((event) => event.kind),
-        ['step-up', 'episode-started', 'step-up', 'episode-started', 'allocated', 'step-down'],
+        [
+          'step-up',
+          'episode-started',
+          'step-up',
+          'episode-started',
+          'allocated',
+          'step-down-proposed',
+          'step-down-agreed',
+          'step-down',
+        ],
       );
     });
 

@@ -415,7 +415,15 @@ export interface ReferralsTable {
   decided_at: Maybe<Date>;
   overdue_flagged_at: Maybe<Date>;
   version: Generated<number>;
+  decision_effect: Maybe<ReferralDecisionEffect>;
+  episode_id: Maybe<string>;
+  worry_closed_at: Maybe<Date>;
+  worry_closed_by: Maybe<string>;
+  worry_closed_reason: Maybe<string>;
 }
+
+/** What a front-door decision did to the child's work (migration 0016). */
+export type ReferralDecisionEffect = 'opened' | 'stepped_up' | 'passed_to_case_holder';
 
 export type EpisodeTier = 'targeted' | 'specialist';
 
@@ -448,6 +456,24 @@ export interface TimelineEventsTable {
   kind: string;
   summary: string;
   actor_user_id: Maybe<string>;
+  referral_id: Maybe<string>;
+}
+
+/** A worker's proposal to step a child down, waiting for a team manager's agreement. */
+export interface StepDownProposalsTable {
+  id: Generated<string>;
+  la_code: string;
+  child_id: string;
+  episode_id: string;
+  to_tier: 'universal' | 'targeted';
+  reason: string;
+  closure_reason_code: Maybe<string>;
+  proposed_by: string;
+  proposed_at: CreatedAt;
+  status: Generated<'proposed' | 'agreed' | 'refused'>;
+  decided_by: Maybe<string>;
+  decided_at: Maybe<Date>;
+  decision_reason: Maybe<string>;
 }
 
 /** People in a child's life who have no account, recorded by staff. */
@@ -499,6 +525,7 @@ export interface Schema {
   episodes: EpisodesTable;
   timeline_events: TimelineEventsTable;
   household_members: HouseholdMembersTable;
+  step_down_proposals: StepDownProposalsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -27,6 +27,8 @@ import { shortBreaksStaffRoutes } from '../features/short-breaks/staff-routes.ts
 import { referralRoutes } from '../features/referrals/routes.ts';
 import { professionalReferralRoutes } from '../features/referrals/professional-routes.ts';
 import { triageRoutes } from '../features/referrals/triage-routes.ts';
+import { referralOnRecordRoutes } from '../features/referrals/record-routes.ts';
+import { workListRoutes } from '../features/pathway/work-list-routes.ts';
 import { pathwayRoutes } from '../features/pathway/routes.ts';
 import { familyFollowUpRoutes } from '../features/short-breaks/family-follow-up-routes.ts';
 import { healthRoutes } from '../features/health/routes.ts';
@@ -283,6 +285,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(professionalReferralRoutes);
   await app.register(triageRoutes);
   await app.register(pathwayRoutes);
+  await app.register(workListRoutes);
+  await app.register(referralOnRecordRoutes);
 
   return app;
 }

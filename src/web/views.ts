@@ -1,6 +1,7 @@
 // Nunjucks set up for govuk-frontend's macros, our layout and each feature's views.
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { spacedNhsNumber } from '../domain/front-door/nhs-number.ts';
 import nunjucks from 'nunjucks';
 
 const require = createRequire(import.meta.url);
@@ -168,6 +169,7 @@ export function createViewEnvironment(options: { watch: boolean }): nunjucks.Env
     const trimmed = String(value).trim();
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
   });
+  env.addFilter('nhsNumber', (value: string | null | undefined) => (value ? spacedNhsNumber(value) : ''));
   env.addFilter('withSelected', (items: { value: string }[], chosen: string | undefined) =>
     items.map((item) => ({ ...item, selected: chosen === item.value })),
   );

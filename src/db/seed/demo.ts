@@ -50,6 +50,12 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; team?: (t
     roles: ['team_manager'],
     team: "Disabled children's social work team",
   },
+  {
+    email: 'short.breaks.manager@demo.pathway.test',
+    name: 'Nadia Hussain',
+    roles: ['team_manager'],
+    team: 'Short breaks team',
+  },
   { email: 'panel@demo.pathway.test', name: 'Helen Wright', roles: ['panel_member'], team: 'Resource panel' },
   { email: 'send.casework@demo.pathway.test', name: 'Kamran Iqbal', roles: ['send_caseworker'] },
   { email: 'dsco@demo.pathway.test', name: 'Ruth Adeyemi', roles: ['dsco'] },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { nhsNumberOf } from './nhs-number.ts';
+import { nhsNumberOf, spacedNhsNumber } from './nhs-number.ts';
 
 test('a valid NHS number is accepted with or without spaces; a mistyped digit is caught', () => {
   assert.equal(nhsNumberOf('943 476 5919'), '9434765919');
@@ -22,4 +22,9 @@ test('changing any one digit of a valid NHS number makes it invalid', () => {
       return nhsNumberOf(typo) === undefined;
     }),
   );
+});
+
+test('an NHS number is shown in groups of three, three and four digits', () => {
+  assert.equal(spacedNhsNumber('4857773007'), '485 777 3007');
+  assert.equal(spacedNhsNumber('not one'), 'not one');
 });

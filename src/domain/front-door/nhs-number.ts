@@ -11,3 +11,8 @@ export function nhsNumberOf(text: string): string | undefined {
   if (check === 10) return undefined; // no valid NHS number has this remainder
   return (check === 11 ? 0 : check) === Number(digits[9]) ? digits : undefined;
 }
+
+/** An NHS number as people read it, in groups of three, three and four digits: 485 777 3007. */
+export function spacedNhsNumber(digits: string): string {
+  return /^\d{10}$/.test(digits) ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : digits;
+}

@@ -28,3 +28,29 @@ export function mayTransition(roles: readonly Role[], from: Tier, to: Tier): boo
   if (roles.includes('social_worker') && (from === 'specialist' || to === 'specialist')) return true;
   return roles.includes('short_breaks_officer') && from !== 'specialist' && to !== 'specialist';
 }
+
+/** How far up the pathway a tier is: universal 0, targeted 1, specialist 2. */
+export function tierRank(tier: Tier): number {
+  return TIERS.indexOf(tier);
+}
+
+/**
+ * Whether a step-down needs a team manager's agreement: a worker may not on their own step down a child with an open
+ * worry about their safety, or take a child out of specialist work. A manager's own move is their agreement.
+ */
+export function stepDownNeedsAgreement(
+  roles: readonly Role[],
+  move: { from: Tier; to: Tier; openSafetyWorry: boolean },
+): boolean {
+  if (transitionOf(move.from, move.to) !== 'step-down') return false;
+  if (roles.includes('team_manager')) return false;
+  return move.openSafetyWorry || move.from === 'specialist';
+}
+
+/** Census reasons for closure that say an assessment was done: RC8 and RC9, "closed after assessment". */
+const AFTER_ASSESSMENT: readonly string[] = ['RC8', 'RC9'];
+
+/** Whether a census closure reason fits what happened: "closed after assessment" only after an assessment. */
+export function closureReasonFits(code: string, episode: { assessmentCompleted: boolean }): boolean {
+  return !AFTER_ASSESSMENT.includes(code) || episode.assessmentCompleted;
+}

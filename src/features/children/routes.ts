@@ -13,11 +13,12 @@ import {
   authoriseAssessment,
   childTimeline,
   currentEpisode,
-  moveChild,
   recordAssessment,
   teamWorkers,
 } from '../pathway/service.ts';
 import { ASSESSMENT_FACTORS, DISABILITY_CODES } from '../../domain/census/codes.ts';
+import { decideStepDown, moveChild, waitingProposal } from '../pathway/moves.ts';
+import { closeSafetyWorry, mayCloseWorries, openSafetyWorries } from '../pathway/worries.ts';
 import { household, openTeamOf } from './queries.ts';
 import { RECORD_KEEPERS } from './identity.ts';
 import { childrenOfFamilyMember, recordDisabilities, staffMaySee, viewChildRecord } from './service.ts';
@@ -63,12 +64,14 @@ export async function childrenRoutes(app: FastifyInstance) {
         ? child.open_team_id
         : null;
     // Independent reads, so they go to the database together rather than one after another.
-    const [episode, { carers, siblings, members }, timeline, teamMembers] = await Promise.all([
+    const [episode, { carers, siblings, members }, timeline, teamMembers, worries] = await Promise.all([
       staff ? currentEpisode(db, child.id) : undefined,
       household(db, child),
       staff ? childTimeline(db, child.id) : [],
       allocatingTeam ? teamWorkers(db, allocatingTeam) : [],
+      staff ? openSafetyWorries(db, child.id) : [],
     ]);
+    const proposal = episode ? await waitingProposal(db, episode.id) : undefined;
     const tier: Tier = episode?.tier ?? 'universal';
     const canAllocate = episode !== undefined && allocatingTeam === episode.team_id;
     const clock = episode ? assessmentClock(episode) : undefined;
@@ -127,6 +130,16 @@ export async function childrenRoutes(app: FastifyInstance) {
           }))
         : [],
       timeline,
+      worries,
+      canCloseWorries: mayCloseWorries(user, child.open_team_id),
+      proposal: proposal
+        ? {
+            ...proposal,
+            closure: proposal.closure_reason_code ? request.t(`pathway.closure.${proposal.closure_reason_code}`) : null,
+          }
+        : undefined,
+      canDecideProposal: proposal !== undefined && canAllocate,
+      movesNeedAgreement: !user.roles.includes('team_manager'),
     });
   }
 
@@ -158,10 +171,17 @@ export async function childrenRoutes(app: FastifyInstance) {
       seenEpisodeId: seenEpisodeId === '' ? null : seenEpisodeId,
       to,
       reason,
-      closureReasonCode: closure,
+      closureReasonCode: to === 'universal' ? closure : null,
       requestId: request.id,
+      baseUrl: app.config.publicUrl,
     });
-    if (result !== 'done') {
+    if (result === 'closure-does-not-fit') {
+      reply.status(400);
+      return renderRecord(request, reply, null, [
+        { field: 'closureReason', text: request.t('pathway.errors.closureNeedsAssessment') },
+      ]);
+    }
+    if (result !== 'done' && result !== 'proposed') {
       reply.status(result === 'not-allowed' ? 403 : 409);
       return renderRecord(request, reply, request.t(`pathway.${result}`), []);
     }
@@ -181,6 +201,7 @@ export async function childrenRoutes(app: FastifyInstance) {
       seenVersion,
       workerId,
       requestId: request.id,
+      baseUrl: app.config.publicUrl,
     });
     if (result !== 'done') {
       reply.status(result === 'not-allowed' ? 403 : 409);
@@ -252,6 +273,59 @@ export async function childrenRoutes(app: FastifyInstance) {
       seenVersion,
       factors,
       requestId: request.id,
+    });
+    if (result !== 'done') {
+      reply.status(result === 'not-allowed' ? 403 : 409);
+      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
+    }
+    return reply.redirect(`/children/${childId}`, 303);
+  });
+
+  app.post('/children/:childId/worries/:referralId/close', { config: { access: MANAGERS } }, async (request, reply) => {
+    const { childId, referralId } = request.params as { childId: string; referralId: string };
+    if (!isUuid(childId) || !isUuid(referralId))
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    const reason = formText(request.body, 'reason');
+    if (reason === '' || reason.length > MAX_REASON) {
+      reply.status(400);
+      return renderRecord(request, reply, null, [
+        { field: `worry-${referralId}`, text: request.t('pathway.errors.worryReason', { max: MAX_REASON }) },
+      ]);
+    }
+    const result = await closeSafetyWorry(db, signedInUser(request), {
+      childId,
+      referralId,
+      reason,
+      requestId: request.id,
+    });
+    if (result !== 'done') {
+      reply.status(result === 'not-allowed' ? 403 : 409);
+      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
+    }
+    return reply.redirect(`/children/${childId}`, 303);
+  });
+
+  app.post('/children/:childId/step-down/:proposalId', { config: { access: MANAGERS } }, async (request, reply) => {
+    const { childId, proposalId } = request.params as { childId: string; proposalId: string };
+    const decision = formText(request.body, 'decision');
+    if (!isUuid(childId) || !isUuid(proposalId))
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    const reason = formText(request.body, 'reason');
+    const errors: FieldError[] = [];
+    if (decision !== 'agree' && decision !== 'refuse')
+      errors.push({ field: 'decision', text: request.t('pathway.errors.proposalDecision') });
+    if (reason === '' || reason.length > MAX_REASON)
+      errors.push({ field: 'proposalReason', text: request.t('pathway.errors.reason', { max: MAX_REASON }) });
+    if (errors.length > 0) {
+      reply.status(400);
+      return renderRecord(request, reply, null, errors);
+    }
+    const result = await decideStepDown(db, signedInUser(request), {
+      proposalId,
+      agree: decision === 'agree',
+      reason,
+      requestId: request.id,
+      baseUrl: app.config.publicUrl,
     });
     if (result !== 'done') {
       reply.status(result === 'not-allowed' ? 403 : 409);

@@ -3,18 +3,26 @@
 // allocating a worker, caseloads per worker and team, and the child's timeline.
 import type { Kysely, Transaction } from 'kysely';
 import type { EpisodeTier, Schema } from '../../db/schema.ts';
-import { mayTransition, transitionOf, type Tier } from '../../domain/pathway/tiers.ts';
+import { transitionOf, type Tier } from '../../domain/pathway/tiers.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { ASSESSMENT_AUTHORISED_DAYS, clockOf, type Clock } from '../../domain/pathway/clocks.ts';
-import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
+import { tellCaseHolders, tellTeamManagers, tellUser } from './case-holders.ts';
 
 type Database = Kysely<Schema> | Transaction<Schema>;
 
 /** Adds an event to the child's timeline, in the caller's transaction. */
 export async function addTimelineEvent(
   db: Database,
-  event: { laCode: string; childId: string; kind: string; summary: string; actorUserId: string | null },
+  event: {
+    laCode: string;
+    childId: string;
+    kind: string;
+    summary: string;
+    actorUserId: string | null;
+    /** The referral the event is about, so the timeline links to it. */
+    referralId?: string;
+  },
 ) {
   await db
     .insertInto('timeline_events')
@@ -24,6 +32,7 @@ export async function addTimelineEvent(
       kind: event.kind,
       summary: event.summary,
       actor_user_id: event.actorUserId,
+      referral_id: event.referralId ?? null,
     })
     .execute();
 }
@@ -44,6 +53,7 @@ export async function recordChildChange(
     requestId: string;
     subject?: { type: string; id: string };
     details?: Record<string, unknown>;
+    referralId?: string;
   },
 ) {
   await addTimelineEvent(db, {
@@ -52,6 +62,7 @@ export async function recordChildChange(
     kind: change.kind,
     summary: change.summary,
     actorUserId: user.id,
+    ...(change.referralId ? { referralId: change.referralId } : {}),
   });
   await recordAudit(db, {
     laCode: user.laCode,
@@ -67,7 +78,7 @@ export async function recordChildChange(
 }
 
 /** The team that works at a tier in the council. */
-async function teamFor(db: Database, laCode: string, tier: EpisodeTier) {
+export async function teamFor(db: Database, laCode: string, tier: EpisodeTier) {
   return db
     .selectFrom('teams')
     .select(['id', 'name'])
@@ -77,6 +88,10 @@ async function teamFor(db: Database, laCode: string, tier: EpisodeTier) {
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Opens the child's episode at a tier with the team that works there, unallocated; the team's managers are told of
+ * the new work waiting for a worker.
+ */
 export async function openEpisode(
   db: Database,
   options: {
@@ -86,6 +101,7 @@ export async function openEpisode(
     reason: string;
     referralId: string | null;
     actorUserId: string;
+    baseUrl: string;
   },
 ) {
   const team = await teamFor(db, options.laCode, options.tier);
@@ -107,8 +123,28 @@ export async function openEpisode(
     kind: 'episode-started',
     summary: `Work started at ${options.tier} with the ${team.name}: ${options.reason}`,
     actorUserId: options.actorUserId,
+    ...(options.referralId ? { referralId: options.referralId } : {}),
   });
-  return id;
+  await tellTeamManagers(db, team.id, {
+    laCode: options.laCode,
+    template: 'work-unallocated',
+    params: {
+      child: await childNameOf(db, options.childId),
+      team: team.name,
+      link: `${options.baseUrl}/unallocated`,
+    },
+  });
+  return { id, teamId: team.id, teamName: team.name };
+}
+
+/** A child's name as their record has it, for messages to staff. */
+export async function childNameOf(db: Database, childId: string): Promise<string> {
+  const child = await db
+    .selectFrom('children')
+    .select(['given_name', 'family_name'])
+    .where('id', '=', childId)
+    .executeTakeFirstOrThrow();
+  return `${child.given_name} ${child.family_name}`;
 }
 
 /** The child's open episode, with its team and worker, if any. */
@@ -140,68 +176,90 @@ export async function currentEpisode(db: Database, childId: string) {
 
 export type TransitionResult = 'done' | 'changed-since' | 'not-allowed';
 
+export type OpenEpisode = NonNullable<Awaited<ReturnType<typeof currentEpisode>>>;
+
+/** Whether the child has a worry about their safety that no manager has closed. */
+export async function hasOpenSafetyWorry(db: Database, childId: string): Promise<boolean> {
+  const worry = await db
+    .selectFrom('referrals')
+    .select('id')
+    .where('child_id', '=', childId)
+    .where('safeguarding_concern', '=', true)
+    .where('worry_closed_at', 'is', null)
+    .where('status', '!=', 'draft')
+    .executeTakeFirst();
+  return worry !== undefined;
+}
+
 /**
- * Moves a child to another tier: the open episode ends with the reason (and, leaving for universal, a census
- * closure reason) and a new one starts at the new tier with its team. Only if the child is still where the
- * person saw them.
+ * Makes a move, in the caller's transaction: the open episode ends with the reason (and, leaving for universal, a
+ * census closure reason), a new one starts at the new tier with its team (unallocated, its managers told), and the
+ * worker and managers who held the child are told where the child went.
  */
-export async function moveChild(
-  db: Kysely<Schema>,
-  user: SignedInUser,
-  options: {
+export async function makeMove(
+  trx: Transaction<Schema>,
+  actor: SignedInUser,
+  move: {
     childId: string;
-    seenEpisodeId: string | null;
+    open: OpenEpisode | undefined;
     to: Tier;
     reason: string;
     closureReasonCode: string | null;
     requestId: string;
+    baseUrl: string;
+    referralId?: string;
   },
-): Promise<TransitionResult> {
-  return db.transaction().execute(async (trx) => {
-    await trx.selectFrom('children').select('id').where('id', '=', options.childId).forUpdate().execute();
-    const open = await currentEpisode(trx, options.childId);
-    if ((open?.id ?? null) !== options.seenEpisodeId) return 'changed-since';
-    const from: Tier = open?.tier ?? 'universal';
-    const transition = transitionOf(from, options.to);
-    // A child open to another team is theirs to move, unless the move brings the child into one of ours.
-    const destination = options.to === 'universal' ? undefined : await teamFor(trx, user.laCode, options.to);
-    const ours =
-      !open ||
-      user.teamIds.includes(open.team_id) ||
-      (destination !== undefined && user.teamIds.includes(destination.id));
-    if (!transition || !ours || !mayTransition(user.roles, from, options.to)) return 'not-allowed';
-    if (open) {
-      await trx
-        .updateTable('episodes')
-        .set((eb) => ({
-          ended_at: new Date(),
-          end_reason: options.reason,
-          closure_reason_code: options.to === 'universal' ? options.closureReasonCode : null,
-          version: eb('version', '+', 1),
-        }))
-        .where('id', '=', open.id)
-        .execute();
-    }
-    await recordChildChange(trx, user, {
-      childId: options.childId,
-      kind: transition,
-      summary: `${transition === 'step-up' ? 'Stepped up' : 'Stepped down'} from ${from} to ${options.to}: ${options.reason}`,
-      action: transition,
-      requestId: options.requestId,
-      details: { from, to: options.to },
-    });
-    if (options.to !== 'universal') {
-      await openEpisode(trx, {
-        laCode: user.laCode,
-        childId: options.childId,
-        tier: options.to,
-        reason: options.reason,
-        referralId: null,
-        actorUserId: user.id,
-      });
-    }
-    return 'done';
+) {
+  const from: Tier = move.open?.tier ?? 'universal';
+  const transition = transitionOf(from, move.to);
+  if (!transition) throw new Error('A move must change the tier');
+  if (move.open) {
+    await trx
+      .updateTable('episodes')
+      .set((eb) => ({
+        ended_at: new Date(),
+        end_reason: move.reason,
+        closure_reason_code: move.to === 'universal' ? move.closureReasonCode : null,
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', move.open.id)
+      .execute();
+  }
+  await recordChildChange(trx, actor, {
+    childId: move.childId,
+    kind: transition,
+    summary: `${transition === 'step-up' ? 'Stepped up' : 'Stepped down'} from ${from} to ${move.to}: ${move.reason}`,
+    action: transition,
+    requestId: move.requestId,
+    details: { from, to: move.to },
+    ...(move.referralId ? { referralId: move.referralId } : {}),
   });
+  const opened =
+    move.to === 'universal'
+      ? undefined
+      : await openEpisode(trx, {
+          laCode: actor.laCode,
+          childId: move.childId,
+          tier: move.to,
+          reason: move.reason,
+          referralId: move.referralId ?? null,
+          actorUserId: actor.id,
+          baseUrl: move.baseUrl,
+        });
+  if (move.open) {
+    await tellCaseHolders(trx, move.open, {
+      laCode: actor.laCode,
+      template: 'child-moved',
+      params: {
+        child: await childNameOf(trx, move.childId),
+        team: move.open.team_name,
+        where: opened ? `the ${opened.teamName}` : 'universal services (their episode is closed)',
+        reason: move.reason,
+        link: `${move.baseUrl}/children/${move.childId}`,
+      },
+    });
+  }
+  return opened;
 }
 
 /**
@@ -282,6 +340,7 @@ export async function flagOverdueAssessments(db: Kysely<Schema>, options: { base
       .select([
         'e.id',
         'e.la_code',
+        'e.team_id',
         'e.tier',
         'e.started_at',
         'e.assessment_authorised_at',
@@ -297,13 +356,17 @@ export async function flagOverdueAssessments(db: Kysely<Schema>, options: { base
       .skipLocked()
       .execute();
     const overdue = waiting.filter((episode) => assessmentClock(episode, options.today)?.overdue);
-    for (const laCode of new Set(overdue.map((episode) => episode.la_code))) {
-      const names = overdue
-        .filter((episode) => episode.la_code === laCode)
-        .map((episode) => `${episode.given_name} ${episode.family_name}`);
-      await notifyRole(trx, laCode, 'team_manager', {
+    // Each team's managers hear about their own team's children.
+    for (const teamId of new Set(overdue.map((episode) => episode.team_id))) {
+      const team = overdue.filter((episode) => episode.team_id === teamId);
+      await tellTeamManagers(trx, teamId, {
+        laCode: team[0]!.la_code,
         template: 'assessments-overdue',
-        params: { count: names.length, children: names.join(', '), link: `${options.baseUrl}/caseload` },
+        params: {
+          count: team.length,
+          children: team.map((episode) => `${episode.given_name} ${episode.family_name}`).join(', '),
+          link: `${options.baseUrl}/caseload`,
+        },
       });
     }
     if (overdue.length > 0)
@@ -376,11 +439,11 @@ export async function teamWorkers(db: Database, teamId: string) {
     .execute();
 }
 
-/** A manager of the episode's team allocates it to one of the team's workers. */
+/** A manager of the episode's team allocates it to one of the team's workers, who is told. */
 export async function allocateEpisode(
   db: Kysely<Schema>,
   user: SignedInUser,
-  options: { episodeId: string; seenVersion: number; workerId: string; requestId: string },
+  options: { episodeId: string; seenVersion: number; workerId: string; requestId: string; baseUrl: string },
 ): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     const episode = await trx
@@ -408,6 +471,16 @@ export async function allocateEpisode(
       requestId: options.requestId,
       subject: { type: 'episode', id: episode.id },
     });
+    if (worker.id !== user.id)
+      await tellUser(trx, worker.id, {
+        laCode: user.laCode,
+        template: 'case-allocated',
+        params: {
+          child: await childNameOf(trx, episode.child_id),
+          manager: user.displayName,
+          link: `${options.baseUrl}/children/${episode.child_id}`,
+        },
+      });
     return 'done';
   });
 }
@@ -489,7 +562,7 @@ export async function childTimeline(db: Kysely<Schema>, childId: string) {
   return db
     .selectFrom('timeline_events as t')
     .leftJoin('users as u', 'u.id', 't.actor_user_id')
-    .select(['t.occurred_at', 't.kind', 't.summary', 'u.display_name as actor'])
+    .select(['t.occurred_at', 't.kind', 't.summary', 't.referral_id', 'u.display_name as actor'])
     .where('t.child_id', '=', childId)
     .orderBy('t.occurred_at', 'desc')
     .orderBy('t.id', 'desc')

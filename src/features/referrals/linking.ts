@@ -12,6 +12,7 @@ import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { localityOfPostcode } from '../children/queries.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
+import { alertCaseHoldersToWorry } from '../pathway/worries.ts';
 
 /** The child as the referrer described them, or undefined for a referral that did not (a family's request). */
 export function referredChild(details: Record<string, string>): ReferredChild | undefined {
@@ -58,10 +59,11 @@ async function audit(
   childId: string,
   referralId: string,
   requestId: string,
+  baseUrl: string,
 ) {
   const referral = await trx
     .selectFrom('referrals')
-    .select(['reference', 'received_at'])
+    .select(['reference', 'received_at', 'safeguarding_concern'])
     .where('id', '=', referralId)
     .executeTakeFirstOrThrow();
   await addTimelineEvent(trx, {
@@ -70,7 +72,17 @@ async function audit(
     kind: 'referral',
     summary: `Referral ${referral.reference ?? ''} from a professional, received ${referral.received_at.toISOString().slice(0, 10)}`,
     actorUserId: user.id,
+    referralId,
   });
+  // A worry about a child already open to a team reaches the people working with the child at once, not only when
+  // the front door decides.
+  if (referral.safeguarding_concern)
+    await alertCaseHoldersToWorry(trx, user.laCode, {
+      childId,
+      referralId,
+      reference: referral.reference ?? '',
+      baseUrl,
+    });
   await recordAudit(trx, {
     laCode: user.laCode,
     actorUserId: user.id,
@@ -87,7 +99,7 @@ async function audit(
 export async function linkToChild(
   db: Kysely<Schema>,
   user: SignedInUser,
-  options: { referralId: string; seenVersion: number; childId: string; requestId: string },
+  options: { referralId: string; seenVersion: number; childId: string; requestId: string; baseUrl: string },
 ): Promise<LinkResult> {
   return db.transaction().execute(async (trx) => {
     const child = await trx
@@ -107,7 +119,7 @@ export async function linkToChild(
       .returning('id')
       .executeTakeFirst();
     if (!linked) return 'changed-since';
-    await audit(trx, user, 'link-referral-to-child', child.id, options.referralId, options.requestId);
+    await audit(trx, user, 'link-referral-to-child', child.id, options.referralId, options.requestId, options.baseUrl);
     return 'done';
   });
 }
@@ -126,7 +138,7 @@ async function knownBy(trx: Kysely<Schema>, laCode: string, column: 'nhs_number'
 export async function createChildFromReferral(
   db: Kysely<Schema>,
   user: SignedInUser,
-  options: { referralId: string; seenVersion: number; referred: ReferredChild; requestId: string },
+  options: { referralId: string; seenVersion: number; referred: ReferredChild; requestId: string; baseUrl: string },
 ): Promise<LinkResult> {
   const { referred } = options;
   return db
@@ -169,7 +181,7 @@ export async function createChildFromReferral(
         .executeTakeFirst();
       // Rolls back the new record too: nothing is half made.
       if (!linked) throw new ReferralChanged();
-      await audit(trx, user, 'create-child-record', child.id, options.referralId, options.requestId);
+      await audit(trx, user, 'create-child-record', child.id, options.referralId, options.requestId, options.baseUrl);
       return 'done';
     })
     .catch((error: unknown) => {

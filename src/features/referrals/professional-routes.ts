@@ -22,6 +22,7 @@ import {
   type ReferrersReferral,
 } from './professional.ts';
 import { formText } from '../../web/form.ts';
+import { referralWithOutcome } from './outcomes.ts';
 
 const REFERRERS: readonly Role[] = ['professional_referrer'];
 const ACCESS = { config: { access: REFERRERS } };
@@ -208,9 +209,30 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
     return reply.render('referrals/views/professional-mine.njk', {
       referrals: referrals.map((referral) => ({
         ...referral,
-        child: `${referral.details.givenName ?? ''} ${referral.details.familyName ?? ''}`.trim(),
-        statusText: request.t(`frontDoor.statuses.${referral.outcome ?? referral.status}`),
+        child: childNamed(referral.details),
+        // What happened in plain words: which team now works with the child, not only the tier decided.
+        statusText: referral.decision_effect
+          ? request.t(`frontDoor.effects.${referral.decision_effect}`, { team: referral.team_name ?? '' })
+          : request.t(`frontDoor.statuses.${referral.outcome ?? referral.status}`),
       })),
     });
   });
+
+  app.get('/referrals/mine/:id', ACCESS, async (request, reply) => {
+    const user = signedInUser(request);
+    const referral = await referralWithOutcome(db, user.laCode, {
+      id: (request.params as { id: string }).id,
+      requestedBy: user.id,
+    });
+    if (!referral || referral.kind !== 'professional') {
+      reply.callNotFound();
+      return reply;
+    }
+    return reply.render('referrals/views/professional-referral.njk', { referral, child: childNamed(referral.details) });
+  });
+}
+
+/** The child's name as the referrer gave it. */
+function childNamed(details: Record<string, string>): string {
+  return `${details.givenName ?? ''} ${details.familyName ?? ''}`.trim();
 }

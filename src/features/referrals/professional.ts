@@ -147,11 +147,23 @@ export async function sendReferral(
 /** The referrer's sent referrals with what happened to each: the outcome, not the child's record. */
 export async function referrersReferrals(db: Kysely<Schema>, user: SignedInUser) {
   return db
-    .selectFrom('referrals')
-    .select(['id', 'reference', 'status', 'received_at', 'outcome', 'decided_at', 'details'])
-    .where('la_code', '=', user.laCode)
-    .where('requested_by', '=', user.id)
-    .where('kind', '=', 'professional')
-    .orderBy('received_at', 'desc')
+    .selectFrom('referrals as r')
+    .leftJoin('episodes as e', 'e.id', 'r.episode_id')
+    .leftJoin('teams as t', 't.id', 'e.team_id')
+    .select([
+      'r.id',
+      'r.reference',
+      'r.status',
+      'r.received_at',
+      'r.outcome',
+      'r.decided_at',
+      'r.details',
+      'r.decision_effect',
+      't.name as team_name',
+    ])
+    .where('r.la_code', '=', user.laCode)
+    .where('r.requested_by', '=', user.id)
+    .where('r.kind', '=', 'professional')
+    .orderBy('r.received_at', 'desc')
     .execute();
 }

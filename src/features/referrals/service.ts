@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/service.ts';
 import { childOfFamilyMember } from '../children/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
+import { alertCaseHoldersToWorry } from '../pathway/worries.ts';
 
 /** Children in Need census referral source: an individual who is a family member, relative or carer. */
 export const FAMILY_MEMBER_SOURCE = '1A';
@@ -64,6 +65,7 @@ export async function requestSocialWorkAssessment(
       kind: 'referral',
       summary: 'The family asked for a social work assessment',
       actorUserId: user.id,
+      referralId: id,
     });
     await recordAudit(trx, {
       laCode: user.laCode,
@@ -94,6 +96,61 @@ export async function requestSocialWorkAssessment(
     }
     return id;
   });
+}
+
+/** Children in Need census referral source: other council services (here, the short breaks team). */
+export const COUNCIL_SERVICES_SOURCE = '5B';
+
+/**
+ * A short-breaks decision whose outcome is a social work assessment starts the social work route the same way a
+ * family's own request does: a referral into the front door, which decides it within one working day and can only
+ * send it to the specialist social work team (where the child's episode opens, or steps up, unallocated, and the
+ * team's managers are told). Deciding it again, or a request from the family already waiting, makes no second
+ * referral. In the decision's transaction.
+ */
+export async function referForSocialWorkAssessment(
+  trx: Kysely<Schema>,
+  user: SignedInUser,
+  application: { id: string; childId: string; reference: string; baseUrl: string },
+): Promise<string> {
+  await trx.selectFrom('children').select('id').where('id', '=', application.childId).forUpdate().execute();
+  const waiting = await trx
+    .selectFrom('referrals')
+    .select('id')
+    .where('child_id', '=', application.childId)
+    .where('kind', '=', 'social_work_assessment')
+    .where('status', '=', 'new')
+    .executeTakeFirst();
+  if (waiting) return waiting.id;
+  const reference = newReferralReference();
+  const { id } = await trx
+    .insertInto('referrals')
+    .values({
+      la_code: user.laCode,
+      child_id: application.childId,
+      kind: 'social_work_assessment',
+      source_code: COUNCIL_SERVICES_SOURCE,
+      reason: `The decision on short breaks application ${application.reference} is a social work assessment.`,
+      requested_by: user.id,
+      short_break_application_id: application.id,
+      reference,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await addTimelineEvent(trx, {
+    laCode: user.laCode,
+    childId: application.childId,
+    kind: 'referral',
+    summary: `Referred to the front door for a social work assessment (${reference}), as short breaks application ${application.reference} decided`,
+    actorUserId: user.id,
+    referralId: id,
+  });
+  await tellFrontDoor(trx, user.laCode, {
+    reference,
+    link: `${application.baseUrl}/referrals/${id}`,
+    safeguarding: false,
+  });
+  return id;
 }
 
 /** Children in Need census referral source for a young person asking for themselves. */
@@ -166,6 +223,7 @@ export async function askForHelp(
       kind: 'referral',
       summary: `The family asked for help (${reference})`,
       actorUserId: user.id,
+      referralId: id,
     });
     await recordAudit(trx, {
       laCode: user.laCode,
@@ -183,6 +241,13 @@ export async function askForHelp(
       link: `${options.baseUrl}/referrals/${id}`,
       safeguarding: options.safeguarding,
     });
+    if (options.safeguarding)
+      await alertCaseHoldersToWorry(trx, user.laCode, {
+        childId: child.id,
+        referralId: id,
+        reference,
+        baseUrl: options.baseUrl,
+      });
     return reference;
   });
 }

@@ -140,6 +140,7 @@ export async function triageRoutes(app: FastifyInstance) {
       seenVersion: form.seenVersion,
       childId,
       requestId: request.id,
+      baseUrl: app.config.publicUrl,
     });
     return afterLinking(request, reply, form.id, result);
   });
@@ -158,6 +159,7 @@ export async function triageRoutes(app: FastifyInstance) {
       seenVersion: form.seenVersion,
       referred,
       requestId: request.id,
+      baseUrl: app.config.publicUrl,
     });
     return afterLinking(request, reply, form.id, result);
   });

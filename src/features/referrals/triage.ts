@@ -2,8 +2,9 @@
 // read in full (audited); and the decision: no further action with Local Offer services suggested for the child's
 // age and area, targeted help from the short breaks team, or the specialist social work team. A worry about the
 // child's safety, or a family's request for a social work assessment, can only go to the specialist team.
-import type { Kysely } from 'kysely';
-import type { ReferralOutcome, Schema } from '../../db/schema.ts';
+import type { Kysely, Transaction } from 'kysely';
+import type { ReferralDecisionEffect, ReferralOutcome, Schema } from '../../db/schema.ts';
+import { tierRank } from '../../domain/pathway/tiers.ts';
 import { allowedOutcomes } from '../../domain/front-door/referral.ts';
 import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { ageOn } from '../../domain/short-breaks/eligibility.ts';
@@ -16,7 +17,8 @@ import { locatePostcode } from '../directory/places.ts';
 import { searchServices, type SearchHit } from '../directory/search.ts';
 import { understandingFor } from '../directory/understanding.ts';
 import { queueNotification } from '../notifications/service.ts';
-import { addTimelineEvent, currentEpisode, openEpisode } from '../pathway/service.ts';
+import { tellCaseHolders } from '../pathway/case-holders.ts';
+import { addTimelineEvent, childNameOf, currentEpisode, makeMove, openEpisode } from '../pathway/service.ts';
 
 /** The front door decides within one working day of a referral arriving. */
 export const DECISION_WORKING_DAYS = 1;
@@ -156,6 +158,84 @@ export async function suggestedServices(
 export type TriageDecision = 'done' | 'changed-since' | 'not-allowed' | 'needs-record';
 
 /**
+ * Carries out the front door's decision on the child's work, in the decision's transaction. No open episode: a
+ * targeted or specialist decision opens one with that tier's team. An open episode at a lower tier: the child is
+ * stepped up, with the referral as the reason, into the receiving team's unallocated work. An open episode at the
+ * same or a higher tier: never a silent step-down; the referral goes to the team already working with the child as
+ * new information. Whatever the decision, the worker allocated to an open episode and its team's managers are told
+ * of the new referral on their case (with the safety worry, when there is one).
+ */
+async function actOnChildsWork(
+  trx: Transaction<Schema>,
+  user: SignedInUser,
+  decision: {
+    childId: string;
+    referral: TriageReferral;
+    reference: string;
+    outcome: ReferralOutcome;
+    outcomeText: string;
+    reason: string;
+    requestId: string;
+    baseUrl: string;
+  },
+): Promise<{ effect: ReferralDecisionEffect; episodeId: string; teamName: string } | undefined> {
+  const { childId, referral } = decision;
+  const tier = decision.outcome === 'no_further_action' ? null : decision.outcome;
+  const open = await currentEpisode(trx, childId);
+  const passedOn = open !== undefined && (tier === null || tierRank(tier) <= tierRank(open.tier));
+  await addTimelineEvent(trx, {
+    laCode: user.laCode,
+    childId,
+    kind: 'triage-decision',
+    summary:
+      `Front door decided on referral ${decision.reference}: ${decision.outcomeText}. ${decision.reason}` +
+      (passedOn && tier !== null
+        ? `\nThe child stays with the ${open.team_name}, who are given the referral as new information.`
+        : ''),
+    actorUserId: user.id,
+    referralId: referral.id,
+  });
+  if (open) {
+    await tellCaseHolders(trx, open, {
+      laCode: user.laCode,
+      template: 'referral-on-case',
+      params: {
+        child: await childNameOf(trx, childId),
+        reference: decision.reference,
+        worry: referral.safeguarding_concern ? 'The person who referred is worried about the child’s safety. ' : '',
+        outcome: decision.outcomeText,
+        link: `${decision.baseUrl}/children/${childId}/referrals/${referral.id}`,
+      },
+    });
+  }
+  if (tier === null) return undefined;
+  if (passedOn) return { effect: 'passed_to_case_holder', episodeId: open.id, teamName: open.team_name };
+  const reason = `Referral ${decision.reference} decided by the front door: ${decision.reason}`;
+  const opened = open
+    ? await makeMove(trx, user, {
+        childId,
+        open,
+        to: tier,
+        reason,
+        closureReasonCode: null,
+        requestId: decision.requestId,
+        baseUrl: decision.baseUrl,
+        referralId: referral.id,
+      })
+    : await openEpisode(trx, {
+        laCode: user.laCode,
+        childId,
+        tier,
+        reason,
+        referralId: referral.id,
+        actorUserId: user.id,
+        baseUrl: decision.baseUrl,
+      });
+  if (!opened) throw new Error('A targeted or specialist decision opens an episode');
+  return { effect: open ? 'stepped_up' : 'opened', episodeId: opened.id, teamName: opened.teamName };
+}
+
+/**
  * Records the front door's decision, if the referral is still as the worker saw it and the outcome is allowed for
  * it; tells whoever referred.
  */
@@ -208,35 +288,35 @@ export async function decideReferral(
       subjectId: options.referral.id,
       details: { outcome: options.outcome },
     });
-    if (childId) {
-      await addTimelineEvent(trx, {
-        laCode: user.laCode,
-        childId,
-        kind: 'triage-decision',
-        summary: `Front door decided: ${options.outcomeText}. ${options.reason}`,
-        actorUserId: user.id,
-      });
-      const tier = options.outcome === 'no_further_action' ? null : options.outcome;
-      const open = await currentEpisode(trx, childId);
-      if (tier && !open) {
-        await openEpisode(trx, {
-          laCode: user.laCode,
+    const acted = childId
+      ? await actOnChildsWork(trx, user, {
           childId,
-          tier,
+          referral: options.referral,
+          reference: updated.reference ?? '',
+          outcome: options.outcome,
+          outcomeText: options.outcomeText,
           reason: options.reason,
-          referralId: options.referral.id,
-          actorUserId: user.id,
-        });
-      }
-    }
+          requestId: options.requestId,
+          baseUrl: options.baseUrl,
+        })
+      : undefined;
+    if (acted)
+      await trx
+        .updateTable('referrals')
+        .set({ decision_effect: acted.effect, episode_id: acted.episodeId })
+        .where('id', '=', options.referral.id)
+        .execute();
     await queueNotification(trx, {
       laCode: user.laCode,
       template: 'referral-decided',
       recipient: options.referral.referrer_email,
       params: {
         reference: updated.reference ?? '',
-        outcome: options.outcomeText,
-        link: `${options.baseUrl}${updated.kind === 'professional' ? '/referrals/mine' : '/short-breaks'}`,
+        outcome:
+          acted?.effect === 'passed_to_case_holder'
+            ? `passed to the ${acted.teamName}, who already work with the child`
+            : options.outcomeText,
+        link: `${options.baseUrl}${updated.kind === 'professional' ? '/referrals/mine' : '/ask-for-help'}`,
       },
     });
     // Targeted help starts with the online short-breaks application, so the child's family (those with an account;

@@ -4,12 +4,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import type { Outcome } from '../../domain/scoring/model.ts';
-import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
+import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { notifyChildsFamily } from '../children/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
+import { referForSocialWorkAssessment } from '../referrals/service.ts';
+import { DECISION_WORKING_DAYS } from '../referrals/triage.ts';
 
 export const EVIDENCE_CHECKS = ['identity', 'disability_evidence', 'lives_in_area'] as const;
 
@@ -39,6 +41,7 @@ export async function staffQueue(
       'a.status',
       'a.submitted_at',
       'a.outcome',
+      'a.decision',
       'a.review_of',
       'c.given_name',
       'c.family_name',
@@ -136,11 +139,18 @@ export function needsPanel(outcome: Outcome, panelAmount: number): boolean {
   return (outcome.amountPerYear ?? 0) > panelAmount;
 }
 
+/** A date as a family reads it in a message: 8 December 2026. */
+function formatDate(isoDate: string): string {
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(
+    new Date(`${isoDate}T12:00:00Z`),
+  );
+}
+
 /** Puts the final decision on the child's timeline and tells the family's carers it is ready. */
 async function tellFamily(
   trx: Transaction<Schema>,
   user: SignedInUser,
-  decided: { child_id: string; reference: string | null; decision: Record<string, unknown> | null },
+  decided: { id: string; child_id: string; reference: string | null; decision: Record<string, unknown> | null },
   baseUrl: string,
 ) {
   const reference = decided.reference ?? '';
@@ -152,10 +162,24 @@ async function tellFamily(
     summary: `Short breaks application ${reference} decided: ${label}`,
     actorUserId: user.id,
   });
+  // "A social work assessment" is an outcome only when it reaches the social work team: a referral into the front
+  // door, and the family told who will contact them and when.
+  const assessment = decided.decision?.kind === 'social_work_assessment';
+  if (assessment)
+    await referForSocialWorkAssessment(trx, user, {
+      id: decided.id,
+      childId: decided.child_id,
+      reference,
+      baseUrl,
+    });
   await notifyChildsFamily(trx, decided.child_id, {
     laCode: user.laCode,
-    template: 'short-breaks-decided',
-    params: { reference, link: `${baseUrl}/short-breaks` },
+    template: assessment ? 'short-breaks-decided-assessment' : 'short-breaks-decided',
+    params: {
+      reference,
+      link: `${baseUrl}/short-breaks`,
+      ...(assessment ? { decideBy: formatDate(addWorkingDays(toIsoDate(new Date()), DECISION_WORKING_DAYS)) } : {}),
+    },
   });
 }
 
@@ -193,7 +217,7 @@ export async function decideApplication(
       .where('la_code', '=', user.laCode)
       .where('version', '=', options.seenVersion)
       .where('status', '=', 'verified')
-      .returning(['child_id', 'reference', 'decision'])
+      .returning(['id', 'child_id', 'reference', 'decision'])
       .executeTakeFirst();
     if (!updated) return 'changed-since';
     await recordAudit(trx, {
@@ -252,7 +276,7 @@ export async function recordPanelDecision(
       .where('la_code', '=', user.laCode)
       .where('version', '=', options.seenVersion)
       .where('status', '=', 'awaiting_panel')
-      .returning(['child_id', 'reference', 'decision'])
+      .returning(['id', 'child_id', 'reference', 'decision'])
       .executeTakeFirst();
     if (!updated) return 'changed-since';
     await recordAudit(trx, {

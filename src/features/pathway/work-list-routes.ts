@@ -1,0 +1,53 @@
+// A team's unallocated work (with allocation by the team's managers and each worker's caseload count) and a worker's
+// own cases.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../../db/schema.ts';
+import { signedInUser } from '../../web/context.ts';
+import { formText } from '../../web/form.ts';
+import { isUuid } from '../../web/ids.ts';
+import { allocateEpisode, assessmentClock } from './service.ts';
+import { myCases, unallocatedWork } from './work-lists.ts';
+
+/** People who work in a team that holds children. */
+const TEAM_WORKERS: readonly Role[] = ['short_breaks_officer', 'social_worker', 'team_manager'];
+
+export async function workListRoutes(app: FastifyInstance) {
+  const { db } = app.deps.database;
+
+  async function renderUnallocated(request: FastifyRequest, reply: FastifyReply, message: string | null) {
+    const teams = await unallocatedWork(db, signedInUser(request), request.id);
+    return reply.render('pathway/views/unallocated.njk', { teams, message });
+  }
+
+  app.get('/unallocated', { config: { access: TEAM_WORKERS } }, async (request, reply) =>
+    renderUnallocated(request, reply, null),
+  );
+
+  app.post('/unallocated/allocate', { config: { access: ['team_manager'] } }, async (request, reply) => {
+    const episodeId = formText(request.body, 'episodeId');
+    const workerId = formText(request.body, 'workerId');
+    const seenVersion = Number(formText(request.body, 'version'));
+    if (!isUuid(episodeId) || !isUuid(workerId) || !Number.isInteger(seenVersion)) {
+      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    const result = await allocateEpisode(db, signedInUser(request), {
+      episodeId,
+      seenVersion,
+      workerId,
+      requestId: request.id,
+      baseUrl: app.config.publicUrl,
+    });
+    if (result !== 'done') {
+      reply.status(result === 'not-allowed' ? 403 : 409);
+      return renderUnallocated(request, reply, request.t(`pathway.${result}`));
+    }
+    return reply.redirect('/unallocated', 303);
+  });
+
+  app.get('/my-cases', { config: { access: TEAM_WORKERS } }, async (request, reply) => {
+    const cases = await myCases(db, signedInUser(request), request.id);
+    return reply.render('pathway/views/my-cases.njk', {
+      cases: cases.map((episode) => ({ ...episode, clock: assessmentClock(episode) })),
+    });
+  });
+}
