@@ -321,7 +321,8 @@ export async function decideReferral(
     });
     // Targeted help starts with the online short-breaks application, so the child's family (those with an account;
     // the short breaks team contacts the others) are invited to apply. A family's own request was answered above.
-    if (options.outcome === 'targeted' && childId && updated.kind === 'professional') {
+    // Not when the child is already held by a team: the referral went to them instead.
+    if (options.outcome === 'targeted' && childId && updated.kind === 'professional' && acted?.effect === 'opened') {
       await notifyChildsFamily(trx, childId, {
         laCode: user.laCode,
         template: 'short-breaks-invitation',

@@ -1,0 +1,339 @@
+// No child dropped between doors: one child walked through every handoff between the front door, the short breaks
+// team and the social work team, asserting at each step who holds the child and who was told (the outbox).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
+import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
+import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
+
+const TOBI = {
+  givenName: 'Tobi',
+  familyName: 'Okafor',
+  dobDay: '14',
+  dobMonth: '3',
+  dobYear: '2016',
+  postcode: 'NM1 1AA',
+};
+const NEEDS = { primaryNeed: 'N2', needs: 'His parents have had no break for a year.', tried: 'A Saturday club.' };
+
+for (const target of databaseTargets()) {
+  describe(`Handoffs between the doors on ${target.name}`, () => {
+    let database: TestDatabase;
+    let app: FastifyInstance;
+    let referrer: TestClient;
+    let triage: TestClient;
+    let officer: TestClient;
+    let breaksManager: TestClient;
+    let socialWorker: TestClient;
+    let manager: TestClient;
+    let tobiId: string;
+    let seen = new Set<string>();
+
+    before(async () => {
+      database = await target.open();
+      app = await seededApp(database);
+      await seedDemoApplications(database.db);
+      referrer = await signedInClient(app, 'referrer@demo.pathway.test');
+      triage = await signedInClient(app, 'triage@demo.pathway.test');
+      officer = await signedInClient(app, 'short.breaks@demo.pathway.test');
+      breaksManager = await signedInClient(app, 'short.breaks.manager@demo.pathway.test');
+      socialWorker = await signedInClient(app, 'social.worker@demo.pathway.test');
+      manager = await signedInClient(app, 'manager@demo.pathway.test');
+      tobiId = (
+        await database.db.selectFrom('children').select('id').where('given_name', '=', 'Tobi').executeTakeFirstOrThrow()
+      ).id;
+      await told();
+    });
+    after(async () => {
+      await app.close();
+      await database.dispose();
+    });
+
+    /** The messages queued since the last call, as "template → recipient", sorted. */
+    async function told(): Promise<string[]> {
+      const rows = await database.db
+        .selectFrom('notifications_outbox')
+        .select(['id', 'template', 'recipient'])
+        .execute();
+      const fresh = rows.filter((row) => !seen.has(row.id));
+      seen = new Set(rows.map((row) => row.id));
+      return fresh.map((row) => `${row.template} → ${row.recipient}`).sort();
+    }
+
+    /** Tobi's open episode: tier, team and worker. */
+    async function holder() {
+      const episode = await database.db
+        .selectFrom('episodes as e')
+        .innerJoin('teams as t', 't.id', 'e.team_id')
+        .leftJoin('users as w', 'w.id', 'e.worker_id')
+        .select(['e.id', 'e.tier', 'e.version', 't.name as team', 'w.email as worker'])
+        .where('e.child_id', '=', tobiId)
+        .where('e.ended_at', 'is', null)
+        .executeTakeFirst();
+      return episode ? { tier: episode.tier, team: episode.team, worker: episode.worker } : undefined;
+    }
+
+    async function openEpisodeId() {
+      return await database.db
+        .selectFrom('episodes')
+        .select(['id', 'version'])
+        .where('child_id', '=', tobiId)
+        .where('ended_at', 'is', null)
+        .executeTakeFirstOrThrow();
+    }
+
+    /** A professional refers Tobi; the front door links the referral to his record. Returns the referral's id. */
+    async function referAndLink(consent: Record<string, string>) {
+      const started = await referrer.submit('/referrals/new', '/referrals/new', { sourceCode: '2A' });
+      const draft = String(started.headers.location).replace(/\/child$/, '');
+      for (const [section, values] of [
+        ['child', TOBI],
+        ['needs', NEEDS],
+        ['consent', consent],
+      ] as const) {
+        assert.equal((await referrer.submit(`${draft}/${section}`, `${draft}/${section}`, values)).statusCode, 303);
+      }
+      assert.equal((await referrer.submit(`${draft}/check`, `${draft}/send`, {})).statusCode, 303);
+      const id = draft.split('/').pop()!;
+      const { version } = await database.db
+        .selectFrom('referrals')
+        .select('version')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const linked = await triage.submit(`/referrals/${id}`, `/referrals/${id}/link`, {
+        version: String(version),
+        childId: tobiId,
+      });
+      assert.equal(linked.statusCode, 303);
+      return id;
+    }
+
+    async function decide(id: string, outcome: string, reason: string) {
+      const { version } = await database.db
+        .selectFrom('referrals')
+        .select('version')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const decided = await triage.submit(`/referrals/${id}`, `/referrals/${id}/decide`, {
+        version: String(version),
+        outcome,
+        reason,
+      });
+      assert.equal(decided.statusCode, 303);
+    }
+
+    test('a child walked through every door is always someone’s work, and the right people are told', async () => {
+      // 1. A referral without a worry, to the short breaks team: Tobi's work opens there, unallocated.
+      const first = await referAndLink({ consent: 'yes', safeguarding: 'no' });
+      await told();
+      await decide(first, 'targeted', 'Short breaks would give his parents a rest.');
+      assert.deepEqual(await holder(), { tier: 'targeted', team: 'Short breaks team', worker: null });
+      assert.deepEqual(await told(), [
+        'referral-decided → referrer@demo.pathway.test',
+        'short-breaks-invitation → parent@demo.pathway.test',
+        'work-unallocated → short.breaks.manager@demo.pathway.test',
+      ]);
+
+      // 2. The short breaks team's manager allocates him from the team's unallocated work; the officer is told.
+      const waiting = await breaksManager.get('/unallocated');
+      assert.match(waiting.body, /Tobi Okafor/);
+      const episode = await openEpisodeId();
+      const allocated = await breaksManager.submit('/unallocated', '/unallocated/allocate', {
+        episodeId: episode.id,
+        version: String(episode.version),
+        workerId: (
+          await database.db
+            .selectFrom('users')
+            .select('id')
+            .where('email', '=', 'short.breaks@demo.pathway.test')
+            .executeTakeFirstOrThrow()
+        ).id,
+      });
+      assert.equal(allocated.statusCode, 303);
+      assert.deepEqual(await holder(), {
+        tier: 'targeted',
+        team: 'Short breaks team',
+        worker: 'short.breaks@demo.pathway.test',
+      });
+      assert.deepEqual(await told(), ['case-allocated → short.breaks@demo.pathway.test']);
+      assert.match((await officer.get('/my-cases')).body, /Tobi Okafor/);
+      assert.match((await breaksManager.get('/unallocated')).body, /Aisha Begum \(1 open cases\)|<td[^>]*>1<\/td>/);
+
+      // 3. A school's referral with a worry about his safety: linking it alerts the officer and her manager at once.
+      const worry = await referAndLink({
+        consent: 'no',
+        safeguarding: 'yes',
+        safeguardingDetails: 'A bruise he would not explain.',
+      });
+      const atLinking = await told();
+      assert.ok(atLinking.includes('safety-worry-on-case → short.breaks@demo.pathway.test'), atLinking.join('\n'));
+      assert.ok(atLinking.includes('safety-worry-on-case → short.breaks.manager@demo.pathway.test'));
+
+      // 4. The front door sends it to the social work team: he is stepped up, with the referral as the reason, into
+      // their unallocated work; the short breaks team hear where he went; the referrer hears the truth.
+      await decide(worry, 'specialist', 'A worry about his safety: the social work team must see him.');
+      assert.deepEqual(await holder(), {
+        tier: 'specialist',
+        team: "Disabled children's social work team",
+        worker: null,
+      });
+      assert.deepEqual(await told(), [
+        'child-moved → short.breaks.manager@demo.pathway.test',
+        'child-moved → short.breaks@demo.pathway.test',
+        'referral-decided → referrer@demo.pathway.test',
+        'referral-on-case → short.breaks.manager@demo.pathway.test',
+        'referral-on-case → short.breaks@demo.pathway.test',
+        'work-unallocated → manager@demo.pathway.test',
+      ]);
+      const stepped = await database.db
+        .selectFrom('referrals')
+        .select(['decision_effect', 'episode_id'])
+        .where('id', '=', worry)
+        .executeTakeFirstOrThrow();
+      assert.equal(stepped.decision_effect, 'stepped_up');
+      assert.equal(stepped.episode_id, (await openEpisodeId()).id);
+      const mine = await referrer.get('/referrals/mine');
+      assert.match(mine.body, /The child moved up to the Disabled children(’|'|&#39;)s social work team/);
+
+      // 5. The record shows the open worry at the top and links each referral from the timeline.
+      const record = await manager.get(`/children/${tobiId}`);
+      assert.match(record.body, /Open worry about the child’s safety/);
+      assert.match(record.body, new RegExp(`/children/${tobiId}/referrals/${worry}`));
+      const read = await socialWorker.get(`/children/${tobiId}/referrals/${worry}`);
+      assert.equal(read.statusCode, 200);
+      assert.match(read.body, /A bruise he would not explain/);
+
+      // 6. The social work team's manager allocates him; the social worker is told.
+      const specialist = await openEpisodeId();
+      assert.equal(
+        (
+          await manager.submit('/unallocated', '/unallocated/allocate', {
+            episodeId: specialist.id,
+            version: String(specialist.version),
+            workerId: (
+              await database.db
+                .selectFrom('users')
+                .select('id')
+                .where('email', '=', 'social.worker@demo.pathway.test')
+                .executeTakeFirstOrThrow()
+            ).id,
+          })
+        ).statusCode,
+        303,
+      );
+      assert.deepEqual(await told(), ['case-allocated → social.worker@demo.pathway.test']);
+
+      // 7. His short-breaks application is decided as "a social work assessment": it becomes a referral into the
+      // front door, the family are told who will contact them and when, and the front door passes it to the team
+      // already holding him as new information.
+      const application = await database.db
+        .updateTable('short_break_applications')
+        .set({ status: 'verified', decision: null, decided_at: null, decided_by: null })
+        .where('child_id', '=', tobiId)
+        .where('status', '=', 'decided')
+        .returning(['id', 'version'])
+        .executeTakeFirstOrThrow();
+      const decidedApplication = await manager.submit(
+        `/short-breaks/queue/${application.id}`,
+        `/short-breaks/queue/${application.id}/decide`,
+        {
+          version: String(application.version),
+          decision: 'override',
+          outcome: 'A social work assessment',
+          overrideReason: 'His needs have grown: a social worker should assess them.',
+        },
+      );
+      assert.equal(decidedApplication.statusCode, 303);
+      const assessmentReferral = await database.db
+        .selectFrom('referrals')
+        .select(['id', 'kind', 'status', 'reference'])
+        .where('short_break_application_id', '=', application.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual([assessmentReferral.kind, assessmentReferral.status], ['social_work_assessment', 'new']);
+      assert.match(assessmentReferral.reference ?? '', /^RF-[0-9A-F]{8}$/);
+      const afterApplication = await told();
+      assert.ok(afterApplication.includes('short-breaks-decided-assessment → parent@demo.pathway.test'));
+      assert.ok(afterApplication.includes('referral-received → triage@demo.pathway.test'));
+      const familyMessage = await database.db
+        .selectFrom('notifications_outbox')
+        .select('body')
+        .where('template', '=', 'short-breaks-decided-assessment')
+        .executeTakeFirstOrThrow();
+      assert.match(familyMessage.body, /social worker from that team will contact you/);
+      assert.match(familyMessage.body, /by \d{1,2} [A-Z][a-z]+ \d{4}/);
+      await decide(assessmentReferral.id, 'specialist', 'The short breaks decision asks for a social work assessment.');
+      assert.deepEqual(await holder(), {
+        tier: 'specialist',
+        team: "Disabled children's social work team",
+        worker: 'social.worker@demo.pathway.test',
+      });
+      const passed = await told();
+      assert.ok(passed.includes('referral-on-case → social.worker@demo.pathway.test'), passed.join('\n'));
+      assert.ok(passed.includes('referral-on-case → manager@demo.pathway.test'));
+
+      // 8. A lower-tier decision on his specialist case never steps him down: it goes to his social worker.
+      const lower = await referAndLink({ consent: 'yes', safeguarding: 'no' });
+      await told();
+      await decide(lower, 'targeted', 'Short breaks may help too.');
+      assert.equal((await holder())?.tier, 'specialist');
+      assert.deepEqual(await told(), [
+        'referral-decided → referrer@demo.pathway.test',
+        'referral-on-case → manager@demo.pathway.test',
+        'referral-on-case → social.worker@demo.pathway.test',
+      ]);
+      const own = await referrer.get(`/referrals/mine/${lower}`);
+      assert.equal(own.statusCode, 200);
+      assert.match(
+        own.body,
+        /Passed to the Disabled children(’|'|&#39;)s social work team, who already work with the child/,
+      );
+      assert.match(own.body, /Short breaks may help too\./);
+      assert.match(own.body, /Megan Lewis, social\.worker@demo\.pathway\.test/);
+      assert.match(own.body, /His parents have had no break for a year\./);
+
+      // 9. His social worker proposes stepping him down while the worry is open; the manager refuses, and he stays.
+      const current = await openEpisodeId();
+      const proposed = await socialWorker.submit(`/children/${tobiId}`, `/children/${tobiId}/move`, {
+        episodeId: current.id,
+        to: 'targeted',
+        reason: 'Short breaks alone may now be enough.',
+      });
+      assert.equal(proposed.statusCode, 303);
+      assert.equal((await holder())?.tier, 'specialist');
+      assert.deepEqual(await told(), ['step-down-proposed → manager@demo.pathway.test']);
+      const proposal = await database.db
+        .selectFrom('step_down_proposals')
+        .select('id')
+        .where('child_id', '=', tobiId)
+        .where('status', '=', 'proposed')
+        .executeTakeFirstOrThrow();
+      const refused = await manager.submit(`/children/${tobiId}`, `/children/${tobiId}/step-down/${proposal.id}`, {
+        decision: 'refuse',
+        reason: 'Not while the worry about his safety is open.',
+      });
+      assert.equal(refused.statusCode, 303);
+      assert.deepEqual(await holder(), {
+        tier: 'specialist',
+        team: "Disabled children's social work team",
+        worker: 'social.worker@demo.pathway.test',
+      });
+      assert.deepEqual(await told(), ['step-down-refused → social.worker@demo.pathway.test']);
+
+      // 10. Only a manager closes the worry, with a reason; then it leaves the top of the record.
+      const notManager = await socialWorker.submit(
+        `/children/${tobiId}`,
+        `/children/${tobiId}/worries/${worry}/close`,
+        {
+          reason: 'Explained.',
+        },
+      );
+      assert.equal(notManager.statusCode, 403);
+      const closed = await manager.submit(`/children/${tobiId}`, `/children/${tobiId}/worries/${worry}/close`, {
+        reason: 'The strategy discussion found an accidental injury.',
+      });
+      assert.equal(closed.statusCode, 303);
+      assert.doesNotMatch((await manager.get(`/children/${tobiId}`)).body, /Open worry about the child’s safety/);
+    });
+  });
+}
