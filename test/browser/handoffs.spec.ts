@@ -1,0 +1,90 @@
+// Every child is someone's work, in a real browser with axe on every page: a team manager allocates from the team's
+// unallocated work, the worker finds the child under "My cases", and a step-down out of specialist work waits for
+// the manager, who refuses it with a reason.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  assertAccessible,
+  skipWithoutBrowser,
+  startBrowserHarness,
+  type BrowserHarness,
+  signedInPage,
+} from '../helpers/browser.ts';
+import { seedDemoPathway } from '../../src/db/seed/demo-pathway.ts';
+
+/** Whether the page scrolls sideways: nothing on it may be wider than a phone's screen. */
+async function overflowsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
+
+describe('handoffs in the browser', { timeout: 180_000 }, () => {
+  let harness: BrowserHarness | string;
+
+  before(async () => {
+    harness = await startBrowserHarness();
+    // The demo pathway: Maryam open to the short breaks team, unallocated; Ibrahim with the social work team.
+    if (typeof harness !== 'string') await seedDemoPathway(harness.app.deps.database.db);
+  });
+  after(async () => {
+    if (typeof harness !== 'string') await harness.close();
+  });
+
+  test('a manager allocates from unallocated work; the worker finds the child in My cases', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const manager = await signedInPage(harness as BrowserHarness, 'short.breaks.manager@demo.pathway.test');
+    const base = (harness as BrowserHarness).baseUrl;
+    await manager.getByRole('link', { name: 'Unallocated work' }).click();
+    await assertAccessible(manager);
+    await manager.setViewportSize({ width: 375, height: 900 });
+    await manager.goto(`${base}/unallocated`);
+    await assertAccessible(manager);
+    assert.equal(await overflowsSideways(manager), false, 'unallocated work at 375 px');
+    assert.match(await manager.locator('main').innerText(), /Maryam Hussain/);
+    await manager.getByLabel('Allocate Maryam Hussain to').selectOption({ label: 'Aisha Begum (0 open cases)' });
+    await manager.getByRole('button', { name: 'Allocate Maryam Hussain' }).click();
+    await manager.waitForURL(/\/unallocated$/);
+    await assertAccessible(manager);
+    const after = await manager.locator('main').innerText();
+    assert.doesNotMatch(after, /Maryam Hussain/);
+    assert.match(after, /Aisha Begum\s+1/);
+
+    const officer = await signedInPage(harness as BrowserHarness, 'short.breaks@demo.pathway.test');
+    await officer.setViewportSize({ width: 375, height: 900 });
+    await officer.goto(`${base}/my-cases`);
+    await assertAccessible(officer);
+    assert.equal(await overflowsSideways(officer), false, 'my cases at 375 px');
+    await officer.getByRole('link', { name: 'Maryam Hussain' }).click();
+    await assertAccessible(officer);
+    assert.match(await officer.locator('main').innerText(), /Worker\s+Aisha Begum/);
+  });
+
+  test('a social worker proposes a step-down out of specialist work; the manager refuses it', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const worker = await signedInPage(harness as BrowserHarness, 'social.worker@demo.pathway.test');
+    await worker.getByRole('link', { name: 'My cases' }).click();
+    await worker.getByRole('link', { name: 'Ibrahim Hussain' }).click();
+    await assertAccessible(worker);
+    assert.match(await worker.locator('main').innerText(), /waits for a team manager of the child’s team to agree/);
+    await worker.getByLabel('Targeted: the short breaks team').check();
+    await worker.getByLabel('Why', { exact: true }).fill('Short breaks alone may now be enough.');
+    await worker.getByRole('button', { name: 'Save the move' }).click();
+    await worker.getByRole('heading', { name: 'Step-down waiting for a manager' }).waitFor();
+    assert.match(await worker.locator('main').innerText(), /Specialist: the disabled children's social work team/);
+    await assertAccessible(worker);
+
+    const manager = await signedInPage(harness as BrowserHarness, 'manager@demo.pathway.test');
+    await manager.goto(worker.url());
+    await manager.getByRole('button', { name: 'Save the decision' }).click();
+    assert.match(await manager.locator('.govuk-error-summary').innerText(), /Select whether you agree/);
+    await assertAccessible(manager);
+    await manager.getByLabel('Refuse: the child stays where they are').check();
+    await manager.getByLabel('Your reason').fill('Not until the review has been held.');
+    await manager.getByRole('button', { name: 'Save the decision' }).click();
+    await manager.getByRole('heading', { name: 'Timeline' }).waitFor();
+    const record = await manager.locator('main').innerText();
+    assert.match(record, /Refused the proposed step-down to targeted: Not until the review has been held\./);
+    assert.doesNotMatch(record, /Step-down waiting for a manager/);
+    await assertAccessible(manager);
+  });
+});
