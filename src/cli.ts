@@ -38,7 +38,7 @@ async function seedIfEmpty(config: Config, database: Database) {
   if (await hasCouncil(database.db)) return;
   await seedDemoCouncil(database.db, config.environment);
   await seedDemoDirectory(database.db);
-  await seedDemoApplications(database.db);
+  await seedDemoApplications(database.db, new Date(), config.shortBreaks.ages.max);
   await seedDemoPathway(database.db);
   say('Seeded the demo council (Northmoor Borough Council). Demo sign-ins are listed in the README.');
 }
@@ -201,7 +201,7 @@ async function main(command: string | undefined) {
         } else {
           await seedDemoCouncil(database.db, config.environment);
           await seedDemoDirectory(database.db);
-          await seedDemoApplications(database.db);
+          await seedDemoApplications(database.db, new Date(), config.shortBreaks.ages.max);
           await seedDemoPathway(database.db);
           say('Seeded the demo council.');
         }

@@ -182,8 +182,6 @@ for (const target of databaseTargets()) {
         'child-moved → short.breaks.manager@demo.pathway.test',
         'child-moved → short.breaks@demo.pathway.test',
         'referral-decided → referrer@demo.pathway.test',
-        'referral-on-case → short.breaks.manager@demo.pathway.test',
-        'referral-on-case → short.breaks@demo.pathway.test',
         'work-unallocated → manager@demo.pathway.test',
       ]);
       const stepped = await database.db

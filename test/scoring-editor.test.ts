@@ -57,12 +57,19 @@ for (const target of databaseTargets()) {
       for (const [index, option] of question.options.entries()) {
         fields[`label-${index}`] = option.label;
         fields[`points-${index}`] = String(option.points);
+        fields[`need-${index}`] = option.need ?? '';
         fields[`explanation-${index}`] = option.explanation;
       }
       const bad = await admin.submit(page, page, { ...fields, 'points-2': 'many', text: '' });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /Enter the question/);
       assert.match(bad.body, /Enter the points as a whole number/);
+      const reversed = await admin.submit(page, page, { ...fields, 'points-3': '5' });
+      assert.equal(reversed.statusCode, 400, 'an answer showing more need may not score fewer points');
+      assert.match(reversed.body, /Answer 4 shows more need than answer 3, so give it at least 21 points/);
+      const noNeed = await admin.submit(page, page, { ...fields, 'need-1': '' });
+      assert.equal(noNeed.statusCode, 400);
+      assert.match(noNeed.body, /Select how much need this answer shows/);
       const good = await admin.submit(page, page, { ...fields, 'points-3': '40' });
       assert.equal(good.statusCode, 303);
       const draft = await database.db.selectFrom('scoring_model_drafts').select('model').executeTakeFirstOrThrow();
@@ -110,7 +117,7 @@ for (const target of databaseTargets()) {
       assert.match(tried.body, /\d+ of \d+ past applications would get a different outcome/);
       const published = await admin.submit(EDITOR, `${EDITOR}/publish`, { version: String(await draftVersion()) });
       assert.equal(published.statusCode, 303);
-      assert.equal(published.headers.location, '/admin/scoring?published=2');
+      assert.equal(published.headers.location, `/admin/scoring?published=${SHIPPED_MODEL.version + 1}`);
       const models = await database.db.selectFrom('scoring_models').select(['version', 'status', 'model']).execute();
       assert.equal(models.length, 1);
       assert.equal((models[0]!.model as unknown as typeof SHIPPED_MODEL).questions[0]!.options[3]!.points, 40);
@@ -125,6 +132,32 @@ for (const target of databaseTargets()) {
         .where('action', 'like', '%scoring-model%')
         .execute();
       assert.ok(audit.some((row) => row.action === 'change-scoring-model-draft'));
+    });
+    test('a draft with a reversed question, however it got there, shows the problem and cannot be tried or published', async () => {
+      await admin.submit(EDITOR, `${EDITOR}/start`, {});
+      const draft = await database.db.selectFrom('scoring_model_drafts').select('model').executeTakeFirstOrThrow();
+      const model = draft.model as unknown as typeof SHIPPED_MODEL;
+      const reversed = {
+        ...model,
+        questions: model.questions.map((question) =>
+          question.id === 'no_support'
+            ? { ...question, options: question.options.map((option, index) => ({ ...option, points: 30 - index })) }
+            : question,
+        ),
+      };
+      await database.db
+        .updateTable('scoring_model_drafts')
+        .set({ model: JSON.stringify(reversed) })
+        .execute();
+      const overview = await admin.get(EDITOR);
+      assert.match(
+        overview.body,
+        /Answer &quot;crisis&quot; of &quot;no_support&quot; shows exceptional need but scores fewer points/,
+      );
+      const published = await admin.submit(EDITOR, `${EDITOR}/publish`, { version: String(await draftVersion()) });
+      assert.equal(published.statusCode, 400);
+      const tried = await admin.submit(EDITOR, `${EDITOR}/try`, { version: String(await draftVersion()) });
+      assert.equal(tried.statusCode, 400);
     });
   });
 }

@@ -31,6 +31,11 @@ for (const target of databaseTargets()) {
         assert.match(page.body, /How much do your child&#39;s needs affect their daily life/);
         assert.match(page.body, /someone answered that someone may be at risk of harm/);
         assert.match(page.body, /the total is at least 140 points/);
+        assert.match(
+          page.body,
+          /I cannot keep caring without help now<\/td>\s*<td class="govuk-table__cell">Exceptional need<\/td>/,
+          'each answer shows the level of need its words show',
+        );
       }
       for (const email of ['parent@demo.pathway.test', 'provider@demo.pathway.test']) {
         assert.equal((await (await signedInClient(app, email)).get('/admin/scoring')).statusCode, 403, email);
@@ -50,6 +55,33 @@ for (const target of databaseTargets()) {
       });
       assert.equal(broken.statusCode, 400);
       assert.match(broken.body, /The last rule must have no conditions/);
+      // A question scored the wrong way round: the answers showing most need score least.
+      const reversed = {
+        ...SHIPPED_MODEL,
+        questions: SHIPPED_MODEL.questions.map((question) =>
+          question.id === 'able_to_continue'
+            ? {
+                ...question,
+                options: question.options.map((option, index, all) => ({
+                  ...option,
+                  points: all[all.length - 1 - index]!.points,
+                })),
+              }
+            : question,
+        ),
+      };
+      const refused = await admin.submit('/admin/scoring/draft', '/admin/scoring/draft', {
+        draft: JSON.stringify(reversed),
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.match(
+        refused.body,
+        /Answer &quot;cannot_without_help&quot; of &quot;able_to_continue&quot; shows exceptional need but scores fewer points/,
+      );
+      const notPublished = await admin.submit('/admin/scoring/draft', '/admin/scoring/publish', {
+        draft: JSON.stringify(reversed),
+      });
+      assert.equal(notPublished.statusCode, 400, 'a reversed model cannot be published');
     });
 
     test('a draft is compared with past applications, then published as the next version', async () => {
@@ -84,7 +116,7 @@ for (const target of databaseTargets()) {
       });
       assert.equal(published.statusCode, 303);
       const page = await admin.get('/admin/scoring');
-      assert.match(page.body, /Version 2/);
+      assert.match(page.body, new RegExp(`Version ${SHIPPED_MODEL.version + 1}`));
       assert.doesNotMatch(page.body, /up to £6,656 a year/);
       assert.match(page.body, /someone may be at risk of harm/, 'the pasted model keeps the names of its flags');
       const audit = await database.db
@@ -94,7 +126,7 @@ for (const target of databaseTargets()) {
         .execute();
       assert.equal(audit.length, 1);
       const versions = await database.db.selectFrom('scoring_models').select(['version', 'status']).execute();
-      assert.deepEqual(versions, [{ version: 2, status: 'published' }]);
+      assert.deepEqual(versions, [{ version: SHIPPED_MODEL.version + 1, status: 'published' }]);
     });
   });
 }

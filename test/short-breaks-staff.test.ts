@@ -223,7 +223,7 @@ for (const target of databaseTargets()) {
         .execute();
       assert.deepEqual(
         told.map((message) => message.recipient),
-        ['manager@demo.pathway.test'],
+        ['short.breaks.manager@demo.pathway.test'],
       );
       for (const { reference } of waiting) assert.ok(told[0]!.body.includes(reference!), String(reference));
       await round.handler();

@@ -67,9 +67,20 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
     await worker.getByLabel('Why').fill('The assessment found no further need.');
     await worker.getByLabel(/Reason for closing/).selectOption('Closed after assessment: no further action');
     await worker.getByRole('button', { name: 'Save the move' }).click();
-    assert.match(await worker.locator('main').innerText(), /Stepped down from specialist to universal/);
+    // Out of specialist work, the worker's move waits for a manager of the child's team to agree.
+    assert.match(await worker.locator('main').innerText(), /Step-down waiting for a manager/);
     await assertAccessible(worker);
+    const recordUrl = worker.url();
     await worker.context().close();
+
+    const agreeing = await signIn('manager@demo.pathway.test');
+    await agreeing.goto(recordUrl);
+    await agreeing.getByLabel('Agree: make the move').check();
+    await agreeing.getByLabel('Your reason').fill('Agreed: the assessment found no further need.');
+    await agreeing.getByRole('button', { name: 'Save the decision' }).click();
+    assert.match(await agreeing.locator('main').innerText(), /Stepped down from specialist to universal/);
+    await assertAccessible(agreeing);
+    await agreeing.context().close();
   });
 
   test('a triage worker corrects a child’s details and adds a grandparent to the record', async (context) => {

@@ -40,6 +40,8 @@ describe('short breaks staff work in the browser', { timeout: 180_000 }, () => {
     if (skipWithoutBrowser(harness, context)) return;
     const panel = await signedInPage(harness, 'panel@demo.pathway.test');
     await panel.getByRole('link', { name: 'Resource panel' }).click();
+    // The panel is shown the outcome the manager decided, which is the one it is asked to agree.
+    assert.match(await panel.locator('main').innerText(), /Yusuf Hussain[\s\S]*Agreed by a manager/);
     await assertAccessible(panel);
     await panel.getByRole('link', { name: /Yusuf Hussain/ }).click();
     await panel.getByRole('button', { name: "Save the panel's decision" }).click();

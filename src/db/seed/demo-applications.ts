@@ -2,18 +2,43 @@
 // and the scoring pages have past applications to replay a draft model against.
 import type { Kysely } from 'kysely';
 import type { ApplicationStatus, Schema } from '../schema.ts';
+import { NEED_LEVELS, type Question } from '../../domain/scoring/model.ts';
 import { scoreApplication } from '../../domain/scoring/score.ts';
 import { ageOn } from '../../domain/short-breaks/eligibility.ts';
 import { SHIPPED_MODEL } from '../../features/scoring/service.ts';
 import { proposalOf } from '../../features/short-breaks/service.ts';
 import { DEMO_COUNCIL } from './demo.ts';
 
-const LEVELS = ['none', 'some', 'a_lot', 'exceptional'];
+/** The oldest age short breaks serve unless a council sets SHORT_BREAKS_MAX_AGE (config shortBreaks.ages.max). */
+const DEFAULT_MAX_AGE = 17;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The family's answer to a question at a level of need, by what the model says each answer shows (so it picks the
+ * right answer whatever the answers are called). No demo family raises a flag such as a safeguarding concern, and
+ * where the level wanted has no answer, the nearest below it is taken.
+ */
+function answerAt(question: Question, level: number): string {
+  const unflagged = question.options.filter((option) => (option.flags ?? []).length === 0);
+  const rank = (need: string | undefined) => NEED_LEVELS.findIndex((candidate) => candidate === need);
+  const fitting = unflagged.filter((option) => rank(option.need) <= level);
+  const best = fitting.sort((a, b) => rank(b.need) - rank(a.need))[0] ?? unflagged[0] ?? question.options[0]!;
+  return best.id;
+}
+
+/**
+ * The last moment a child born on this date was within the age limit: the day before the birthday that took them
+ * past it.
+ */
+function lastDayWithinAge(dateOfBirth: string, maxAge: number): Date {
+  const [year, month, day] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year + maxAge + 1, month - 1, day) - DAY_MS + 12 * 60 * 60 * 1000);
+}
 
 interface DemoApplication {
   child: string;
   status: ApplicationStatus;
-  /** Steps each answer up the levels differently, so the demo covers a spread of outcomes. */
+  /** Steps each answer up the levels of need differently, so the demo covers a spread of outcomes. */
   level: number;
   /** Months before today it was decided (an annual review falls due after eleven). */
   decidedMonthsAgo?: number;
@@ -46,7 +71,16 @@ function monthsBefore(today: Date, months: number): Date {
   return date;
 }
 
-export async function seedDemoApplications(db: Kysely<Schema>, today = new Date()): Promise<void> {
+/**
+ * Seeds the demo applications as of `today`. An application is sent while its child is within the age limit
+ * (`maxAge`, the council's shortBreaks.ages.max): a child who has since grown past it applied on the last day they
+ * could, and any decision on it moves back with it, so no application records an age the gateway would refuse.
+ */
+export async function seedDemoApplications(
+  db: Kysely<Schema>,
+  today = new Date(),
+  maxAge = DEFAULT_MAX_AGE,
+): Promise<void> {
   const children = await db
     .selectFrom('children')
     .select(['id', 'given_name', 'date_of_birth'])
@@ -63,11 +97,16 @@ export async function seedDemoApplications(db: Kysely<Schema>, today = new Date(
     const answers = Object.fromEntries(
       SHIPPED_MODEL.questions.map((question, position) => [
         question.id,
-        question.id === 'risk_of_harm' ? 'no' : LEVELS[(demo.level + position) % LEVELS.length]!,
+        answerAt(question, (demo.level + position) % NEED_LEVELS.length),
       ]),
     );
-    const submittedAt = demo.decidedMonthsAgo ? monthsBefore(today, demo.decidedMonthsAgo + 1) : today;
-    const childAge = Math.min(25, ageOn(child.date_of_birth, submittedAt));
+    const plannedSending = demo.decidedMonthsAgo ? monthsBefore(today, demo.decidedMonthsAgo + 1) : today;
+    const plannedDecision = demo.decidedMonthsAgo ? monthsBefore(today, demo.decidedMonthsAgo) : today;
+    const lastChance = lastDayWithinAge(child.date_of_birth, maxAge);
+    const tooOldBy = Math.max(0, plannedSending.getTime() - lastChance.getTime());
+    const submittedAt = new Date(plannedSending.getTime() - tooOldBy);
+    const decidedAt = new Date(plannedDecision.getTime() - tooOldBy);
+    const childAge = ageOn(child.date_of_birth, submittedAt);
     const scored = demo.status === 'draft' ? null : scoreApplication(SHIPPED_MODEL, { answers, childAge });
     const decided = scored !== null && (demo.status === 'decided' || demo.status === 'awaiting_panel');
     const { id } = await db
@@ -90,12 +129,7 @@ export async function seedDemoApplications(db: Kysely<Schema>, today = new Date(
         rule_id: scored?.ruleId ?? null,
         outcome: scored ? JSON.stringify(proposalOf(scored)) : null,
         decision: decided ? JSON.stringify(proposalOf(scored)) : null,
-        decided_at:
-          demo.status === 'decided'
-            ? demo.decidedMonthsAgo
-              ? monthsBefore(today, demo.decidedMonthsAgo)
-              : today
-            : null,
+        decided_at: demo.status === 'decided' ? decidedAt : null,
         submitted_at: scored ? submittedAt : null,
         reference: scored ? `SB-DEMO${String(index + 1).padStart(4, '0')}` : null,
       })

@@ -19,6 +19,7 @@ function questionFields(): Record<string, string> {
   for (const [index, option] of first.options.entries()) {
     fields[`label-${index}`] = option.label;
     fields[`points-${index}`] = String(option.points);
+    fields[`need-${index}`] = option.need ?? '';
     fields[`explanation-${index}`] = option.explanation;
     fields[`flags-${index}`] = (option.flags ?? []).join(', ');
   }
@@ -31,17 +32,24 @@ describe('editing a scoring model', () => {
       ...questionFields(),
       'points-1': '10',
       weight: '1.5',
-      'label-new': 'All of the time',
+      'label-new': 'Every minute of the day and night',
       'points-new': '35',
-      'explanation-new': 'Your child needs support all of the time.',
+      'need-new': 'exceptional',
+      'explanation-new': 'Your child needs support every minute of the day and night.',
     });
     assert.ok(result.model);
     const changed = result.model.questions[0]!;
     assert.deepEqual(
       changed.options.map((option) => option.id),
-      [...first.options.map((option) => option.id), 'all_of_the_time'],
+      [...first.options.map((option) => option.id), 'every_minute_of_the_day_and_night'],
     );
     assert.equal(changed.options[1]!.points, 10);
+    assert.equal(changed.options.at(-1)!.need, 'exceptional');
+    assert.deepEqual(
+      changed.options.slice(0, -1).map((option) => option.need),
+      first.options.map((option) => option.need),
+      'each answer keeps its level of need',
+    );
     assert.equal(changed.weight, 1.5);
     assert.deepEqual(problemsWithModel(result.model), []);
     assert.deepEqual(result.model.questions.slice(1), MODEL.questions.slice(1), 'other questions are untouched');
@@ -60,12 +68,59 @@ describe('editing a scoring model', () => {
     assert.deepEqual(Object.keys(result.errors ?? {}).sort(), [
       'explanation-1',
       'explanation-new',
+      'need-new',
       'points-0',
       'points-new',
       'text',
       'weight',
     ]);
     assert.equal(result.errors?.text, 'Enter the question');
+  });
+
+  test('every answer saved states how much need it shows; one from an older model must be given a level', () => {
+    const result = editQuestion(MODEL, first.id, { ...questionFields(), 'need-2': '', 'need-3': 'enormous' });
+    assert.equal(result.errors?.['need-2'], 'Select how much need this answer shows');
+    assert.equal(result.errors?.['need-3'], 'Select how much need this answer shows');
+    // A question from a model made before answers stated their need: saving it gives each answer its level.
+    const older: ScoringModel = {
+      ...MODEL,
+      questions: MODEL.questions.map((question, index) =>
+        index === 0
+          ? { ...question, options: question.options.map((option) => ({ ...option, need: undefined })) }
+          : question,
+      ),
+    };
+    const unstated = editQuestion(older, first.id, { ...questionFields(), 'need-0': '' });
+    assert.equal(unstated.errors?.['need-0'], 'Select how much need this answer shows');
+    const stated = editQuestion(older, first.id, questionFields());
+    assert.ok(stated.model, JSON.stringify(stated.errors));
+    assert.deepEqual(
+      stated.model.questions[0]!.options.map((option) => option.need),
+      ['none', 'some', 'a_lot', 'exceptional'],
+    );
+  });
+
+  test('an answer showing more need than another may not score fewer points: the form says which and how many', () => {
+    const result = editQuestion(MODEL, first.id, { ...questionFields(), 'points-3': '20' });
+    assert.equal(result.model, null);
+    assert.deepEqual(result.errors, {
+      'points-3': 'Answer 4 shows more need than answer 3, so give it at least 21 points',
+    });
+    const added = editQuestion(MODEL, first.id, {
+      ...questionFields(),
+      'label-new': 'Every minute',
+      'points-new': '5',
+      'need-new': 'exceptional',
+      'explanation-new': 'Your child needs support every minute.',
+    });
+    assert.deepEqual(added.errors, {
+      'points-new': 'The new answer shows more need than answer 3, so give it at least 21 points',
+    });
+    const lower = editQuestion(MODEL, first.id, { ...questionFields(), 'need-3': 'none' });
+    assert.deepEqual(lower.errors, {
+      'points-1': 'Answer 2 shows more need than answer 4, so give it at least 28 points',
+      'points-2': 'Answer 3 shows more need than answer 4, so give it at least 28 points',
+    });
   });
 
   test('removing answers down to one is refused', () => {

@@ -5,7 +5,10 @@
 import {
   NEEDS_DOMAINS,
   flagName,
+  isNeedLevel,
+  needDirectionProblems,
   type AnswerOption,
+  type NeedLevel,
   type NeedsDomain,
   type OutcomeKind,
   type Question,
@@ -92,19 +95,28 @@ function readFlags(
 
 /** The answer with these flags, or with none (no empty list left in the model). */
 function withFlags(option: AnswerOption, flags: string[]): AnswerOption {
-  const changed: AnswerOption = {
+  return {
     id: option.id,
     label: option.label,
     points: option.points,
+    ...(option.need === undefined ? {} : { need: option.need }),
+    ...(flags.length > 0 ? { flags } : {}),
     explanation: option.explanation,
   };
-  if (flags.length > 0) changed.flags = flags;
-  return changed;
+}
+
+/** The level of need chosen for an answer; every saved answer states one, so the question's direction is checked. */
+function readNeed(fields: Fields, name: string, errors: FieldErrors, message: string): NeedLevel | undefined {
+  const need = text(fields, name);
+  if (isNeedLevel(need)) return need;
+  errors[name] = message;
+  return undefined;
 }
 
 /**
- * A question's fields: text, hint, domain, weight, and for each answer i (by position) label-i, points-i,
- * explanation-i, flags-i and remove-i; a new answer in label-new, points-new, explanation-new and flags-new.
+ * A question's fields: text, hint, domain, weight, and for each answer i (by position) label-i, points-i, need-i,
+ * explanation-i, flags-i and remove-i; a new answer in label-new, points-new, need-new, explanation-new and
+ * flags-new. An answer that shows more need than another but scores fewer points is refused on its points.
  */
 export function editQuestion(model: ScoringModel, questionId: string, fields: Fields): EditResult {
   const question = model.questions.find((candidate) => candidate.id === questionId);
@@ -121,11 +133,14 @@ export function editQuestion(model: ScoringModel, questionId: string, fields: Fi
 
   const names: Record<string, string> = { ...model.flagNames };
   const options: AnswerOption[] = [];
+  // Each kept answer's field suffix ("0", "new"), so a problem found after reading them is put on the right field.
+  const suffixes: string[] = [];
   for (const [index, option] of question.options.entries()) {
     if (text(fields, `remove-${index}`) === 'yes') continue;
     const label = requireText(fields, `label-${index}`, errors, 'Enter the answer');
     const points = wholeNumber(fields, `points-${index}`);
     if (points === undefined || Number.isNaN(points)) errors[`points-${index}`] = 'Enter the points as a whole number';
+    const need = readNeed(fields, `need-${index}`, errors, 'Select how much need this answer shows');
     const explanation = requireText(
       fields,
       `explanation-${index}`,
@@ -134,7 +149,8 @@ export function editQuestion(model: ScoringModel, questionId: string, fields: Fi
       MAX_EXPLANATION,
     );
     const flags = readFlags(model, names, fields, `flags-${index}`, errors);
-    options.push(withFlags({ ...option, label, points: points ?? 0, explanation }, flags));
+    options.push(withFlags({ ...option, label, points: points ?? 0, need, explanation }, flags));
+    suffixes.push(String(index));
   }
   const newLabel = text(fields, 'label-new');
   if (newLabel !== '' || text(fields, 'points-new') !== '' || text(fields, 'explanation-new') !== '') {
@@ -142,6 +158,7 @@ export function editQuestion(model: ScoringModel, questionId: string, fields: Fi
     const points = wholeNumber(fields, 'points-new');
     if (points === undefined || Number.isNaN(points))
       errors['points-new'] = 'Enter the new answer’s points as a whole number';
+    const need = readNeed(fields, 'need-new', errors, 'Select how much need the new answer shows');
     const explanation = requireText(
       fields,
       'explanation-new',
@@ -159,13 +176,22 @@ export function editQuestion(model: ScoringModel, questionId: string, fields: Fi
           ),
           label,
           points: points ?? 0,
+          need,
           explanation,
         },
         flags,
       ),
     );
+    suffixes.push('new');
   }
   if (options.length < 2) errors['label-0'] = 'A question needs at least two answers';
+  const answerName = (suffix: string) => (suffix === 'new' ? 'the new answer' : `answer ${Number(suffix) + 1}`);
+  for (const { index, atLeast, than } of needDirectionProblems({ ...question, options })) {
+    const field = `points-${suffixes[index]!}`;
+    errors[field] ??=
+      `${answerName(suffixes[index]!).replace(/^./, (first) => first.toUpperCase())} shows more need than ` +
+      `${answerName(suffixes[than]!)}, so give it at least ${atLeast} points`;
+  }
   if (Object.keys(errors).length > 0 || !domain) return { model: null, errors };
 
   const changed: Question = { ...question, text: questionText, domain, options };
@@ -252,8 +278,14 @@ export function addQuestion(model: ScoringModel): { model: ScoringModel; id: str
     domain: NEEDS_DOMAINS[0],
     text: 'New question',
     options: [
-      { id: 'no', label: 'No', points: 0, explanation: 'Explain what this answer means for the family.' },
-      { id: 'yes', label: 'Yes', points: 8, explanation: 'Explain what this answer means for the family.' },
+      { id: 'no', label: 'No', points: 0, need: 'none', explanation: 'Explain what this answer means for the family.' },
+      {
+        id: 'yes',
+        label: 'Yes',
+        points: 8,
+        need: 'some',
+        explanation: 'Explain what this answer means for the family.',
+      },
     ],
   };
   return { model: { ...model, questions: [...model.questions, question] }, id };

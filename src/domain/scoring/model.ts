@@ -13,10 +13,36 @@ export const NEEDS_DOMAINS = [
 ] as const;
 export type NeedsDomain = (typeof NEEDS_DOMAINS)[number];
 
+/**
+ * How much need an answer shows, least first, judged from the answer's own words ("I cannot keep caring without
+ * help now" shows exceptional need, whatever points it carries). It is what lets a model be checked: more need must
+ * never score fewer points.
+ */
+export const NEED_LEVELS = ['none', 'some', 'a_lot', 'exceptional'] as const;
+export type NeedLevel = (typeof NEED_LEVELS)[number];
+
+/** Each level in words, for the problems a model is told about. */
+const NEED_WORDS: Record<NeedLevel, string> = {
+  none: 'no extra need',
+  some: 'some need',
+  a_lot: 'a lot of need',
+  exceptional: 'exceptional need',
+};
+
+export function isNeedLevel(value: unknown): value is NeedLevel {
+  return (NEED_LEVELS as readonly unknown[]).includes(value);
+}
+
 export interface AnswerOption {
   id: string;
   label: string;
   points: number;
+  /**
+   * How much need this answer shows. Models published before answers stated it (the shipped model before version 2,
+   * and any council's model made from it) lack it: they still score as before, and their questions' direction is
+   * not checked until an administrator gives every answer of a question its level.
+   */
+  need?: NeedLevel;
   /** Answering this raises a flag, such as a safeguarding concern, that rules can act on. */
   flags?: string[];
   /** Why this answer matters, in plain English, for the family's decision letter. */
@@ -76,6 +102,35 @@ export function flagName(model: ScoringModel, flag: string): string {
   return model.flagNames?.[flag] ?? flag.replace(/_/g, ' ');
 }
 
+export interface NeedDirectionProblem {
+  /** The answer that scores too few points, by its position in the question. */
+  index: number;
+  /** The fewest points it must have: the most any answer showing less need scores. */
+  atLeast: number;
+  /** The position of that answer showing less need. */
+  than: number;
+}
+
+/**
+ * Answers that show more need than another answer of the same question but score fewer points: a reversed
+ * question. Answers that do not state their level of need are left out (older models; see AnswerOption.need).
+ */
+export function needDirectionProblems(question: Question): NeedDirectionProblem[] {
+  const rank = (option: AnswerOption) => (isNeedLevel(option.need) ? NEED_LEVELS.indexOf(option.need) : -1);
+  const problems: NeedDirectionProblem[] = [];
+  for (const [index, option] of question.options.entries()) {
+    if (rank(option) < 0) continue;
+    let than = -1;
+    for (const [otherIndex, other] of question.options.entries()) {
+      const lessNeed = rank(other) >= 0 && rank(other) < rank(option);
+      if (lessNeed && other.points > option.points && (than < 0 || other.points > question.options[than]!.points))
+        than = otherIndex;
+    }
+    if (than >= 0) problems.push({ index, atLeast: question.options[than]!.points, than });
+  }
+  return problems;
+}
+
 /** Everything wrong with a model, in plain English; an empty list means it can be published. */
 export function problemsWithModel(model: ScoringModel): string[] {
   const problems: string[] = [];
@@ -101,6 +156,24 @@ export function problemsWithModel(model: ScoringModel): string[] {
         if (!FLAG_ID.test(flag))
           problems.push(`Answer "${option.id}" of "${question.id}" raises a flag "${flag}" that is not a plain id`);
       }
+      if (option.need !== undefined && !isNeedLevel(option.need))
+        problems.push(
+          `Answer "${option.id}" of "${question.id}" has a level of need "${String(option.need)}" that is not one of ${NEED_LEVELS.join(', ')}`,
+        );
+    }
+    // Half a question's levels would leave the other half unchecked, so it is all or (for older models) none.
+    const stated = question.options.filter((option) => option.need !== undefined).length;
+    if (stated > 0 && stated < question.options.length)
+      problems.push(
+        `Question "${question.id}" says how much need some of its answers show but not all: say it for every answer`,
+      );
+    for (const { index, than } of needDirectionProblems(question)) {
+      const option = question.options[index]!;
+      const other = question.options[than]!;
+      problems.push(
+        `Answer "${option.id}" of "${question.id}" shows ${NEED_WORDS[option.need!]} but scores fewer points than "${other.id}", ` +
+          `which shows ${NEED_WORDS[other.need!]} (${option.points} against ${other.points}): more need must never score less`,
+      );
     }
   }
   for (const domain of NEEDS_DOMAINS) {

@@ -5,10 +5,22 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import defaultModelData from './default-model.json' with { type: 'json' };
-import { problemsWithModel, type ScoringModel } from './model.ts';
+import { NEED_LEVELS, problemsWithModel, type NeedLevel, type ScoringModel } from './model.ts';
 import { compareModels, scoreApplication, scoringInputOf, type ScoringInput } from './score.ts';
 
 const model = defaultModelData as ScoringModel;
+
+/** The id of a question's answer at a level of need, as the model states it. */
+function answerAt(questionId: string, need: NeedLevel): string {
+  const question = model.questions.find((candidate) => candidate.id === questionId)!;
+  return question.options.find((option) => option.need === need)!.id;
+}
+
+const needRank = (questionId: string, optionId: string) =>
+  NEED_LEVELS.indexOf(
+    model.questions.find((question) => question.id === questionId)!.options.find((option) => option.id === optionId)!
+      .need!,
+  );
 
 /** Any set of answers to the model's questions (some left unanswered), for a child of any age 0 to 25. */
 const anyInput = fc.record({
@@ -47,13 +59,13 @@ describe('scoring model', () => {
     const result = scoreApplication(model, {
       childAge: 9,
       answers: {
-        child_daily_life: 'a_lot',
-        family_daily_life: 'a_lot',
-        support_network: 'some',
-        able_to_continue: 'some',
-        no_support: 'some',
-        what_would_help: 'a_lot',
-        risk_of_harm: 'no',
+        child_daily_life: answerAt('child_daily_life', 'a_lot'),
+        family_daily_life: answerAt('family_daily_life', 'a_lot'),
+        support_network: answerAt('support_network', 'some'),
+        able_to_continue: answerAt('able_to_continue', 'some'),
+        no_support: answerAt('no_support', 'some'),
+        what_would_help: answerAt('what_would_help', 'a_lot'),
+        risk_of_harm: answerAt('risk_of_harm', 'none'),
       },
     });
     assert.equal(result.total, 21 * 3 + 8 * 3);
@@ -92,17 +104,27 @@ describe('scoring model', () => {
   test('more need never means less support, for a child of 5 or over with no safeguarding concern', () => {
     const rank = (kind: string, amount = 0) =>
       ({ signpost: 0, standard_offer: 1, band: 2, social_work_assessment: 4 })[kind]! + amount / 10_000;
+    // Any answer swapped for one the model says shows at least as much need: the total and the outcome never fall.
+    const swap = fc
+      .constantFrom(...model.questions.filter((question) => question.id !== 'risk_of_harm'))
+      .chain((question) =>
+        fc.record({
+          questionId: fc.constant(question.id),
+          from: fc.constantFrom(...question.options.map((option) => option.id)),
+          to: fc.constantFrom(...question.options.map((option) => option.id)),
+        }),
+      );
     fc.assert(
-      fc.property(anyInput, fc.constantFrom(...model.questions.map((question) => question.id)), (input, questionId) => {
-        fc.pre(input.childAge >= 5 && input.answers.risk_of_harm !== 'yes' && questionId !== 'risk_of_harm');
-        const question = model.questions.find((candidate) => candidate.id === questionId)!;
-        const highest = question.options.at(-1)!.id;
-        const before = scoreApplication(model, input).outcome;
-        const after = scoreApplication(model, {
-          ...input,
-          answers: { ...input.answers, [questionId]: highest },
-        }).outcome;
-        assert.ok(rank(after.kind, after.amountPerYear) >= rank(before.kind, before.amountPerYear));
+      fc.property(anyInput, swap, (input, { questionId, from, to }) => {
+        fc.pre(input.childAge >= 5 && input.answers.risk_of_harm !== 'yes');
+        const [less, more] = needRank(questionId, from) <= needRank(questionId, to) ? [from, to] : [to, from];
+        const before = scoreApplication(model, { ...input, answers: { ...input.answers, [questionId]: less } });
+        const after = scoreApplication(model, { ...input, answers: { ...input.answers, [questionId]: more } });
+        assert.ok(after.total >= before.total);
+        assert.ok(
+          rank(after.outcome.kind, after.outcome.amountPerYear) >=
+            rank(before.outcome.kind, before.outcome.amountPerYear),
+        );
       }),
     );
   });
@@ -152,5 +174,81 @@ describe('scoring model', () => {
     assert.deepEqual(Object.keys(comparison.moves), [
       'A standard offer of £216 a year, paid to you to spend on short breaks → Activities and services in the Local Offer',
     ]);
+  });
+  test('a reversed question is refused: an answer showing more need may not score fewer points', () => {
+    const reversed: ScoringModel = {
+      ...model,
+      questions: model.questions.map((question) =>
+        question.id === 'able_to_continue'
+          ? {
+              ...question,
+              // Points the wrong way round, as version 1 in effect scored "How able are you to keep caring?".
+              options: question.options.map((option, index, all) => ({
+                ...option,
+                points: all[all.length - 1 - index]!.points,
+              })),
+            }
+          : question,
+      ),
+    };
+    const problems = problemsWithModel(reversed);
+    assert.ok(
+      problems.includes(
+        'Answer "cannot_without_help" of "able_to_continue" shows exceptional need but scores fewer points than ' +
+          '"can_keep_caring", which shows no extra need (0 against 28): more need must never score less',
+      ),
+      problems.join('\n'),
+    );
+    assert.equal(problems.length, 3, 'each answer scoring less than one showing less need is named once');
+    const equal: ScoringModel = {
+      ...model,
+      questions: model.questions.map((question) =>
+        question.id === 'able_to_continue'
+          ? { ...question, options: question.options.map((option) => ({ ...option, points: 5 })) }
+          : question,
+      ),
+    };
+    assert.deepEqual(
+      problemsWithModel(equal),
+      [],
+      'the same points for more need is allowed: never less, not always more',
+    );
+  });
+
+  test('a level of need must be one the model knows, and stated for every answer of a question or none', () => {
+    const [first, ...rest] = model.questions;
+    const mixed: ScoringModel = {
+      ...model,
+      questions: [
+        {
+          ...first!,
+          options: first!.options.map((option, index) =>
+            index === 0
+              ? { ...option, need: 'huge' as NeedLevel }
+              : index === 1
+                ? { ...option, need: undefined }
+                : option,
+          ),
+        },
+        ...rest,
+      ],
+    };
+    const problems = problemsWithModel(mixed);
+    assert.ok(problems.some((problem) => problem.includes('has a level of need "huge" that is not one of')));
+    assert.ok(problems.some((problem) => problem.includes('says how much need some of its answers show but not all')));
+  });
+
+  test('a model made before answers stated their need still reads and scores the same; its direction is not checked', () => {
+    const older: ScoringModel = JSON.parse(
+      JSON.stringify(model, (key, value: unknown) => (key === 'need' ? undefined : value)),
+    ) as ScoringModel;
+    assert.ok(older.questions.every((question) => question.options.every((option) => option.need === undefined)));
+    assert.deepEqual(problemsWithModel(older), []);
+    fc.assert(
+      fc.property(anyInput, (input) => {
+        assert.deepEqual(scoreApplication(older, input), scoreApplication(model, input));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -255,7 +255,6 @@ export async function makeMove(
         team: move.open.team_name,
         where: opened ? `the ${opened.teamName}` : 'universal services (their episode is closed)',
         reason: move.reason,
-        link: `${move.baseUrl}/children/${move.childId}`,
       },
     });
   }

@@ -211,9 +211,10 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
         ...referral,
         child: childNamed(referral.details),
         // What happened in plain words: which team now works with the child, not only the tier decided.
-        statusText: referral.decision_effect
-          ? request.t(`frontDoor.effects.${referral.decision_effect}`, { team: referral.team_name ?? '' })
-          : request.t(`frontDoor.statuses.${referral.outcome ?? referral.status}`),
+        statusText:
+          referral.decision_effect && referral.decision_effect !== 'opened'
+            ? request.t(`frontDoor.effects.${referral.decision_effect}`, { team: referral.team_name ?? '' })
+            : request.t(`frontDoor.statuses.${referral.outcome ?? referral.status}`),
       })),
     });
   });

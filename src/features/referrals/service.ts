@@ -9,7 +9,8 @@ import { emailsOfRole, notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { childOfFamilyMember } from '../children/service.ts';
 import { queueNotification } from '../notifications/service.ts';
-import { addTimelineEvent } from '../pathway/service.ts';
+import { teamManagerEmails } from '../pathway/case-holders.ts';
+import { addTimelineEvent, teamFor } from '../pathway/service.ts';
 import { alertCaseHoldersToWorry } from '../pathway/worries.ts';
 
 /** Children in Need census referral source: an individual who is a family member, relative or carer. */
@@ -77,9 +78,11 @@ export async function requestSocialWorkAssessment(
       subjectType: 'referral',
       subjectId: id,
     });
+    // The social work team's own managers, not every team's.
+    const socialWorkTeam = await teamFor(trx, user.laCode, 'specialist');
     const recipients = new Set([
       ...(await emailsOfRole(trx, user.laCode, 'social_worker')),
-      ...(await emailsOfRole(trx, user.laCode, 'team_manager')),
+      ...(await teamManagerEmails(trx, socialWorkTeam.id)),
     ]);
     for (const recipient of recipients) {
       await queueNotification(trx, {

@@ -195,7 +195,8 @@ async function actOnChildsWork(
     actorUserId: user.id,
     referralId: referral.id,
   });
-  if (open) {
+  // A child stepped up is no longer theirs (they hear where the child went instead, and could not open the link).
+  if (open && (passedOn || tier === null)) {
     await tellCaseHolders(trx, open, {
       laCode: user.laCode,
       template: 'referral-on-case',

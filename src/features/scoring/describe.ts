@@ -34,6 +34,8 @@ export function describeModel(model: ScoringModel, t: Translate) {
       options: question.options.map((option) => ({
         label: option.label,
         points: option.points,
+        // A model made before answers stated their need shows it as not stated, rather than guessing.
+        need: t(`scoring.needs.${option.need ?? 'unknown'}`),
         flags: (option.flags ?? []).map((flag) => flagName(model, flag)).join(', '),
       })),
     })),

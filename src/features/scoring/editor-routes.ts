@@ -16,7 +16,13 @@ import {
   type FieldErrors,
   type Fields,
 } from '../../domain/scoring/edit.ts';
-import { NEEDS_DOMAINS, flagName, problemsWithModel, type ScoringModel } from '../../domain/scoring/model.ts';
+import {
+  NEEDS_DOMAINS,
+  NEED_LEVELS,
+  flagName,
+  problemsWithModel,
+  type ScoringModel,
+} from '../../domain/scoring/model.ts';
 import { signedInUser } from '../../web/context.ts';
 import { problemsForForm } from '../../web/errors.ts';
 import { conditionText } from './describe.ts';
@@ -117,6 +123,15 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
   ) {
     const question = draft.model.questions.find((candidate) => candidate.id === questionId)!;
     const value = (name: string, fallback: string) => (fields ? (fields[name] ?? '') : fallback);
+    // An answer from a model made before answers stated their need starts with nothing chosen, so saving asks for it.
+    const needs = (chosen: string) => [
+      { value: '', text: request.t('scoring.editor.chooseNeed') },
+      ...NEED_LEVELS.map((need) => ({
+        value: need,
+        text: request.t(`scoring.needs.${need}`),
+        selected: chosen === need,
+      })),
+    ];
     return reply.render('scoring/views/edit-question.njk', {
       version: draft.version,
       question: {
@@ -134,6 +149,7 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
         index,
         label: value(`label-${index}`, option.label),
         points: value(`points-${index}`, String(option.points)),
+        needs: needs(value(`need-${index}`, option.need ?? '')),
         explanation: value(`explanation-${index}`, option.explanation),
         remove: fields?.[`remove-${index}`] === 'yes',
         flags: value(`flags-${index}`, (option.flags ?? []).map((flag) => flagName(draft.model, flag)).join(', ')),
@@ -141,6 +157,7 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
       added: {
         label: fields?.['label-new'] ?? '',
         points: fields?.['points-new'] ?? '',
+        needs: needs(fields?.['need-new'] ?? ''),
         explanation: fields?.['explanation-new'] ?? '',
         flags: fields?.['flags-new'] ?? '',
       },

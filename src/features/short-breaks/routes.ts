@@ -426,7 +426,11 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
       reply.status(400);
       return renderCheck(request, reply, application, errors);
     }
-    await submitApplication(db, signedInUser(request), application, request.id);
+    await submitApplication(db, signedInUser(request), application, {
+      requestId: request.id,
+      serviceStandardDays: app.config.shortBreaks.serviceStandardDays,
+      baseUrl: app.config.publicUrl,
+    });
     return reply.redirect(link(application, '/confirmation'), 303);
   });
 
@@ -482,6 +486,7 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     return reply.render('short-breaks/views/confirmation.njk', {
       application,
       canWithdraw: mayWithdraw(application.status),
+      standard: app.config.shortBreaks.serviceStandardDays,
     });
   });
 

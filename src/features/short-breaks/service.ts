@@ -5,9 +5,10 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { scoreApplication, type ScoreResult } from '../../domain/scoring/score.ts';
 import { ageOn, type Gateway } from '../../domain/short-breaks/eligibility.ts';
+import { addWorkingDays, calendarFromDates, toIsoDate, type IsoDate } from '../../domain/working-days.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
-import { childOfFamilyMember } from '../children/service.ts';
+import { childOfFamilyMember, notifyChildsFamily } from '../children/service.ts';
 import { modelInUse } from '../scoring/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 import { isUuid } from '../../web/ids.ts';
@@ -179,18 +180,39 @@ function newReference(): string {
   return `SB-${randomBytes(4).toString('hex').toUpperCase()}`;
 }
 
+/** Weekends only, for years the bank-holiday calendar does not cover yet. */
+const WEEKENDS_ONLY = calendarFromDates([], { first: 1900, last: 9999 });
+
+/**
+ * The day a decision is due: the service standard in working days after sending. Beyond the years the bank-holiday
+ * calendar covers, only weekends are skipped: telling a family a date a holiday early is better than failing to
+ * send their application.
+ */
+export function decisionDueOn(sentOn: IsoDate, standardDays: number): IsoDate {
+  try {
+    return addWorkingDays(sentOn, standardDays);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return addWorkingDays(sentOn, standardDays, WEEKENDS_ONLY);
+  }
+}
+
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 /**
  * Submits a draft: scores it with the council's model in use and stores the version, scores, the rule that fired
- * and the outcome, with a reference. Submitting twice (a double click, a resent form) changes nothing and gives
- * the same reference.
+ * and the outcome, with a reference, and tells the family's carers by email that it arrived, what happens next and
+ * by when. Submitting twice (a double click, a resent form) changes nothing, sends no second message and gives the
+ * same reference.
  */
 export async function submitApplication(
   db: Kysely<Schema>,
   user: SignedInUser,
   application: FamilyApplication,
-  requestId: string,
+  options: { requestId: string; serviceStandardDays: number; baseUrl: string },
   today = new Date(),
 ): Promise<string> {
+  const { requestId } = options;
   const { model } = await modelInUse(db, user.laCode);
   return db.transaction().execute(async (trx) => {
     const current = await trx
@@ -236,6 +258,18 @@ export async function submitApplication(
       kind: 'application',
       summary: `Short breaks application ${reference} sent`,
       actorUserId: user.id,
+    });
+    const dueOn = decisionDueOn(toIsoDate(today), options.serviceStandardDays);
+    await notifyChildsFamily(trx, application.child_id, {
+      laCode: user.laCode,
+      template: 'short-breaks-sent',
+      params: {
+        reference,
+        child: application.given_name,
+        days: options.serviceStandardDays,
+        date: LONG_DATE.format(new Date(`${dueOn}T12:00:00Z`)),
+        link: `${options.baseUrl}/short-breaks/applications/${application.id}/confirmation`,
+      },
     });
     return reference;
   });

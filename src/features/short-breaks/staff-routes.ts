@@ -23,6 +23,8 @@ import { MAX_QUESTION, askFamily, informationRequests } from './information-requ
 import { sendFile } from './family-follow-up-routes.ts';
 import { OUTCOME_KINDS, fairnessGroups, scoredApplications } from './fairness.ts';
 import { formText, formList } from '../../web/form.ts';
+import { ABOUT_FIELDS, ETHNICITY_CODES, PARENT_CARERS, YOUNG_CARERS } from '../../domain/short-breaks/about.ts';
+import type { Translate } from '../../web/i18n.ts';
 
 const OFFICERS: readonly Role[] = ['short_breaks_officer'];
 const MANAGERS: readonly Role[] = ['team_manager'];
@@ -30,6 +32,35 @@ const PANEL: readonly Role[] = ['panel_member'];
 const STAFF: readonly Role[] = [...OFFICERS, ...MANAGERS, ...PANEL];
 const FAIRNESS_READERS: readonly Role[] = ['analyst', 'team_manager', 'dsco'];
 const MAX_REASON = 2000;
+
+/** An outcome's words as stored with an application, or nothing. */
+function labelOf(outcome: Record<string, unknown> | null): string {
+  return typeof outcome?.label === 'string' ? outcome.label : '';
+}
+
+/** The answers about the child and family that are chosen from a list, by their stored codes. */
+const ABOUT_CHOICES: Record<string, readonly string[]> = {
+  ethnicity: ETHNICITY_CODES,
+  parentCarers: PARENT_CARERS,
+  youngCarers: YOUNG_CARERS,
+};
+
+/**
+ * What the family told us about the child and family, as they read it: each question with the child's name, and a
+ * chosen answer in words ("Two", not "two"). A code no list knows is shown as stored rather than failing the page.
+ */
+function aboutRows(t: Translate, about: Record<string, string>, childName: string) {
+  return [...ABOUT_FIELDS.child, ...ABOUT_FIELDS.family]
+    .filter((field) => (about[field] ?? '') !== '')
+    .map((field) => {
+      const value = about[field]!;
+      const chosen = ABOUT_CHOICES[field]?.includes(value) === true;
+      return {
+        key: { text: t(`shortBreaks.about.${field}.label`, { name: childName }) },
+        value: { text: chosen ? t(`shortBreaks.about.${field}.options.${value}`, { name: childName }) : value },
+      };
+    });
+}
 
 export async function shortBreaksStaffRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
@@ -52,11 +83,23 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
       standard: settings.serviceStandardDays,
       applications: queue
         .filter((item) => !panelOnly || item.status === 'awaiting_panel')
-        .map((item) => ({
-          ...item,
-          statusText: request.t(`shortBreaksStaff.statuses.${item.status}`),
-          proposed: typeof item.outcome?.label === 'string' ? item.outcome.label : '',
-        })),
+        .map((item) => {
+          const proposed = labelOf(item.outcome);
+          // Once a manager has decided (an outcome waiting for the panel), theirs is the outcome the panel is asked
+          // to agree, so it is the one shown, with the proposal it replaced when the manager changed it.
+          const decided = labelOf(item.decision);
+          return {
+            ...item,
+            statusText: request.t(`shortBreaksStaff.statuses.${item.status}`),
+            outcomeText: decided || proposed,
+            outcomeNote:
+              decided === ''
+                ? request.t('shortBreaksStaff.outcomeProposed')
+                : decided === proposed
+                  ? request.t('shortBreaksStaff.outcomeAgreed')
+                  : request.t('shortBreaksStaff.outcomeChanged', { proposed }),
+          };
+        }),
     });
   }
 
@@ -89,9 +132,11 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
       message,
       files: await evidenceList(db, application.id),
       requests: await informationRequests(db, application.id),
-      about: application.about,
+      aboutRows: aboutRows(request.t, application.about, application.given_name),
       notes: Object.entries(application.notes).map(([questionId, text]) => ({
-        question: explained?.answers.find((answer) => answer.questionId === questionId)?.question ?? questionId,
+        // Questions keep their ids from version to version, so a note on an application scored under an earlier
+        // version is still shown under its question's words rather than its id.
+        question: model.questions.find((question) => question.id === questionId)?.text ?? questionId,
         text,
       })),
       panelAmount: settings.panelAmount.toLocaleString('en-GB'),

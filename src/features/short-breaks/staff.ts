@@ -9,7 +9,8 @@ import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { notifyChildsFamily } from '../children/service.ts';
-import { addTimelineEvent } from '../pathway/service.ts';
+import { tellTeamManagers } from '../pathway/case-holders.ts';
+import { addTimelineEvent, teamFor } from '../pathway/service.ts';
 import { referForSocialWorkAssessment } from '../referrals/service.ts';
 import { DECISION_WORKING_DAYS } from '../referrals/triage.ts';
 
@@ -318,7 +319,9 @@ export async function flagOverdueApplications(
     );
     for (const laCode of new Set(overdue.map((item) => item.la_code))) {
       const references = overdue.filter((item) => item.la_code === laCode).map((item) => item.reference ?? '');
-      await notifyRole(trx, laCode, 'team_manager', {
+      // The short breaks team's own managers, not every team's.
+      await tellTeamManagers(trx, (await teamFor(trx, laCode, 'targeted')).id, {
+        laCode,
         template: 'short-breaks-overdue',
         params: {
           count: references.length,
