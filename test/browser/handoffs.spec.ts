@@ -32,8 +32,8 @@ describe('handoffs in the browser', { timeout: 180_000 }, () => {
 
   test('a manager allocates from unallocated work; the worker finds the child in My cases', async (context) => {
     if (skipWithoutBrowser(harness, context)) return;
-    const manager = await signedInPage(harness as BrowserHarness, 'short.breaks.manager@demo.pathway.test');
-    const base = (harness as BrowserHarness).baseUrl;
+    const manager = await signedInPage(harness, 'short.breaks.manager@demo.pathway.test');
+    const base = harness.baseUrl;
     await manager.getByRole('link', { name: 'Unallocated work' }).click();
     await assertAccessible(manager);
     await manager.setViewportSize({ width: 375, height: 900 });
@@ -49,7 +49,7 @@ describe('handoffs in the browser', { timeout: 180_000 }, () => {
     assert.doesNotMatch(after, /Maryam Hussain/);
     assert.match(after, /Aisha Begum\s+1/);
 
-    const officer = await signedInPage(harness as BrowserHarness, 'short.breaks@demo.pathway.test');
+    const officer = await signedInPage(harness, 'short.breaks@demo.pathway.test');
     await officer.setViewportSize({ width: 375, height: 900 });
     await officer.goto(`${base}/my-cases`);
     await assertAccessible(officer);
@@ -61,7 +61,7 @@ describe('handoffs in the browser', { timeout: 180_000 }, () => {
 
   test('a social worker proposes a step-down out of specialist work; the manager refuses it', async (context) => {
     if (skipWithoutBrowser(harness, context)) return;
-    const worker = await signedInPage(harness as BrowserHarness, 'social.worker@demo.pathway.test');
+    const worker = await signedInPage(harness, 'social.worker@demo.pathway.test');
     await worker.getByRole('link', { name: 'My cases' }).click();
     await worker.getByRole('link', { name: 'Ibrahim Hussain' }).click();
     await assertAccessible(worker);
@@ -73,7 +73,7 @@ describe('handoffs in the browser', { timeout: 180_000 }, () => {
     assert.match(await worker.locator('main').innerText(), /Specialist: the disabled children's social work team/);
     await assertAccessible(worker);
 
-    const manager = await signedInPage(harness as BrowserHarness, 'manager@demo.pathway.test');
+    const manager = await signedInPage(harness, 'manager@demo.pathway.test');
     await manager.goto(worker.url());
     await manager.getByRole('button', { name: 'Save the decision' }).click();
     assert.match(await manager.locator('.govuk-error-summary').innerText(), /Select whether you agree/);
