@@ -1,6 +1,7 @@
 // `npm run bench -- <name>`: runs one benchmark and prints its figures as one JSON line.
 import { applicationsBenchmark } from './applications.ts';
 import { caseworkBenchmark } from './casework.ts';
+import { childSearchBenchmark } from './child-search.ts';
 import { platformBenchmark } from './platform.ts';
 import { searchBenchmark } from './search.ts';
 import { searchEvalBenchmark } from './search-eval.ts';
@@ -8,6 +9,7 @@ import { searchEvalBenchmark } from './search-eval.ts';
 const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   applications: applicationsBenchmark,
   casework: caseworkBenchmark,
+  'child-search': childSearchBenchmark,
   platform: platformBenchmark,
   search: searchBenchmark,
   'search-eval': searchEvalBenchmark,

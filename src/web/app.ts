@@ -16,6 +16,7 @@ import { accountRoutes } from '../features/accounts/routes.ts';
 import { resumeSession } from '../features/accounts/service.ts';
 import { childIdentityRoutes } from '../features/children/identity-routes.ts';
 import { childrenRoutes } from '../features/children/routes.ts';
+import { childSearchRoutes } from '../features/children/search-routes.ts';
 import { orukApiRoutes } from '../features/directory/api-routes.ts';
 import { directoryRoutes } from '../features/directory/routes.ts';
 import { manageRoutes } from '../features/directory/manage-routes.ts';
@@ -270,6 +271,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(homeRoutes);
   await app.register(accountRoutes);
   await app.register(childrenRoutes);
+  await app.register(childSearchRoutes);
   await app.register(childIdentityRoutes);
   await app.register(notificationRoutes);
   await app.register(orukApiRoutes);

@@ -24,7 +24,8 @@ export interface ReferredChild {
 
 export type MatchReason = 'nhs_number' | 'upn' | 'date_of_birth' | 'given_name' | 'family_name' | 'postcode';
 
-function simplify(name: string): string {
+/** A name as names are compared: accents dropped, lower case, letters a to z only ("Zoë O'Brien-Hart" → zoeobrienhart). */
+export function simplify(name: string): string {
   return name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -46,13 +47,23 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** Names that are the same after simplifying, or one or two slips apart (one for short names). */
-export function similarNames(a: string, b: string): boolean {
+/** The typing slips two names may be apart and still be alike: one when either is four letters or fewer, else two. */
+export function slipsAllowed(left: string, right: string): number {
+  return Math.min(left.length, right.length) <= 4 ? 1 : 2;
+}
+
+/** How many typing slips apart two names are after simplifying, or undefined when they are too far apart to be alike. */
+export function nameSlips(a: string, b: string): number | undefined {
   const left = simplify(a);
   const right = simplify(b);
-  if (left === '' || right === '') return false;
-  const allowed = Math.min(left.length, right.length) <= 4 ? 1 : 2;
-  return editDistance(left, right) <= allowed;
+  if (left === '' || right === '') return undefined;
+  const distance = editDistance(left, right);
+  return distance <= slipsAllowed(left, right) ? distance : undefined;
+}
+
+/** Names that are the same after simplifying, or one or two slips apart (one for short names). */
+export function similarNames(a: string, b: string): boolean {
+  return nameSlips(a, b) !== undefined;
 }
 
 /** Why a known child may be the referred child; empty when they are not alike. */
