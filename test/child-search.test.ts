@@ -7,8 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { seedDemoCouncil } from '../src/db/seed/demo.ts';
 import { seedDemoPathway } from '../src/db/seed/demo-pathway.ts';
-import { childNameSpellings } from '../src/domain/front-door/child-search.ts';
+import { childNameSpellings, SEARCH_PROBLEMS } from '../src/domain/front-door/child-search.ts';
+import { MOST_READ } from '../src/features/children/search.ts';
 import { buildApp } from '../src/web/app.ts';
+import { loadMessages } from '../src/web/i18n.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { signedInClient, testConfig, type TestClient } from './helpers/app.ts';
 
@@ -18,6 +20,12 @@ function namesListed(body: string): string[] {
     ...body.matchAll(/<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="\/children\/[^"]+">([^<]+)<\/a>/g),
   ].map((match) => match[1]!);
 }
+
+test('every problem a search can have, and every tier a child can be open at, has an English message', () => {
+  const english = loadMessages('en');
+  for (const problem of SEARCH_PROBLEMS) assert.ok(english.has(`childSearch.errors.${problem}`), problem);
+  for (const tier of ['targeted', 'specialist']) assert.ok(english.has(`childSearch.tiers.${tier}`), tier);
+});
 
 for (const target of databaseTargets()) {
   describe(`finding a child on ${target.name}`, () => {
@@ -258,6 +266,30 @@ for (const target of databaseTargets()) {
       await database.db.updateTable('children').set({ family_name: 'Quixley' }).where('id', '=', wren.id).execute();
       assert.deepEqual(namesListed((await triage.get('/children/search?q=Wren+Quixly')).body), ['Wren Quixley']);
       assert.deepEqual(namesListed((await triage.get('/children/search?q=Wren+Abbot')).body), []);
+    });
+
+    test('a name shared by too many children to list asks for a date of birth, which finds the child', async () => {
+      const family = await database.db
+        .selectFrom('families')
+        .select('id')
+        .where('family_name', '=', 'Okafer')
+        .executeTakeFirstOrThrow();
+      await sql`
+        insert into children (la_code, family_id, given_name, family_name, date_of_birth)
+        select 'Z99', ${family.id}, 'Sam', 'Ashworth', date '2010-01-01' + n
+          from generate_series(0, ${MOST_READ}) as n`.execute(database.db);
+      const page = await triage.get('/children/search?q=Ashworth');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Too many children have names like this/);
+      assert.deepEqual(namesListed(page.body), []);
+      assert.deepEqual((await searchAudits()).at(-1)!.details, {
+        terms: ['name'],
+        found: 0,
+        shown: 0,
+        tooMany: true,
+      });
+      const narrowed = await triage.get('/children/search?q=Ashworth&dobDay=3&dobMonth=1&dobYear=2010');
+      assert.deepEqual(namesListed(narrowed.body), ['Sam Ashworth']);
     });
   });
 }

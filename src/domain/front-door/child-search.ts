@@ -109,8 +109,12 @@ export function readChildSearch(
 
 /** The names a child is found by: the whole first name, the whole last name, and each word of either, simplified. */
 export function nameForms(givenName: string, familyName: string): string[] {
-  const names = [givenName, familyName, ...givenName.split(/[\s-]+/), ...familyName.split(/[\s-]+/)];
-  return [...new Set(names.map(simplify))].filter((form) => form !== '');
+  return [...new Set([...formsOfOneName(givenName), ...formsOfOneName(familyName)])];
+}
+
+/** One name's forms: the whole name and each of its words (split at spaces and hyphens), simplified. */
+function formsOfOneName(name: string): string[] {
+  return [...new Set([name, ...name.split(/[\s-]+/)].map(simplify))].filter((form) => form !== '');
 }
 
 function leaveOut(text: string, index: number): string {
@@ -149,15 +153,6 @@ function slipsBetween(word: string, form: string): number | undefined {
   return distance <= allowed ? distance : undefined;
 }
 
-function fewestSlips(word: string, forms: string[]): number | undefined {
-  let fewest: number | undefined;
-  for (const form of forms) {
-    const slips = slipsBetween(word, form);
-    if (slips !== undefined && (fewest === undefined || slips < fewest)) fewest = slips;
-  }
-  return fewest;
-}
-
 /**
  * The words typed run together, when that is a second way to read them: several words and no initials ("Van der
  * Berg" for Vanderberg). With an initial it is not, or "J Smith" would find every Smith, as jsmith is one slip from
@@ -170,24 +165,52 @@ export function runTogether(term: Extract<SearchTerm, { kind: 'name' }>): string
 /**
  * How closely a child's names match the name typed, as the number of typing slips (0 is exact), or undefined when
  * they do not match. A name matches when each word typed is like one of the child's names and each initial starts
- * one, or when the words typed run together (runTogether) are like one of them.
+ * one, or when the words typed run together (runTogether) are like one of them. The matcher remembers each name it
+ * has simplified and each comparison it has made, as a search checks hundreds of children sharing a few names.
  */
+export function nameMatcher(term: Extract<SearchTerm, { kind: 'name' }>) {
+  const formsByName = new Map<string, string[]>();
+  const slipsByForm = new Map<string, number | undefined>();
+  const whole = runTogether(term);
+  const formsOf = (name: string) => {
+    let forms = formsByName.get(name);
+    if (forms === undefined) {
+      forms = formsOfOneName(name);
+      formsByName.set(name, forms);
+    }
+    return forms;
+  };
+  const fewestSlips = (word: string, forms: string[]) => {
+    let fewest: number | undefined;
+    for (const form of forms) {
+      const key = `${word} ${form}`;
+      if (!slipsByForm.has(key)) slipsByForm.set(key, slipsBetween(word, form));
+      const slips = slipsByForm.get(key);
+      if (slips !== undefined && (fewest === undefined || slips < fewest)) fewest = slips;
+    }
+    return fewest;
+  };
+  return (child: { given_name: string; family_name: string }): number | undefined => {
+    const forms = [...formsOf(child.given_name), ...formsOf(child.family_name)];
+    let eachWord: number | undefined = 0;
+    for (const word of term.words) {
+      const slips = fewestSlips(word, forms);
+      eachWord = slips === undefined || eachWord === undefined ? undefined : eachWord + slips;
+    }
+    if (!term.initials.every((initial) => forms.some((form) => form.startsWith(initial)))) eachWord = undefined;
+    const together = whole === undefined ? undefined : fewestSlips(whole, forms);
+    if (eachWord === undefined) return together;
+    if (together === undefined) return eachWord;
+    return Math.min(eachWord, together);
+  };
+}
+
+/** nameMatcher for one child. */
 export function nameCloseness(
   term: Extract<SearchTerm, { kind: 'name' }>,
   child: { given_name: string; family_name: string },
 ): number | undefined {
-  const forms = nameForms(child.given_name, child.family_name);
-  let eachWord: number | undefined = 0;
-  for (const word of term.words) {
-    const slips = fewestSlips(word, forms);
-    eachWord = slips === undefined || eachWord === undefined ? undefined : eachWord + slips;
-  }
-  if (!term.initials.every((initial) => forms.some((form) => form.startsWith(initial)))) eachWord = undefined;
-  const whole = runTogether(term);
-  const together = whole === undefined ? undefined : fewestSlips(whole, forms);
-  if (eachWord === undefined) return together;
-  if (together === undefined) return eachWord;
-  return Math.min(eachWord, together);
+  return nameMatcher(term)(child);
 }
 
 /** An NHS number as people read it, in groups of three, three and four digits: 485 777 3007. */
