@@ -1,5 +1,5 @@
 // Casework benchmark: with 50,000 children and 500,000 timeline events, the p95 of the front door's triage queue,
-// a worker's caseload page and a child's record, each at 20 concurrent users, against a bare Fastify hello-world
+// a worker's caseload page, a child's record, a team's unallocated work and a worker's own cases, each at 20 concurrent users, against a bare Fastify hello-world
 // measured in the same run. Each page is measured with users asking again the moment a page arrives (stress: 20
 // requests always in flight) and with users reading each page for about a second (`paced`). Uses DATABASE_URL
 // when set (PostgreSQL; Pathway then runs as `serve` does in production, in BENCH_WEB_PROCESSES web processes, one
@@ -38,7 +38,13 @@ async function loadCasework(database: Database) {
   await sql`
     insert into episodes (la_code, child_id, tier, team_id, worker_id, start_reason, started_at)
     select ${laCode}, c.id, t.serves_tier, t.id,
-           (select m.user_id from team_members m where m.team_id = t.id limit 1),
+           -- One in ten waits for a worker; about forty of each team's cases are its worker's own; the rest its manager's.
+           case when c.n % 10 = 0 then null
+                else (select m.user_id from team_members m
+                        join user_roles r on r.user_id = m.user_id
+                       where m.team_id = t.id
+                         and (r.role = 'team_manager') = (c.n % 30 >= 4)
+                       limit 1) end,
            'Benchmark', now() - ((row_number() over ()) % 300 || ' days')::interval
       from (select id, row_number() over () as n from children where family_name like 'Family %' limit ${OPEN_EPISODES}) c
       join teams t on t.la_code = ${laCode} and t.serves_tier = (case when c.n % 2 = 0 then 'targeted' else 'specialist' end)`.execute(
@@ -115,6 +121,8 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
     'manager@demo.pathway.test',
     children.map((child) => `${baseUrl}/children/${child.child_id}`),
   );
+  const unallocated = await measure('manager@demo.pathway.test', [`${baseUrl}/unallocated`]);
+  const myCases = await measure('social.worker@demo.pathway.test', [`${baseUrl}/my-cases`]);
   await server.stop();
   const counts = await database.db
     .selectFrom('timeline_events')
@@ -141,11 +149,15 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
     triage_queue: figures(triage.noPause),
     caseload: figures(caseloadPage.noPause),
     child_record: figures(record.noPause),
+    unallocated_work: figures(unallocated.noPause),
+    my_cases: figures(myCases.noPause),
     paced: {
       pause_ms: PAUSE_MS,
       triage_queue: figures(triage.paced),
       caseload: figures(caseloadPage.paced),
       child_record: figures(record.paced),
+      unallocated_work: figures(unallocated.paced),
+      my_cases: figures(myCases.paced),
     },
     hello_world_rps: helloLoad.requestsPerSecond,
   };

@@ -44,7 +44,10 @@ for (const target of databaseTargets()) {
           .where('given_name', '=', 'Zofia')
           .executeTakeFirstOrThrow()
       ).id;
-      assert.match((await manager.get(`/children/${zofiaId}`)).body, /Stepped down from targeted to universal/);
+      assert.match(
+        (await manager.get(`/children/${zofiaId}`)).body,
+        /Stepped down from targeted \(the Short breaks team\) to universal/,
+      );
       const worker = await signedInClient(app, 'social.worker@demo.pathway.test');
       assert.match((await worker.get('/caseload')).body, /Ibrahim Hussain[\s\S]*Megan Lewis \(you\)/);
     });

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
 import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
+import { seedDemoPathway } from '../src/db/seed/demo-pathway.ts';
 
 const TOBI = {
   givenName: 'Tobi',
@@ -34,6 +35,7 @@ for (const target of databaseTargets()) {
       database = await target.open();
       app = await seededApp(database);
       await seedDemoApplications(database.db);
+      await seedDemoPathway(database.db);
       referrer = await signedInClient(app, 'referrer@demo.pathway.test');
       triage = await signedInClient(app, 'triage@demo.pathway.test');
       officer = await signedInClient(app, 'short.breaks@demo.pathway.test');
@@ -139,6 +141,13 @@ for (const target of databaseTargets()) {
       const waiting = await breaksManager.get('/unallocated');
       assert.match(waiting.body, /Tobi Okafor/);
       const episode = await openEpisodeId();
+      const nobody = await breaksManager.submit('/unallocated', '/unallocated/allocate', {
+        episodeId: episode.id,
+        version: String(episode.version),
+        workerId: '',
+      });
+      assert.equal(nobody.statusCode, 400);
+      assert.match(nobody.body, /Choose the worker to allocate the child to/);
       const allocated = await breaksManager.submit('/unallocated', '/unallocated/allocate', {
         episodeId: episode.id,
         version: String(episode.version),
@@ -158,7 +167,7 @@ for (const target of databaseTargets()) {
       });
       assert.deepEqual(await told(), ['case-allocated → short.breaks@demo.pathway.test']);
       assert.match((await officer.get('/my-cases')).body, /Tobi Okafor/);
-      assert.match((await breaksManager.get('/unallocated')).body, /Aisha Begum \(1 open cases\)|<td[^>]*>1<\/td>/);
+      assert.match((await breaksManager.get('/unallocated')).body, /Aisha Begum \(open cases: 1\)/);
 
       // 3. A school's referral with a worry about his safety: linking it alerts the officer and her manager at once.
       const worry = await referAndLink({
@@ -169,6 +178,9 @@ for (const target of databaseTargets()) {
       const atLinking = await told();
       assert.ok(atLinking.includes('safety-worry-on-case → short.breaks@demo.pathway.test'), atLinking.join('\n'));
       assert.ok(atLinking.includes('safety-worry-on-case → short.breaks.manager@demo.pathway.test'));
+      const before = await triage.get(`/referrals/${worry}`);
+      assert.match(before.body, /Tobi Okafor is already open to the Short breaks team \(worker: Aisha Begum\)/);
+      assert.match(before.body, /Steps the child up from the Short breaks team/);
 
       // 4. The front door sends it to the social work team: he is stepped up, with the referral as the reason, into
       // their unallocated work; the short breaks team hear where he went; the referrer hears the truth.
@@ -250,6 +262,22 @@ for (const target of databaseTargets()) {
         .executeTakeFirstOrThrow();
       assert.deepEqual([assessmentReferral.kind, assessmentReferral.status], ['social_work_assessment', 'new']);
       assert.match(assessmentReferral.reference ?? '', /^RF-[0-9A-F]{8}$/);
+      const carried = await database.db
+        .selectFrom('referrals')
+        .select(['reason', 'safeguarding_concern'])
+        .where('id', '=', assessmentReferral.id)
+        .executeTakeFirstOrThrow();
+      assert.match(carried.reason ?? '', /His needs have grown: a social worker should assess them\./);
+      assert.equal(carried.safeguarding_concern, false);
+      assert.match(
+        (await manager.get(`/short-breaks/queue/${application.id}`)).body,
+        new RegExp(`Referred for a social work assessment[\\s\\S]*${assessmentReferral.reference!}`),
+      );
+      const parent = await signedInClient(app, 'parent@demo.pathway.test');
+      const letter = await parent.get(`/short-breaks/applications/${application.id}/decision`);
+      assert.equal(letter.statusCode, 200);
+      assert.match(letter.body, /within one working day of the decision/);
+      assert.doesNotMatch(letter.body, /When we will look at this again/);
       const afterApplication = await told();
       assert.ok(afterApplication.includes('short-breaks-decided-assessment → parent@demo.pathway.test'));
       assert.ok(afterApplication.includes('referral-received → triage@demo.pathway.test'));
@@ -331,7 +359,53 @@ for (const target of databaseTargets()) {
         reason: 'The strategy discussion found an accidental injury.',
       });
       assert.equal(closed.statusCode, 303);
+      assert.deepEqual(await told(), [
+        'safety-worry-closed → manager@demo.pathway.test',
+        'safety-worry-closed → social.worker@demo.pathway.test',
+      ]);
       assert.doesNotMatch((await manager.get(`/children/${tobiId}`)).body, /Open worry about the child’s safety/);
+    });
+
+    test('a short-breaks application whose answers raise a worry about safety becomes a safety-worry referral', async () => {
+      const ibrahim = await database.db
+        .selectFrom('children')
+        .select('id')
+        .where('given_name', '=', 'Ibrahim')
+        .executeTakeFirstOrThrow();
+      const waiting = await database.db
+        .selectFrom('short_break_applications')
+        .select(['id', 'answers'])
+        .where('child_id', '=', ibrahim.id)
+        .where('status', '=', 'verified')
+        .executeTakeFirstOrThrow();
+      const application = await database.db
+        .updateTable('short_break_applications')
+        .set({ answers: JSON.stringify({ ...waiting.answers, risk_of_harm: 'yes' }) })
+        .where('id', '=', waiting.id)
+        .returning(['id', 'version'])
+        .executeTakeFirstOrThrow();
+      await told();
+      const decided = await manager.submit(
+        `/short-breaks/queue/${application.id}`,
+        `/short-breaks/queue/${application.id}/decide`,
+        {
+          version: String(application.version),
+          decision: 'override',
+          outcome: 'A social work assessment',
+          overrideReason: 'The family told us someone may be at risk of harm.',
+        },
+      );
+      assert.equal(decided.statusCode, 303);
+      const referral = await database.db
+        .selectFrom('referrals')
+        .select('safeguarding_concern')
+        .where('short_break_application_id', '=', application.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(referral.safeguarding_concern, true);
+      const messages = await told();
+      // Ibrahim is open to the social work team with Megan Lewis: they hear at once, as every manager does.
+      assert.ok(messages.includes('safety-worry-on-case → social.worker@demo.pathway.test'), messages.join('\n'));
+      assert.ok(messages.includes('referral-safeguarding → manager@demo.pathway.test'));
     });
   });
 }

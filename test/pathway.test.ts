@@ -69,7 +69,10 @@ for (const target of databaseTargets()) {
         },
       );
       const timeline = await manager.get(record());
-      assert.match(timeline.body, /Stepped up from universal to targeted: Her parents need regular breaks\./);
+      assert.match(
+        timeline.body,
+        /Stepped up from universal \(services open to every family\) to targeted \(the Short breaks team\): Her parents need regular breaks\./,
+      );
       const audit = await database.db
         .selectFrom('audit_events')
         .select('subject_child_id')

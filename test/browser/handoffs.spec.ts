@@ -41,7 +41,7 @@ describe('handoffs in the browser', { timeout: 180_000 }, () => {
     await assertAccessible(manager);
     assert.equal(await overflowsSideways(manager), false, 'unallocated work at 375 px');
     assert.match(await manager.locator('main').innerText(), /Maryam Hussain/);
-    await manager.getByLabel('Allocate Maryam Hussain to').selectOption({ label: 'Aisha Begum (0 open cases)' });
+    await manager.getByLabel('Allocate Maryam Hussain to').selectOption({ label: 'Aisha Begum (open cases: 0)' });
     await manager.getByRole('button', { name: 'Allocate Maryam Hussain' }).click();
     await manager.waitForURL(/\/unallocated$/);
     await assertAccessible(manager);
@@ -83,7 +83,10 @@ describe('handoffs in the browser', { timeout: 180_000 }, () => {
     await manager.getByRole('button', { name: 'Save the decision' }).click();
     await manager.getByRole('heading', { name: 'Timeline' }).waitFor();
     const record = await manager.locator('main').innerText();
-    assert.match(record, /Refused the proposed step-down to targeted: Not until the review has been held\./);
+    assert.match(
+      record,
+      /Refused the proposed step-down to targeted \(the Short breaks team\): Not until the review has been held\./,
+    );
     assert.doesNotMatch(record, /Step-down waiting for a manager/);
     await assertAccessible(manager);
   });

@@ -78,7 +78,10 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
     await agreeing.getByLabel('Agree: make the move').check();
     await agreeing.getByLabel('Your reason').fill('Agreed: the assessment found no further need.');
     await agreeing.getByRole('button', { name: 'Save the decision' }).click();
-    assert.match(await agreeing.locator('main').innerText(), /Stepped down from specialist to universal/);
+    assert.match(
+      await agreeing.locator('main').innerText(),
+      /Stepped down from specialist \(the Disabled children's social work team\) to universal \(services open to every family\)/,
+    );
     await assertAccessible(agreeing);
     await agreeing.context().close();
   });

@@ -186,7 +186,8 @@ export async function seedDemoPathway(db: Kysely<Schema>, now = new Date()): Pro
       child_id: zofia.id,
       occurred_at: new Date(now.getTime() - 20 * DAY),
       kind: 'step-down',
-      summary: 'Stepped down from targeted to universal: the family now uses the Local Offer clubs.',
+      summary:
+        'Stepped down from targeted (the Short breaks team) to universal (services open to every family): the family now uses the Local Offer clubs.',
       actor_user_id: manager,
     })
     .execute();

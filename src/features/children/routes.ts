@@ -5,7 +5,7 @@ import type { Role } from '../../db/schema.ts';
 import { CLOSURE_REASONS, TIERS, mayTransition, type Tier } from '../../domain/pathway/tiers.ts';
 import { CASEWORK_ROLES, FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
-import { errorSummary, type FieldError } from '../../web/errors.ts';
+import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
 import {
   allocateEpisode,
@@ -114,7 +114,9 @@ export async function childrenRoutes(app: FastifyInstance) {
       recordedFactors: (episode?.assessment_factors ?? []).map((code) => request.t(`census.assessmentFactors.${code}`)),
       message,
       errors: errorSummary(errors),
-      moves: TIERS.filter((to) => mayTransition(user.roles, tier, to)).map((to) => ({
+      workerError: errorFor(errors, 'workerId'),
+      // While a step-down waits for a manager, the child is moved by deciding it, not by another move.
+      moves: (proposal ? [] : TIERS.filter((to) => mayTransition(user.roles, tier, to))).map((to) => ({
         value: to,
         text: request.t(`pathway.moveTo.${to}`),
       })),
@@ -122,12 +124,16 @@ export async function childrenRoutes(app: FastifyInstance) {
         { value: '', text: request.t('pathway.closure.choose') },
         ...CLOSURE_REASONS.map((code) => ({ value: code, text: request.t(`pathway.closure.${code}`) })),
       ],
+      // Nobody is chosen for the manager until they choose, unless the child already has a worker.
       workers: canAllocate
-        ? teamMembers.map((worker) => ({
-            value: worker.id,
-            text: worker.display_name,
-            selected: worker.id === episode.worker_id,
-          }))
+        ? [
+            ...(episode.worker_id ? [] : [{ value: '', text: request.t('pathway.unallocated.choose') }]),
+            ...teamMembers.map((worker) => ({
+              value: worker.id,
+              text: worker.display_name,
+              selected: worker.id === episode.worker_id,
+            })),
+          ]
         : [],
       timeline,
       worries,
@@ -193,8 +199,17 @@ export async function childrenRoutes(app: FastifyInstance) {
     const episodeId = formText(request.body, 'episodeId');
     const workerId = formText(request.body, 'workerId');
     const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(childId) || !isUuid(episodeId) || !isUuid(workerId) || !Number.isInteger(seenVersion)) {
+    if (
+      !isUuid(childId) ||
+      !isUuid(episodeId) ||
+      (workerId !== '' && !isUuid(workerId)) ||
+      !Number.isInteger(seenVersion)
+    ) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    if (workerId === '') {
+      reply.status(400);
+      return renderRecord(request, reply, null, [{ field: 'workerId', text: request.t('pathway.errors.worker') }]);
     }
     const result = await allocateEpisode(db, signedInUser(request), {
       episodeId,
@@ -297,6 +312,7 @@ export async function childrenRoutes(app: FastifyInstance) {
       referralId,
       reason,
       requestId: request.id,
+      baseUrl: app.config.publicUrl,
     });
     if (result !== 'done') {
       reply.status(result === 'not-allowed' ? 403 : 409);

@@ -75,6 +75,13 @@ export async function moveChild(
   });
 }
 
+/** Where a step-down goes, in words a reader of the timeline or a message understands. */
+async function destinationWords(trx: Kysely<Schema>, laCode: string, to: 'universal' | 'targeted') {
+  return to === 'universal'
+    ? 'universal (closing the case)'
+    : `targeted (the ${(await teamFor(trx, laCode, to)).name})`;
+}
+
 async function proposeStepDown(
   trx: Transaction<Schema>,
   user: SignedInUser,
@@ -106,7 +113,7 @@ async function proposeStepDown(
   await recordChildChange(trx, user, {
     childId: options.childId,
     kind: 'step-down-proposed',
-    summary: `Step-down to ${options.to} proposed, waiting for a team manager to agree: ${options.reason}`,
+    summary: `Step-down to ${await destinationWords(trx, user.laCode, options.to)} proposed, waiting for a team manager to agree: ${options.reason}`,
     action: 'propose-step-down',
     requestId: options.requestId,
     subject: { type: 'step_down_proposal', id },
@@ -117,7 +124,7 @@ async function proposeStepDown(
     params: {
       child: await childNameOf(trx, options.childId),
       worker: user.displayName,
-      to: options.to,
+      to: await destinationWords(trx, user.laCode, options.to),
       link: `${options.baseUrl}/children/${options.childId}`,
     },
   });
@@ -184,7 +191,7 @@ export async function decideStepDown(
     await recordChildChange(trx, user, {
       childId: proposal.child_id,
       kind: options.agree ? 'step-down-agreed' : 'step-down-refused',
-      summary: `${options.agree ? 'Agreed' : 'Refused'} the proposed step-down to ${proposal.to_tier}: ${options.reason}`,
+      summary: `${options.agree ? 'Agreed' : 'Refused'} the proposed step-down to ${await destinationWords(trx, user.laCode, proposal.to_tier)}: ${options.reason}`,
       action: options.agree ? 'agree-step-down' : 'refuse-step-down',
       requestId: options.requestId,
       subject: { type: 'step_down_proposal', id: proposal.id },

@@ -174,6 +174,9 @@ export async function currentEpisode(db: Database, childId: string) {
     .executeTakeFirst();
 }
 
+/** What universal means to a person reading the timeline. */
+const UNIVERSAL_WORDS = 'services open to every family';
+
 export type TransitionResult = 'done' | 'changed-since' | 'not-allowed';
 
 export type OpenEpisode = NonNullable<Awaited<ReturnType<typeof currentEpisode>>>;
@@ -225,10 +228,16 @@ export async function makeMove(
       .where('id', '=', move.open.id)
       .execute();
   }
+  // The tier with who works there, so a reader of the timeline need not know what "targeted" means.
+  const fromWords = move.open ? `${from} (the ${move.open.team_name})` : `universal (${UNIVERSAL_WORDS})`;
+  const toWords =
+    move.to === 'universal'
+      ? `universal (${UNIVERSAL_WORDS})`
+      : `${move.to} (the ${(await teamFor(trx, actor.laCode, move.to)).name})`;
   await recordChildChange(trx, actor, {
     childId: move.childId,
     kind: transition,
-    summary: `${transition === 'step-up' ? 'Stepped up' : 'Stepped down'} from ${from} to ${move.to}: ${move.reason}`,
+    summary: `${transition === 'step-up' ? 'Stepped up' : 'Stepped down'} from ${fromWords} to ${toWords}: ${move.reason}`,
     action: transition,
     requestId: move.requestId,
     details: { from, to: move.to },

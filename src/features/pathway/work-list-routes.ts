@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../db/schema.ts';
 import { signedInUser } from '../../web/context.ts';
+import { errorSummary } from '../../web/errors.ts';
 import { formText } from '../../web/form.ts';
 import { isUuid } from '../../web/ids.ts';
 import { allocateEpisode, assessmentClock } from './service.ts';
@@ -14,9 +15,21 @@ const TEAM_WORKERS: readonly Role[] = ['short_breaks_officer', 'social_worker', 
 export async function workListRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
 
-  async function renderUnallocated(request: FastifyRequest, reply: FastifyReply, message: string | null) {
+  async function renderUnallocated(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    message: string | null,
+    missingWorker: string | null = null,
+  ) {
     const teams = await unallocatedWork(db, signedInUser(request), request.id);
-    return reply.render('pathway/views/unallocated.njk', { teams, message });
+    return reply.render('pathway/views/unallocated.njk', {
+      teams,
+      message,
+      missingWorker,
+      errors: missingWorker
+        ? errorSummary([{ field: `worker-${missingWorker}`, text: request.t('pathway.errors.worker') }])
+        : [],
+    });
   }
 
   app.get('/unallocated', { config: { access: TEAM_WORKERS } }, async (request, reply) =>
@@ -27,8 +40,12 @@ export async function workListRoutes(app: FastifyInstance) {
     const episodeId = formText(request.body, 'episodeId');
     const workerId = formText(request.body, 'workerId');
     const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(episodeId) || !isUuid(workerId) || !Number.isInteger(seenVersion)) {
+    if (!isUuid(episodeId) || !Number.isInteger(seenVersion) || (workerId !== '' && !isUuid(workerId))) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    }
+    if (workerId === '') {
+      reply.status(400);
+      return renderUnallocated(request, reply, null, episodeId);
     }
     const result = await allocateEpisode(db, signedInUser(request), {
       episodeId,

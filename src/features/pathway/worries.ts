@@ -54,7 +54,7 @@ export function mayCloseWorries(user: SignedInUser, openTeamId: string | null): 
 export async function closeSafetyWorry(
   db: Kysely<Schema>,
   user: SignedInUser,
-  options: { childId: string; referralId: string; reason: string; requestId: string },
+  options: { childId: string; referralId: string; reason: string; requestId: string; baseUrl: string },
 ): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     const open = await currentEpisode(trx, options.childId);
@@ -79,6 +79,19 @@ export async function closeSafetyWorry(
       subject: { type: 'referral', id: options.referralId },
       referralId: options.referralId,
     });
+    // The people working with the child hear that the worry is closed, and why.
+    if (open)
+      await tellCaseHolders(trx, open, {
+        laCode: user.laCode,
+        template: 'safety-worry-closed',
+        params: {
+          child: await childNameOf(trx, options.childId),
+          reference: closed.reference ?? '',
+          manager: user.displayName,
+          reason: options.reason,
+          link: `${options.baseUrl}/children/${options.childId}`,
+        },
+      });
     return 'done';
   });
 }

@@ -114,7 +114,7 @@ export const COUNCIL_SERVICES_SOURCE = '5B';
 export async function referForSocialWorkAssessment(
   trx: Kysely<Schema>,
   user: SignedInUser,
-  application: { id: string; childId: string; reference: string; baseUrl: string },
+  application: { id: string; childId: string; reference: string; why: string; safeguarding: boolean; baseUrl: string },
 ): Promise<string> {
   await trx.selectFrom('children').select('id').where('id', '=', application.childId).forUpdate().execute();
   const waiting = await trx
@@ -133,10 +133,16 @@ export async function referForSocialWorkAssessment(
       child_id: application.childId,
       kind: 'social_work_assessment',
       source_code: COUNCIL_SERVICES_SOURCE,
-      reason: `The decision on short breaks application ${application.reference} is a social work assessment.`,
+      reason: `The decision on short breaks application ${application.reference} is a social work assessment: ${application.why}`,
       requested_by: user.id,
       short_break_application_id: application.id,
       reference,
+      safeguarding_concern: application.safeguarding,
+      details: JSON.stringify(
+        application.safeguarding
+          ? { safeguardingDetails: 'The family’s answers in the short breaks application raised a worry about safety.' }
+          : {},
+      ),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -151,9 +157,27 @@ export async function referForSocialWorkAssessment(
   await tellFrontDoor(trx, user.laCode, {
     reference,
     link: `${application.baseUrl}/referrals/${id}`,
-    safeguarding: false,
+    safeguarding: application.safeguarding,
   });
+  if (application.safeguarding)
+    await alertCaseHoldersToWorry(trx, user.laCode, {
+      childId: application.childId,
+      referralId: id,
+      reference,
+      baseUrl: application.baseUrl,
+    });
   return id;
+}
+
+/** The referral for a social work assessment that a short-breaks decision made, if any, for the staff's page. */
+export async function assessmentReferralOf(db: Kysely<Schema>, applicationId: string) {
+  return db
+    .selectFrom('referrals')
+    .select(['id', 'reference', 'status'])
+    .where('short_break_application_id', '=', applicationId)
+    .where('kind', '=', 'social_work_assessment')
+    .orderBy('received_at', 'desc')
+    .executeTakeFirst();
 }
 
 /** Children in Need census referral source for a young person asking for themselves. */

@@ -9,6 +9,9 @@ import { isUuid } from '../../web/ids.ts';
 import { createChildFromReferral, linkToChild, possibleMatches, referredChild } from './linking.ts';
 import { DECISION_WORKING_DAYS, decideReferral, suggestedServices, triageQueue, viewReferral } from './triage.ts';
 import { formText, formList } from '../../web/form.ts';
+import { tierRank } from '../../domain/pathway/tiers.ts';
+import { currentEpisode } from '../pathway/service.ts';
+import { referralWithOutcome } from './outcomes.ts';
 
 const READERS: readonly Role[] = ['triage_worker', 'social_worker', 'team_manager'];
 const DECIDERS: readonly Role[] = ['triage_worker', 'team_manager'];
@@ -35,9 +38,22 @@ export async function triageRoutes(app: FastifyInstance) {
         : [];
     const referred = referral.child_id ? undefined : referredChild(referral.details);
     const matches = referred ? await possibleMatches(db, user.laCode, referred) : [];
+    // Who already holds the child, so the front door sees what each decision will do before making it.
+    const holder = referral.child_id ? await currentEpisode(db, referral.child_id) : undefined;
+    const decided =
+      referral.status === 'decided' ? await referralWithOutcome(db, user.laCode, { id: referral.id }) : undefined;
+    const effectOf = (outcome: ReferralOutcome) => {
+      if (!holder) return request.t(`frontDoor.outcomes.${outcome}.hint`);
+      const team = holder.team_name;
+      return outcome !== 'no_further_action' && tierRank(outcome) > tierRank(holder.tier)
+        ? request.t('frontDoor.holder.stepsUp', { team })
+        : request.t('frontDoor.holder.passedOn', { team });
+    };
     return reply.render('referrals/views/triage.njk', {
       referral,
       message,
+      holder,
+      decided,
       canLink: referred !== undefined && user.roles.some((role) => DECIDERS.includes(role)),
       matches: matches.map(({ child, reasons }) => ({
         ...child,
@@ -47,7 +63,7 @@ export async function triageRoutes(app: FastifyInstance) {
       outcomes: referral.allowed.map((outcome) => ({
         value: outcome,
         text: request.t(`frontDoor.outcomes.${outcome}.label`),
-        hint: { text: request.t(`frontDoor.outcomes.${outcome}.hint`) },
+        hint: { text: effectOf(outcome) },
       })),
       suggestions: suggestions.map((service) => ({ value: service.id, text: service.name })),
       errors: errorSummary(errors),

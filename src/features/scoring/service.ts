@@ -4,7 +4,12 @@ import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import defaultModelData from '../../domain/scoring/default-model.json' with { type: 'json' };
 import { problemsWithModel, type ScoringModel } from '../../domain/scoring/model.ts';
-import { compareModels, type ModelComparison, type ScoringInput } from '../../domain/scoring/score.ts';
+import {
+  compareModels,
+  scoreApplication,
+  type ModelComparison,
+  type ScoringInput,
+} from '../../domain/scoring/score.ts';
 import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 
@@ -30,6 +35,31 @@ export async function modelInUse(db: Kysely<Schema>, laCode: string): Promise<Mo
     publishedAt: row.published_at,
     publishedBy: row.display_name,
   };
+}
+
+/**
+ * The flags (such as "safeguarding") an application's answers raised under the model version it was scored with: the
+ * council's published or retired version, or the shipped model when the council never published one.
+ */
+export async function flagsRaised(
+  db: Kysely<Schema>,
+  laCode: string,
+  application: { modelVersion: number | null; answers: Record<string, string>; childAge: number | null },
+): Promise<string[]> {
+  if (application.modelVersion === null || application.childAge === null) return [];
+  const row = await db
+    .selectFrom('scoring_models')
+    .select('model')
+    .where('la_code', '=', laCode)
+    .where('version', '=', application.modelVersion)
+    .executeTakeFirst();
+  const model = row
+    ? { ...(row.model as unknown as ScoringModel), version: application.modelVersion }
+    : application.modelVersion === SHIPPED_MODEL.version
+      ? SHIPPED_MODEL
+      : undefined;
+  if (!model) return [];
+  return scoreApplication(model, { answers: application.answers, childAge: application.childAge }).flags;
 }
 
 /** A draft as pasted: the model, or what is wrong with it in plain English. */

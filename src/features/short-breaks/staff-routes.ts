@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../db/schema.ts';
 import type { Outcome } from '../../domain/scoring/model.ts';
 import { scoreApplication } from '../../domain/scoring/score.ts';
+import { assessmentReferralOf } from '../referrals/service.ts';
 import { signedInUser } from '../../web/context.ts';
 import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
@@ -131,6 +132,7 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
       application,
       message,
       files: await evidenceList(db, application.id),
+      assessmentReferral: await assessmentReferralOf(db, application.id),
       requests: await informationRequests(db, application.id),
       aboutRows: aboutRows(request.t, application.about, application.given_name),
       notes: Object.entries(application.notes).map(([questionId, text]) => ({

@@ -12,6 +12,7 @@ import { notifyChildsFamily } from '../children/service.ts';
 import { tellTeamManagers } from '../pathway/case-holders.ts';
 import { addTimelineEvent, teamFor } from '../pathway/service.ts';
 import { referForSocialWorkAssessment } from '../referrals/service.ts';
+import { flagsRaised } from '../scoring/service.ts';
 import { DECISION_WORKING_DAYS } from '../referrals/triage.ts';
 
 export const EVIDENCE_CHECKS = ['identity', 'disability_evidence', 'lives_in_area'] as const;
@@ -140,6 +141,9 @@ export function needsPanel(outcome: Outcome, panelAmount: number): boolean {
   return (outcome.amountPerYear ?? 0) > panelAmount;
 }
 
+/** The scoring model's flag for a worry about someone's safety, which always goes to the social work team. */
+const SAFEGUARDING_FLAG = 'safeguarding';
+
 /** A date as a family reads it in a message: 8 December 2026. */
 function formatDate(isoDate: string): string {
   return new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(
@@ -151,7 +155,17 @@ function formatDate(isoDate: string): string {
 async function tellFamily(
   trx: Transaction<Schema>,
   user: SignedInUser,
-  decided: { id: string; child_id: string; reference: string | null; decision: Record<string, unknown> | null },
+  decided: {
+    id: string;
+    child_id: string;
+    reference: string | null;
+    decision: Record<string, unknown> | null;
+    override_reason: string | null;
+    panel_reason: string | null;
+    model_version: number | null;
+    answers: Record<string, string>;
+    child_age: number | null;
+  },
   baseUrl: string,
 ) {
   const reference = decided.reference ?? '';
@@ -171,6 +185,19 @@ async function tellFamily(
       id: decided.id,
       childId: decided.child_id,
       reference,
+      // Why, in the words of whoever decided last: the panel, the manager who changed the outcome, or the model.
+      why:
+        decided.panel_reason ??
+        decided.override_reason ??
+        (typeof decided.decision?.reason === 'string' ? decided.decision.reason : 'the scoring model’s rule'),
+      // A worry about safety in the family's answers goes with it, to the top of the front door's list.
+      safeguarding: (
+        await flagsRaised(trx, user.laCode, {
+          modelVersion: decided.model_version,
+          answers: decided.answers,
+          childAge: decided.child_age,
+        })
+      ).includes(SAFEGUARDING_FLAG),
       baseUrl,
     });
   await notifyChildsFamily(trx, decided.child_id, {
@@ -218,7 +245,17 @@ export async function decideApplication(
       .where('la_code', '=', user.laCode)
       .where('version', '=', options.seenVersion)
       .where('status', '=', 'verified')
-      .returning(['id', 'child_id', 'reference', 'decision'])
+      .returning([
+        'id',
+        'child_id',
+        'reference',
+        'decision',
+        'override_reason',
+        'panel_reason',
+        'model_version',
+        'answers',
+        'child_age',
+      ])
       .executeTakeFirst();
     if (!updated) return 'changed-since';
     await recordAudit(trx, {
@@ -277,7 +314,17 @@ export async function recordPanelDecision(
       .where('la_code', '=', user.laCode)
       .where('version', '=', options.seenVersion)
       .where('status', '=', 'awaiting_panel')
-      .returning(['id', 'child_id', 'reference', 'decision'])
+      .returning([
+        'id',
+        'child_id',
+        'reference',
+        'decision',
+        'override_reason',
+        'panel_reason',
+        'model_version',
+        'answers',
+        'child_age',
+      ])
       .executeTakeFirst();
     if (!updated) return 'changed-since';
     await recordAudit(trx, {
