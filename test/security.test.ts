@@ -110,6 +110,22 @@ for (const target of databaseTargets()) {
       await failing.close();
     });
 
+    test('when even the error page cannot be drawn (a broken layout), a plain page says sorry without details', async () => {
+      const failing = await seededAppWithFailingRoute(database);
+      // Every page, the error page included, fails as a broken layout would, naming a file on the server.
+      failing.addHook('onRequest', async (_request, reply) => {
+        reply.renderPage = () => {
+          throw new Error('Template render error: (/srv/pathway/src/web/views/layout.njk) secret internal detail');
+        };
+      });
+      const response = await failing.inject({ method: 'GET', url: '/test-only/fail' });
+      assert.equal(response.statusCode, 500);
+      assert.match(String(response.headers['content-type']), /^text\/html/);
+      assert.match(response.body, /Sorry, there is a problem with the service/);
+      assert.doesNotMatch(response.body, /secret internal detail|layout\.njk|\/srv\//);
+      await failing.close();
+    });
+
     test('health checks report the process and the database', async () => {
       const live = await app.inject({ method: 'GET', url: '/health/live' });
       assert.deepEqual(live.json(), { status: 'ok' });

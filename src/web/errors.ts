@@ -55,8 +55,19 @@ export async function handleError(error: FastifyError, request: FastifyRequest, 
   if (wantsJson(request)) {
     return reply.send({ error: { status, message: request.t(messageKey + '.title') } });
   }
-  return reply.render('error.njk', { messageKey, status });
+  try {
+    return await reply.render('error.njk', { messageKey, status });
+  } catch (pageError) {
+    // The error page itself failed (its layout is broken): a plain page, never the failure's details or paths.
+    request.log.error({ err: pageError }, 'error page failed');
+    return reply.type('text/html; charset=utf-8').send(PLAIN_ERROR_PAGE);
+  }
 }
+
+/** The last resort when even the error page cannot be rendered: plain words, no details. */
+export const PLAIN_ERROR_PAGE =
+  '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sorry, there is a problem with the service</title></head>' +
+  '<body><main><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></main></body></html>';
 
 export async function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
   reply.status(404);
