@@ -78,13 +78,13 @@ const UNALLOCATED: Record<string, Partial<Record<Target, boolean>>> = {
   'short.breaks.manager@demo.pathway.test': { specialistChild: N, targetedChild: Y },
 };
 
+const FAMILIES = ['parent@demo.pathway.test', 'young.person@demo.pathway.test'];
+
 /** Who may read a referral from the child's record: staff who may see the record; never the family or the referrer. */
 const REFERRAL_ON_RECORD: Record<string, Record<Target, boolean>> = Object.fromEntries(
   Object.entries(VIEW).map(([email, row]) => [
     email,
-    ['parent@demo.pathway.test', 'young.person@demo.pathway.test'].includes(email)
-      ? { specialistChild: N, targetedChild: N, universalChild: N, ownChild: N }
-      : row,
+    FAMILIES.includes(email) ? { specialistChild: N, targetedChild: N, universalChild: N, ownChild: N } : row,
   ]),
 );
 
@@ -316,6 +316,32 @@ for (const target of databaseTargets()) {
             wrong.push(`${person.email} ${target}: ${response.statusCode}`);
           if (!allowed && ![403, 404].includes(response.statusCode))
             wrong.push(`${person.email} ${target}: refused with ${response.statusCode}`);
+        }
+      }
+      assert.deepEqual(wrong, []);
+    });
+
+    test('finding a child by name lists only the children the person may see', async () => {
+      await openAt('Ibrahim', 'specialist');
+      await openAt('Maryam', 'targeted');
+      const wrong: string[] = [];
+      for (const person of DEMO_USERS) {
+        for (const target of ['specialistChild', 'targetedChild', 'universalChild'] as const) {
+          const childId = childFor(person.email, target);
+          const child = await database.db
+            .selectFrom('children')
+            .select(['given_name', 'family_name'])
+            .where('id', '=', childId)
+            .executeTakeFirstOrThrow();
+          const response = await clients
+            .get(person.email)!
+            .get(`/children/search?q=${encodeURIComponent(`${child.given_name} ${child.family_name}`)}`);
+          // Staff who may see a record find the child; families and staff outside casework may not search at all.
+          const mayUseSearch = VIEW[person.email]!.universalChild && !FAMILIES.includes(person.email);
+          if ((response.statusCode === 200) !== mayUseSearch) wrong.push(`${person.email}: ${response.statusCode}`);
+          const listed = response.body.includes(`/children/${childId}`);
+          if (listed !== (mayUseSearch && VIEW[person.email]![target]))
+            wrong.push(`${person.email} ${target} found: ${listed}`);
         }
       }
       assert.deepEqual(wrong, []);
