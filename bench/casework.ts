@@ -7,9 +7,9 @@
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { DEMO_COUNCIL, seedDemoCouncil } from '../src/db/seed/demo.ts';
 import { runLoad, warmUp } from './load.ts';
-import { startHelloWorld, startPathway, webProcessesFor } from './server.ts';
+import { sessionCookie, startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 
 const CONCURRENCY = 20;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -64,21 +64,6 @@ async function loadCasework(database: Database) {
      where c.family_name like 'Family %'`.execute(db);
   await sql`analyze`.execute(db);
   return (performance.now() - started) / 1000;
-}
-
-/** Signs in over HTTP and returns the session cookie header for the load clients. */
-async function sessionCookie(baseUrl: string, email: string): Promise<string> {
-  const page = await fetch(`${baseUrl}/sign-in`);
-  const cookies = page.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const signedIn = await fetch(`${baseUrl}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookies.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, email, password: DEMO_PASSWORD }).toString(),
-  });
-  if (signedIn.status !== 303) throw new Error(`Signing in as ${email} failed with ${signedIn.status}`);
-  return [...cookies, ...signedIn.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!)].join('; ');
 }
 
 export async function caseworkBenchmark(): Promise<Record<string, unknown>> {

@@ -8,9 +8,9 @@
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { DEMO_COUNCIL, seedDemoCouncil } from '../src/db/seed/demo.ts';
 import { runLoad, warmUp } from './load.ts';
-import { startHelloWorld, startPathway, webProcessesFor } from './server.ts';
+import { sessionCookie, startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 
 const CONCURRENCY = 20;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -148,20 +148,6 @@ function searchUrls(base: string, loaded: Awaited<ReturnType<typeof loadChildren
     urls.push(query({ q: `RF-C${String(1 + index * 37).padStart(7, '0')}` }));
   }
   return urls;
-}
-
-async function sessionCookie(baseUrl: string, email: string): Promise<string> {
-  const page = await fetch(`${baseUrl}/sign-in`);
-  const cookies = page.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const signedIn = await fetch(`${baseUrl}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookies.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, email, password: DEMO_PASSWORD }).toString(),
-  });
-  if (signedIn.status !== 303) throw new Error(`Signing in as ${email} failed with ${signedIn.status}`);
-  return [...cookies, ...signedIn.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!)].join('; ');
 }
 
 export async function childSearchBenchmark(): Promise<Record<string, unknown>> {

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
+import { DEMO_PASSWORD } from '../src/db/seed/demo.ts';
 import type { Database } from '../src/db/database.ts';
 import { prepareSearch } from '../src/features/directory/understanding.ts';
 import { buildApp } from '../src/web/app.ts';
@@ -101,4 +102,19 @@ async function startInThisProcess(database: Database, env: Record<string, string
   await prepareSearch(database.db, config.councilCode);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, stop: () => app.close() };
+}
+
+/** Signs in over HTTP as a demo person and returns the session cookie header for the load clients. */
+export async function sessionCookie(baseUrl: string, email: string): Promise<string> {
+  const page = await fetch(`${baseUrl}/sign-in`);
+  const cookies = page.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const signedIn = await fetch(`${baseUrl}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: cookies.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, email, password: DEMO_PASSWORD }).toString(),
+  });
+  if (signedIn.status !== 303) throw new Error(`Signing in as ${email} failed with ${signedIn.status}`);
+  return [...cookies, ...signedIn.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!)].join('; ');
 }

@@ -15,6 +15,7 @@ import {
   currentEpisode,
   recordAssessment,
   teamWorkers,
+  type TransitionResult,
 } from '../pathway/service.ts';
 import { ASSESSMENT_FACTORS, DISABILITY_CODES } from '../../domain/census/codes.ts';
 import { decideStepDown, moveChild, waitingProposal } from '../pathway/moves.ts';
@@ -149,6 +150,13 @@ export async function childrenRoutes(app: FastifyInstance) {
     });
   }
 
+  /** After a change on the record: back to the record, or the record again saying why nothing changed. */
+  async function afterChange(request: FastifyRequest, reply: FastifyReply, childId: string, result: TransitionResult) {
+    if (result === 'done') return reply.redirect(`/children/${childId}`, 303);
+    reply.status(result === 'not-allowed' ? 403 : 409);
+    return renderRecord(request, reply, request.t(`pathway.${result}`), []);
+  }
+
   app.get('/children/:childId', { config: { access: [...FAMILY_ROLES, ...CASEWORK_ROLES] } }, async (request, reply) =>
     renderRecord(request, reply, null, []),
   );
@@ -218,11 +226,7 @@ export async function childrenRoutes(app: FastifyInstance) {
       requestId: request.id,
       baseUrl: app.config.publicUrl,
     });
-    if (result !== 'done') {
-      reply.status(result === 'not-allowed' ? 403 : 409);
-      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
-    }
-    return reply.redirect(`/children/${childId}`, 303);
+    return afterChange(request, reply, childId, result);
   });
 
   app.post('/children/:childId/authorise-assessment', { config: { access: MANAGERS } }, async (request, reply) => {
@@ -237,11 +241,7 @@ export async function childrenRoutes(app: FastifyInstance) {
       seenVersion,
       requestId: request.id,
     });
-    if (result !== 'done') {
-      reply.status(result === 'not-allowed' ? 403 : 409);
-      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
-    }
-    return reply.redirect(`/children/${childId}`, 303);
+    return afterChange(request, reply, childId, result);
   });
 
   app.post('/children/:childId/disabilities', { config: { access: DISABILITY_RECORDERS } }, async (request, reply) => {
@@ -289,11 +289,7 @@ export async function childrenRoutes(app: FastifyInstance) {
       factors,
       requestId: request.id,
     });
-    if (result !== 'done') {
-      reply.status(result === 'not-allowed' ? 403 : 409);
-      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
-    }
-    return reply.redirect(`/children/${childId}`, 303);
+    return afterChange(request, reply, childId, result);
   });
 
   app.post('/children/:childId/worries/:referralId/close', { config: { access: MANAGERS } }, async (request, reply) => {
@@ -314,11 +310,7 @@ export async function childrenRoutes(app: FastifyInstance) {
       requestId: request.id,
       baseUrl: app.config.publicUrl,
     });
-    if (result !== 'done') {
-      reply.status(result === 'not-allowed' ? 403 : 409);
-      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
-    }
-    return reply.redirect(`/children/${childId}`, 303);
+    return afterChange(request, reply, childId, result);
   });
 
   app.post('/children/:childId/step-down/:proposalId', { config: { access: MANAGERS } }, async (request, reply) => {
@@ -343,10 +335,6 @@ export async function childrenRoutes(app: FastifyInstance) {
       requestId: request.id,
       baseUrl: app.config.publicUrl,
     });
-    if (result !== 'done') {
-      reply.status(result === 'not-allowed' ? 403 : 409);
-      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
-    }
-    return reply.redirect(`/children/${childId}`, 303);
+    return afterChange(request, reply, childId, result);
   });
 }

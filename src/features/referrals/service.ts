@@ -154,18 +154,13 @@ export async function referForSocialWorkAssessment(
     actorUserId: user.id,
     referralId: id,
   });
-  await tellFrontDoor(trx, user.laCode, {
+  await announceReferral(trx, user.laCode, {
     reference,
-    link: `${application.baseUrl}/referrals/${id}`,
+    referralId: id,
+    childId: application.childId,
     safeguarding: application.safeguarding,
+    baseUrl: application.baseUrl,
   });
-  if (application.safeguarding)
-    await alertCaseHoldersToWorry(trx, user.laCode, {
-      childId: application.childId,
-      referralId: id,
-      reference,
-      baseUrl: application.baseUrl,
-    });
   return id;
 }
 
@@ -198,6 +193,23 @@ export async function tellFrontDoor(
   await notifyRole(trx, laCode, 'triage_worker', { template: 'referral-received', params });
   if (referral.safeguarding)
     await notifyRole(trx, laCode, 'team_manager', { template: 'referral-safeguarding', params });
+}
+
+/**
+ * Tells the front door of a referral about a child whose record is known; with a worry about safety, the people
+ * already working with the child hear at once too.
+ */
+async function announceReferral(
+  trx: Kysely<Schema>,
+  laCode: string,
+  referral: { reference: string; referralId: string; childId: string; safeguarding: boolean; baseUrl: string },
+) {
+  await tellFrontDoor(trx, laCode, {
+    reference: referral.reference,
+    link: `${referral.baseUrl}/referrals/${referral.referralId}`,
+    safeguarding: referral.safeguarding,
+  });
+  if (referral.safeguarding) await alertCaseHoldersToWorry(trx, laCode, referral);
 }
 
 /**
@@ -263,18 +275,13 @@ export async function askForHelp(
       subjectId: id,
       details: { safeguarding: options.safeguarding },
     });
-    await tellFrontDoor(trx, user.laCode, {
+    await announceReferral(trx, user.laCode, {
       reference,
-      link: `${options.baseUrl}/referrals/${id}`,
+      referralId: id,
+      childId: child.id,
       safeguarding: options.safeguarding,
+      baseUrl: options.baseUrl,
     });
-    if (options.safeguarding)
-      await alertCaseHoldersToWorry(trx, user.laCode, {
-        childId: child.id,
-        referralId: id,
-        reference,
-        baseUrl: options.baseUrl,
-      });
     return reference;
   });
 }

@@ -141,6 +141,19 @@ export function needsPanel(outcome: Outcome, panelAmount: number): boolean {
   return (outcome.amountPerYear ?? 0) > panelAmount;
 }
 
+/** What telling the family of a decision needs to know about the application. */
+const DECIDED_COLUMNS = [
+  'id',
+  'child_id',
+  'reference',
+  'decision',
+  'override_reason',
+  'panel_reason',
+  'model_version',
+  'answers',
+  'child_age',
+] as const;
+
 /** The scoring model's flag for a worry about someone's safety, which always goes to the social work team. */
 const SAFEGUARDING_FLAG = 'safeguarding';
 
@@ -245,17 +258,7 @@ export async function decideApplication(
       .where('la_code', '=', user.laCode)
       .where('version', '=', options.seenVersion)
       .where('status', '=', 'verified')
-      .returning([
-        'id',
-        'child_id',
-        'reference',
-        'decision',
-        'override_reason',
-        'panel_reason',
-        'model_version',
-        'answers',
-        'child_age',
-      ])
+      .returning(DECIDED_COLUMNS)
       .executeTakeFirst();
     if (!updated) return 'changed-since';
     await recordAudit(trx, {
@@ -314,17 +317,7 @@ export async function recordPanelDecision(
       .where('la_code', '=', user.laCode)
       .where('version', '=', options.seenVersion)
       .where('status', '=', 'awaiting_panel')
-      .returning([
-        'id',
-        'child_id',
-        'reference',
-        'decision',
-        'override_reason',
-        'panel_reason',
-        'model_version',
-        'answers',
-        'child_age',
-      ])
+      .returning(DECIDED_COLUMNS)
       .executeTakeFirst();
     if (!updated) return 'changed-since';
     await recordAudit(trx, {
