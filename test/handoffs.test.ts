@@ -204,7 +204,10 @@ for (const target of databaseTargets()) {
       assert.equal(stepped.decision_effect, 'stepped_up');
       assert.equal(stepped.episode_id, (await openEpisodeId()).id);
       const mine = await referrer.get('/referrals/mine');
-      assert.match(mine.body, /The Disabled children(’|'|&#39;)s social work team now work with the child, taking over from the team that did/);
+      assert.match(
+        mine.body,
+        /The Disabled children(’|'|&#39;)s social work team now work with the child, taking over from the team that did/,
+      );
 
       // 5. The record shows the open worry at the top and links each referral from the timeline.
       const record = await manager.get(`/children/${tobiId}`);
