@@ -16,6 +16,32 @@ export default tseslint.config(
     },
   },
   {
+    // The layers point inward (docs/architecture.md): src/domain holds pure rules, so it imports nothing outside
+    // src/domain, and no framework, database or other input and output.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/db/*', '**/db/**', '**/features/**', '**/web/**', '**/jobs/**', '**/config.ts', '**/cli.ts'],
+              message: 'src/domain imports nothing outside src/domain: pass what a rule needs in as values.',
+            },
+            {
+              group: ['fastify', 'fastify/*', '@fastify/*', 'kysely', 'pg', '@electric-sql/*', 'nunjucks', 'pino'],
+              message: 'src/domain holds pure rules, without frameworks or a database.',
+            },
+          ],
+          paths: ['node:fs', 'node:fs/promises', 'node:child_process', 'node:http', 'node:net'].map((name) => ({
+            name,
+            message: 'src/domain holds pure rules, without input and output.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.ts'],
     rules: {
       // Tests reach into results they have just asserted exist.

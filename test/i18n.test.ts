@@ -1,11 +1,11 @@
 // Every string a person reads is in the locale files: English complete, Urdu and Polish for the shared shell,
 // falling back to English key by key.
+import { ROLES } from '../src/domain/people.ts';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ROLES } from '../src/db/schema.ts';
 import { LANGUAGES, loadCatalogue, loadMessages, MissingTranslationError } from '../src/web/i18n.ts';
 
 const SHELL_FILES = ['common', 'nav', 'footer', 'errors', 'signIn', 'signOut'];

@@ -1,5 +1,6 @@
 // The proportionate pathway: explicit step-up and step-down by authorised roles, with reasons, audited and on the
 // child's timeline; allocation by the team's manager; caseloads per team.
+import type { SignedInUser } from '../src/domain/people.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -8,7 +9,6 @@ import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, testConfig, type TestClient } from './helpers/app.ts';
 import { scheduledJobs } from '../src/jobs/worker.ts';
 import { caseload, CASELOAD_PAGE_SIZE } from '../src/features/pathway/service.ts';
-import type { SignedInUser } from '../src/web/context.ts';
 
 for (const target of databaseTargets()) {
   describe(`The pathway on ${target.name}`, () => {

@@ -1,9 +1,9 @@
 // Deny by default: every registered route has an access rule, and every protected route refuses people
 // who are not signed in or who lack the role.
+import { ROLES } from '../src/domain/people.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { ROLES } from '../src/db/schema.ts';
 import { buildApp } from '../src/web/app.ts';
 import { DEMO_USERS } from '../src/db/seed/demo.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';

@@ -1,30 +1,13 @@
 // Table types for Kysely. Keep in step with migrations/*.sql.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { HouseholdRelationship } from '../domain/pathway/household.ts';
+import type { Role } from '../domain/people.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 /** A calendar date (PostgreSQL `date`), read as YYYY-MM-DD text. */
 type CalendarDate = ColumnType<string, string, string>;
 type Json<T> = ColumnType<T, string, string>;
-
-export const ROLES = [
-  'parent_carer',
-  'young_person',
-  'professional_referrer',
-  'triage_worker',
-  'short_breaks_officer',
-  'social_worker',
-  'team_manager',
-  'panel_member',
-  'send_caseworker',
-  'dsco',
-  'provider',
-  'directory_editor',
-  'analyst',
-  'administrator',
-] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface CouncilsTable {
   la_code: string;

@@ -1,5 +1,4 @@
 // Who may use a route. Every route declares a rule; a route without one stops the app from starting.
-import type { Role } from '../db/schema.ts';
 
 export type AccessRule = 'public' | 'signed-in' | readonly Role[];
 
@@ -28,3 +27,4 @@ declare module 'fastify' {
     access?: AccessRule;
   }
 }
+import type { Role } from '../domain/people.ts';

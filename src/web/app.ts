@@ -1,5 +1,6 @@
 // The app factory: builds the whole web application from its configuration and its parts,
 // so tests build the real thing with app.inject().
+import type { Role } from '../domain/people.ts';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -11,7 +12,6 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import type { Role } from '../db/schema.ts';
 import { accountRoutes } from '../features/accounts/routes.ts';
 import { resumeSession } from '../features/accounts/service.ts';
 import { childIdentityRoutes } from '../features/children/identity-routes.ts';
@@ -36,7 +36,7 @@ import { healthRoutes } from '../features/health/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { notificationRoutes } from '../features/notifications/routes.ts';
 import { isAllowed, type AccessRule } from './access.ts';
-import type { SignedInUser } from './context.ts';
+import type { SignedInUser } from '../domain/people.ts';
 import { handleError, handleNotFound, wantsJson } from './errors.ts';
 import { JS_ENABLED_SCRIPT, JS_ENABLED_SCRIPT_SOURCE } from './inline-script.ts';
 import { directionOf, isLanguage, LANGUAGES, loadCatalogue, type LanguageCode, type Translate } from './i18n.ts';

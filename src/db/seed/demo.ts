@@ -1,7 +1,8 @@
 // The demo council: a fictional place with its own localities, a user for every role, and a few families.
 // Demo passwords are published in the README, so this refuses to run in production.
 import type { Kysely } from 'kysely';
-import type { EpisodeTier, Role, Schema } from '../schema.ts';
+import type { EpisodeTier, Schema } from '../schema.ts';
+import type { Role } from '../../domain/people.ts';
 import { hashPassword } from '../../features/accounts/passwords.ts';
 
 export const DEMO_COUNCIL = { laCode: 'Z99', name: 'Northmoor Borough Council' } as const;

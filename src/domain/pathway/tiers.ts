@@ -2,7 +2,6 @@
 // everyone without an episode; targeted is the short breaks team; specialist is the disabled children's social
 // work team. Moving up is a step-up, down a step-down; leaving for universal closes the episode with a Children
 // in Need census closure reason.
-import type { Role } from '../../db/schema.ts';
 
 export const TIERS = ['universal', 'targeted', 'specialist'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -54,3 +53,4 @@ const AFTER_ASSESSMENT: readonly string[] = ['RC8', 'RC9'];
 export function closureReasonFits(code: string, episode: { assessmentCompleted: boolean }): boolean {
   return !AFTER_ASSESSMENT.includes(code) || episode.assessmentCompleted;
 }
+import type { Role } from '../people.ts';

@@ -1,7 +1,7 @@
 // SQL for accounts and sessions.
+import type { Role, SignedInUser } from '../../domain/people.ts';
 import { sql, type Kysely } from 'kysely';
-import type { Role, Schema } from '../../db/schema.ts';
-import type { SignedInUser } from '../../web/context.ts';
+import type { Schema } from '../../db/schema.ts';
 
 const rolesOf = sql<
   Role[]

@@ -1,9 +1,8 @@
 // Signing in and out: password checks with lock-out, server-side sessions, and OIDC account matching.
+import { type Role, type SignedInUser, primaryRole } from '../../domain/people.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Role, Schema } from '../../db/schema.ts';
-import type { SignedInUser } from '../../web/context.ts';
-import { primaryRole } from '../../web/context.ts';
+import type { Schema } from '../../db/schema.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { passwordMatches, spendTimeLikeAPasswordCheck } from './passwords.ts';

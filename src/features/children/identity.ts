@@ -1,10 +1,10 @@
 // Keeping one record per child right: casework staff correct who the child is (names, date of birth, address,
 // NHS number, unique pupil number) and record the people in the child's life who have no account. Each change is
 // refused if someone changed the record first, audited, and shown on the child's timeline.
+import type { Role, SignedInUser } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
-import type { Role, Schema } from '../../db/schema.ts';
+import type { Schema } from '../../db/schema.ts';
 import type { HouseholdRelationship } from '../../domain/pathway/household.ts';
-import type { SignedInUser } from '../../web/context.ts';
 import { recordChildChange } from '../pathway/service.ts';
 import { findChild, localityOfPostcode } from './queries.ts';
 import { auditRecordView, staffMaySee } from './service.ts';

@@ -1,7 +1,7 @@
 // A family's list of their children, and a child's record: who they are, where they are on the pathway (tier,
 // episode, team, worker), their timeline, and for staff the forms that step them up or down and allocate a worker.
+import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../../db/schema.ts';
 import { CLOSURE_REASONS, TIERS, mayTransition, type Tier } from '../../domain/pathway/tiers.ts';
 import { CASEWORK_ROLES, FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';

@@ -2,10 +2,10 @@
 // number or a Pathway reference (a referral's RF- or a short-breaks application's SB-). Only children the person may
 // see are found (staffMaySee), and every search is audited with the kinds of term given and the number found, never
 // what was typed. The rules for reading and matching a search are in src/domain/front-door/child-search.ts.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { nameMatcher, runTogether, spellingsOf, type ChildSearch } from '../../domain/front-door/child-search.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { staffMaySee } from './service.ts';
 

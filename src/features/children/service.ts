@@ -2,10 +2,10 @@
 // door), team managers (who accept step-ups into their teams) and the Designated Social Care Officer see any child;
 // other casework staff see children open to one of their teams, and children open to no team (so the child can be
 // picked up), never another team's.
+import { type Role, type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
-import type { Role, Schema } from '../../db/schema.ts';
+import type { Schema } from '../../db/schema.ts';
 import { CASEWORK_ROLES } from '../../web/access.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { recordChildChange } from '../pathway/service.ts';

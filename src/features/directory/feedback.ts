@@ -1,8 +1,8 @@
 // "Is something wrong?": a member of the public reports a problem with a listing. The report is kept with a
 // status, and the council's directory editors and the provider are told through the outbox.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { FeedbackStatus, Schema } from '../../db/schema.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { FieldError } from '../../web/errors.ts';
 import type { Translate } from '../../web/i18n.ts';

@@ -1,9 +1,9 @@
 // Directory editors keep the search glossary: the shipped SEND vocabulary until a council changes it, then the
 // council's own copy. Every change takes effect on the next search.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import type { GlossaryEntry } from '../../domain/search/glossary.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import type { FieldError } from '../../web/errors.ts';
 import type { Translate } from '../../web/i18n.ts';
 import { recordAudit } from '../audit/service.ts';

@@ -1,7 +1,7 @@
 // Staff pages for keeping the directory right: a provider's and an editor's list of services, editing with
 // approval and a diff, version history with restore, public reports with a status, and the sufficiency view.
+import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../../db/schema.ts';
 import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS, type SendNeed } from '../../domain/local-offer.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary } from '../../web/errors.ts';

@@ -1,10 +1,10 @@
 // Keeping entries right: providers propose changes to their own organisation's services, directory editors
 // approve or reject them, every published version is kept and can be restored, and a provider can confirm an
 // entry is still right. Each change is one transaction with its history, its audit row and its messages.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { REVIEW_MONTHS } from '../../domain/local-offer.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';

@@ -1,6 +1,7 @@
 // The outbox, for administrators: every message Pathway has rendered, and whether it went out.
+import { primaryRole } from '../../domain/people.ts';
 import type { FastifyInstance } from 'fastify';
-import { primaryRole, signedInUser } from '../../web/context.ts';
+import { signedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { recentOutbox } from './service.ts';
 

@@ -2,6 +2,7 @@
 // worry about their safety, or leaving specialist work, moves only when a manager of the child's team agrees. The
 // manager agrees (and the move is made as the worker proposed it) or refuses, with a reason either way; the worker
 // is told, and both are on the child's timeline.
+import type { SignedInUser } from '../../domain/people.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import {
@@ -11,7 +12,6 @@ import {
   transitionOf,
   type Tier,
 } from '../../domain/pathway/tiers.ts';
-import type { SignedInUser } from '../../web/context.ts';
 import { tellTeamManagers, tellUser } from './case-holders.ts';
 import {
   childNameOf,

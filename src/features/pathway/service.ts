@@ -1,10 +1,10 @@
 // The pathway in use: opening a child's episode at a tier with the team that works there, stepping up and down
 // (each an explicit transition with a reason, by an authorised role, audited and on the child's timeline),
 // allocating a worker, caseloads per worker and team, and the child's timeline.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { EpisodeTier, Schema } from '../../db/schema.ts';
 import { transitionOf, type Tier } from '../../domain/pathway/tiers.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { ASSESSMENT_AUTHORISED_DAYS, clockOf, type Clock } from '../../domain/pathway/clocks.ts';
 import { recordAudit } from '../audit/service.ts';
 import { tellCaseHolders, tellTeamManagers, tellUser } from './case-holders.ts';

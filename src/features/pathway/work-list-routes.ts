@@ -1,7 +1,7 @@
 // A team's unallocated work (with allocation by the team's managers and each worker's caseload count) and a worker's
 // own cases.
+import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../../db/schema.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorSummary } from '../../web/errors.ts';
 import { formText } from '../../web/form.ts';

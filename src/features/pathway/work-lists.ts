@@ -1,9 +1,9 @@
 // The lists that make sure every child open to a team is someone's work: each team's unallocated work (children
 // waiting for a worker, safety worries first, then the longest waiting), each worker's caseload count for the team's
 // managers, and a worker's own cases. Listing children's names is a view of their records, so each list is audited.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 
 /** How many unallocated children a team's list shows; a longer list says how many more wait. */

@@ -1,9 +1,9 @@
 // Worries about a child's safety: raised in a referral, they stay at the top of the child's record until a team
 // manager closes them with a reason, and the moment one meets a child with an open episode, the worker allocated to
 // it and its team's managers are alerted.
+import type { SignedInUser } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import type { SignedInUser } from '../../web/context.ts';
 import { tellCaseHolders } from './case-holders.ts';
 import { childNameOf, currentEpisode, recordChildChange, type TransitionResult } from './service.ts';
 

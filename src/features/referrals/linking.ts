@@ -1,6 +1,7 @@
 // One record per child: a referral for a child the council may already know is matched against the records it has
 // (same NHS number; or two of date of birth, similar names, postcode), so the front door links it to the existing
 // record instead of keying the child in again; only when there is no such record does it make a new one.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
@@ -8,7 +9,6 @@ import { likelyMatches, type ReferredChild } from '../../domain/front-door/match
 import { nhsNumberOf } from '../../domain/front-door/nhs-number.ts';
 import { upnOf } from '../../domain/front-door/upn.ts';
 import { dateOf, postcodeOf } from '../../domain/front-door/referral.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { localityOfPostcode } from '../children/queries.ts';
 import { addTimelineEvent } from '../pathway/service.ts';

@@ -1,7 +1,7 @@
 // A professional's referral, GOV.UK style: where they work, then the child, their needs, consent and safety, one
 // section a page, saved as they go; check and send; a confirmation with a reference; and their referrals' outcomes.
+import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../../db/schema.ts';
 import {
   PRIMARY_NEEDS,
   REFERRAL_SECTIONS,

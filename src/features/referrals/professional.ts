@@ -2,10 +2,10 @@
 // source), filled in section by section and saved as they go, then sent once with a reference. The front door's
 // triage workers are told at once, and team managers too when the referrer is worried about the child's safety.
 // Professionals see what happened to their referrals, never the child's record.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { referralComplete } from '../../domain/front-door/referral.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { isUuid } from '../../web/ids.ts';
 import { recordAudit } from '../audit/service.ts';
 import { newReferralReference, tellFrontDoor } from './service.ts';

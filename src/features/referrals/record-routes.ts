@@ -1,8 +1,9 @@
 // A referral read from the child's record, by anyone who may see the record: what was asked, the worry, consent,
 // who sent it, and the front door's decision. Reading it is audited as a view of the referral.
+import { primaryRole } from '../../domain/people.ts';
 import type { FastifyInstance } from 'fastify';
 import { CASEWORK_ROLES } from '../../web/access.ts';
-import { primaryRole, signedInUser } from '../../web/context.ts';
+import { signedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { viewChildRecord } from '../children/service.ts';
 import { referralWithOutcome } from './outcomes.ts';

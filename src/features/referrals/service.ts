@@ -1,10 +1,10 @@
 // A family's request for a social work assessment instead of applying online for short breaks: their legal right
 // (an assessment under section 17 of the Children Act 1989). It becomes a referral to the social work team, who are
 // told at once. The front door issue grows referrals into every route in.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { emailsOfRole, notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { childOfFamilyMember } from '../children/service.ts';

@@ -1,7 +1,8 @@
 // The front door's pages: new referrals with the clock to the one-working-day decision, and one referral with the
 // triage decision (and, for no further action, Local Offer services to suggest to the family).
+import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ReferralOutcome, Role } from '../../db/schema.ts';
+import type { ReferralOutcome } from '../../db/schema.ts';
 import { TRIAGE_OUTCOMES } from '../../domain/front-door/referral.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';

@@ -2,13 +2,13 @@
 // read in full (audited); and the decision: no further action with Local Offer services suggested for the child's
 // age and area, targeted help from the short breaks team, or the specialist social work team. A worry about the
 // child's safety, or a family's request for a social work assessment, can only go to the specialist team.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { ReferralDecisionEffect, ReferralOutcome, Schema } from '../../db/schema.ts';
 import { tierRank } from '../../domain/pathway/tiers.ts';
 import { allowedOutcomes } from '../../domain/front-door/referral.ts';
 import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { ageOn } from '../../domain/short-breaks/eligibility.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { isUuid } from '../../web/ids.ts';
 import { notifyRole } from '../accounts/service.ts';
 import { notifyChildsFamily } from '../children/service.ts';

@@ -1,10 +1,10 @@
 // The draft scoring model a council's administrators change with the structured editor: started from the model in
 // use, saved after each change (only if nobody else changed it since it was read), tried against past
 // applications, then published as the next version or thrown away. Every change is audited.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import type { ScoringModel } from '../../domain/scoring/model.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { modelInUse, publishModel } from './service.ts';
 

@@ -1,8 +1,8 @@
 // The structured scoring model editor, for administrators: change a question and its answers, or a rule's
 // conditions and outcome, on forms; add, remove and reorder; try the draft against past applications; publish.
 // Every form carries the draft's version, so two administrators cannot save over each other unseen.
+import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../../db/schema.ts';
 import {
   OUTCOME_KINDS,
   addQuestion,

@@ -1,7 +1,7 @@
 // The scoring model pages: the model in use, in plain words; and for administrators, trying a draft against
 // past applications before publishing it as the next version.
+import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Role } from '../../db/schema.ts';
 import { signedInUser } from '../../web/context.ts';
 import { describeModel } from './describe.ts';
 import { modelInUse, publishModel, readDraft, tryDraft } from './service.ts';

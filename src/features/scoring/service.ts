@@ -1,5 +1,6 @@
 // Scoring models in use: the council's published versions, trying a draft against past applications, and
 // publishing it. The shipped model is in use until a council publishes its own.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import defaultModelData from '../../domain/scoring/default-model.json' with { type: 'json' };
@@ -10,7 +11,6 @@ import {
   type ModelComparison,
   type ScoringInput,
 } from '../../domain/scoring/score.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 
 export const SHIPPED_MODEL = defaultModelData as ScoringModel;

@@ -1,9 +1,9 @@
 // Evidence a family uploads with a short-breaks application: a PDF, JPEG or PNG up to 10 MB, its type read from
 // the file's first bytes (a name can lie), kept in the database, and given back only to the family and to staff
 // who work on short breaks. Every download is audited, as any view of a child's record is.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { EvidenceMediaType, Schema } from '../../db/schema.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;

@@ -1,9 +1,9 @@
 // An officer asks the family for more information; the family answers online. While a question is open the
 // application waits for the family (the queue shows for how long), and the service standard clock keeps running,
 // as the family is told.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { notifyChildsFamily } from '../children/service.ts';
 import { queueNotification } from '../notifications/service.ts';

@@ -1,9 +1,9 @@
 // Annual review: eleven months after a decision the family is invited to review online. The review is a new
 // application that starts from the last one (gateway, about the child and family, answers and the family's own
 // words), so the family only changes what is different; then the same verification and ratification follow.
+import type { SignedInUser } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import type { SignedInUser } from '../../web/context.ts';
 import { notifyChildsFamily } from '../children/service.ts';
 import { startApplication, type FamilyApplication } from './service.ts';
 

@@ -1,6 +1,7 @@
 // The family's short-breaks application, GOV.UK style: a start page, a task list, the gateway, one question per
 // page, check your answers with a declaration, and a confirmation with a reference. Drafts are saved as the
 // family goes, so they can stop and come back.
+import { primaryRole } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome, ScoringModel } from '../../domain/scoring/model.ts';
 import { EVIDENCE, ageOn, ineligibleReasons, type Gateway } from '../../domain/short-breaks/eligibility.ts';
@@ -15,7 +16,7 @@ import {
   type AboutSection,
 } from '../../domain/short-breaks/about.ts';
 import { FAMILY_ROLES } from '../../web/access.ts';
-import { primaryRole, signedInUser } from '../../web/context.ts';
+import { signedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { modelInUse } from '../scoring/service.ts';

@@ -1,12 +1,12 @@
 // A family's online short-breaks application: started or continued for one of their own children, the gateway,
 // one needs question at a time, then submitted once and scored with the council's model in use.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { scoreApplication, type ScoreResult } from '../../domain/scoring/score.ts';
 import { ageOn, type Gateway } from '../../domain/short-breaks/eligibility.ts';
 import { addWorkingDays, calendarFromDates, toIsoDate, type IsoDate } from '../../domain/working-days.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { recordAudit } from '../audit/service.ts';
 import { childOfFamilyMember, notifyChildsFamily } from '../children/service.ts';
 import { modelInUse } from '../scoring/service.ts';

@@ -1,7 +1,7 @@
 // Staff pages for short-breaks applications: the queue, an application with its evidence files and questions to
 // the family, the officer's evidence check or question, the manager's decision and the resource panel's.
+import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../../db/schema.ts';
 import type { Outcome } from '../../domain/scoring/model.ts';
 import { scoreApplication } from '../../domain/scoring/score.ts';
 import { assessmentReferralOf } from '../referrals/service.ts';

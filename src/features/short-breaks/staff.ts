@@ -1,11 +1,11 @@
 // Staff work on short-breaks applications: a queue oldest first with working days waiting against the service
 // standard, the application with its scores explained (viewing it is audited), an officer's evidence check,
 // and a manager's decision (ratify the proposed outcome, or override it with a reason), told to the family.
+import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import type { Outcome } from '../../domain/scoring/model.ts';
 import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
-import { primaryRole, type SignedInUser } from '../../web/context.ts';
 import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { notifyChildsFamily } from '../children/service.ts';
