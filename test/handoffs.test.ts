@@ -206,7 +206,7 @@ for (const target of databaseTargets()) {
       const mine = await referrer.get('/referrals/mine');
       assert.match(
         mine.body,
-        /The Disabled children(’|'|&#39;)s social work team now work with the child, taking over from the team that did/,
+        /Passed to the Disabled children(’|'|&#39;)s social work team, who now work with the child/,
       );
 
       // 5. The record shows the open worry at the top and links each referral from the timeline.
@@ -300,6 +300,10 @@ for (const target of databaseTargets()) {
       const passed = await told();
       assert.ok(passed.includes('referral-on-case → social.worker@demo.pathway.test'), passed.join('\n'));
       assert.ok(passed.includes('referral-on-case → manager@demo.pathway.test'));
+      // The family hear it reached the social work team, as the letter promised; the manager who decided is not
+      // sent the referrer's message.
+      assert.ok(passed.includes('assessment-passed-on → parent@demo.pathway.test'), passed.join('\n'));
+      assert.ok(!passed.some((message) => message.startsWith('referral-decided')), passed.join('\n'));
 
       // 8. A lower-tier decision on his specialist case never steps him down: it goes to his social worker.
       const lower = await referAndLink({ consent: 'yes', safeguarding: 'no' });
@@ -362,10 +366,8 @@ for (const target of databaseTargets()) {
         reason: 'The strategy discussion found an accidental injury.',
       });
       assert.equal(closed.statusCode, 303);
-      assert.deepEqual(await told(), [
-        'safety-worry-closed → manager@demo.pathway.test',
-        'safety-worry-closed → social.worker@demo.pathway.test',
-      ]);
+      // The social worker hears; the manager who closed it is not told of their own action.
+      assert.deepEqual(await told(), ['safety-worry-closed → social.worker@demo.pathway.test']);
       assert.doesNotMatch((await manager.get(`/children/${tobiId}`)).body, /Open worry about the child’s safety/);
     });
 

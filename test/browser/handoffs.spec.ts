@@ -59,6 +59,22 @@ describe('handoffs in the browser', { timeout: 180_000 }, () => {
     assert.match(await officer.locator('main').innerText(), /Worker\s+Aisha Begum/);
   });
 
+  test('work lists fit a phone: the front door’s referrals and a team’s caseload scroll within their own region', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const base = (harness as BrowserHarness).baseUrl;
+    for (const [email, path] of [
+      ['triage@demo.pathway.test', '/referrals'],
+      ['manager@demo.pathway.test', '/caseload'],
+    ] as const) {
+      const page = await signedInPage(harness as BrowserHarness, email);
+      await page.setViewportSize({ width: 375, height: 900 });
+      await page.goto(`${base}${path}`);
+      await assertAccessible(page);
+      assert.equal(await overflowsSideways(page), false, `${path} at 375 px`);
+      await page.context().close();
+    }
+  });
+
   test('a social worker proposes a step-down out of specialist work; the manager refuses it', async (context) => {
     if (skipWithoutBrowser(harness, context)) return;
     const worker = await signedInPage(harness, 'social.worker@demo.pathway.test');

@@ -52,12 +52,21 @@ export async function tellUser(db: Kysely<Schema>, userId: string, message: Mess
   if (email) await tellEach(db, [email], message);
 }
 
-/** Tells the worker allocated to an episode (if any) and the managers of its team; each once. */
+/**
+ * Tells the worker allocated to an episode (if any) and the managers of its team; each once, and never the person
+ * whose own action it is (`except`, their email).
+ */
 export async function tellCaseHolders(
   db: Kysely<Schema>,
   episode: { team_id: string; worker_id: string | null },
   message: Message,
+  except?: string,
 ) {
   const worker = episode.worker_id ? await emailOfUser(db, episode.worker_id) : undefined;
-  await tellEach(db, [...(worker ? [worker] : []), ...(await teamManagerEmails(db, episode.team_id))], message);
+  const holders = [...(worker ? [worker] : []), ...(await teamManagerEmails(db, episode.team_id))];
+  await tellEach(
+    db,
+    holders.filter((email) => email !== except),
+    message,
+  );
 }

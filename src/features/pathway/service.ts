@@ -256,16 +256,21 @@ export async function makeMove(
           baseUrl: move.baseUrl,
         });
   if (move.open) {
-    await tellCaseHolders(trx, move.open, {
-      laCode: actor.laCode,
-      template: 'child-moved',
-      params: {
-        child: await childNameOf(trx, move.childId),
-        team: move.open.team_name,
-        where: opened ? `the ${opened.teamName}` : 'universal services (their episode is closed)',
-        reason: move.reason,
+    await tellCaseHolders(
+      trx,
+      move.open,
+      {
+        laCode: actor.laCode,
+        template: 'child-moved',
+        params: {
+          child: await childNameOf(trx, move.childId),
+          team: move.open.team_name,
+          where: opened ? `the ${opened.teamName}` : 'universal services (their episode is closed)',
+          reason: move.reason,
+        },
       },
-    });
+      actor.email,
+    );
   }
   return opened;
 }
@@ -570,7 +575,15 @@ export async function childTimeline(db: Kysely<Schema>, childId: string) {
   return db
     .selectFrom('timeline_events as t')
     .leftJoin('users as u', 'u.id', 't.actor_user_id')
-    .select(['t.occurred_at', 't.kind', 't.summary', 't.referral_id', 'u.display_name as actor'])
+    .leftJoin('referrals as r', 'r.id', 't.referral_id')
+    .select([
+      't.occurred_at',
+      't.kind',
+      't.summary',
+      't.referral_id',
+      'r.reference as referral_reference',
+      'u.display_name as actor',
+    ])
     .where('t.child_id', '=', childId)
     .orderBy('t.occurred_at', 'desc')
     .orderBy('t.id', 'desc')

@@ -81,17 +81,22 @@ export async function closeSafetyWorry(
     });
     // The people working with the child hear that the worry is closed, and why.
     if (open)
-      await tellCaseHolders(trx, open, {
-        laCode: user.laCode,
-        template: 'safety-worry-closed',
-        params: {
-          child: await childNameOf(trx, options.childId),
-          reference: closed.reference ?? '',
-          manager: user.displayName,
-          reason: options.reason,
-          link: `${options.baseUrl}/children/${options.childId}`,
+      await tellCaseHolders(
+        trx,
+        open,
+        {
+          laCode: user.laCode,
+          template: 'safety-worry-closed',
+          params: {
+            child: await childNameOf(trx, options.childId),
+            reference: closed.reference ?? '',
+            manager: user.displayName,
+            reason: options.reason,
+            link: `${options.baseUrl}/children/${options.childId}`,
+          },
         },
-      });
+        user.email,
+      );
     return 'done';
   });
 }

@@ -54,6 +54,7 @@ export async function requestSocialWorkAssessment(
         child_id: child.id,
         kind: 'social_work_assessment',
         source_code: FAMILY_MEMBER_SOURCE,
+        reference: newReferralReference(),
         reason: options.reason === '' ? null : options.reason,
         requested_by: user.id,
         short_break_application_id: application?.id ?? null,

@@ -18,6 +18,7 @@ import { searchServices, type SearchHit } from '../directory/search.ts';
 import { understandingFor } from '../directory/understanding.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { tellCaseHolders } from '../pathway/case-holders.ts';
+import { COUNCIL_SERVICES_SOURCE } from './service.ts';
 import { addTimelineEvent, childNameOf, currentEpisode, makeMove, openEpisode } from '../pathway/service.ts';
 
 /** The front door decides within one working day of a referral arriving. */
@@ -307,19 +308,33 @@ export async function decideReferral(
         .set({ decision_effect: acted.effect, episode_id: acted.episodeId })
         .where('id', '=', options.referral.id)
         .execute();
-    await queueNotification(trx, {
-      laCode: user.laCode,
-      template: 'referral-decided',
-      recipient: options.referral.referrer_email,
-      params: {
-        reference: updated.reference ?? '',
-        outcome:
-          acted?.effect === 'passed_to_case_holder'
-            ? `passed to the ${acted.teamName}, who already work with the child`
-            : options.outcomeText,
-        link: `${options.baseUrl}${updated.kind === 'professional' ? '/referrals/mine' : '/ask-for-help'}`,
-      },
-    });
+    // A referral a short-breaks decision made is the family's: they hear it has reached the social work team, as
+    // their decision letter promised. Anyone else who referred hears the outcome.
+    if (options.referral.source_code === COUNCIL_SERVICES_SOURCE && childId && acted) {
+      await notifyChildsFamily(trx, childId, {
+        laCode: user.laCode,
+        template: 'assessment-passed-on',
+        params: {
+          child: options.referral.given_name ?? '',
+          team: acted.teamName,
+          link: `${options.baseUrl}/short-breaks`,
+        },
+      });
+    } else {
+      await queueNotification(trx, {
+        laCode: user.laCode,
+        template: 'referral-decided',
+        recipient: options.referral.referrer_email,
+        params: {
+          reference: updated.reference ?? '',
+          outcome:
+            acted?.effect === 'passed_to_case_holder'
+              ? `passed to the ${acted.teamName}, who already work with the child`
+              : options.outcomeText,
+          link: `${options.baseUrl}${updated.kind === 'professional' ? '/referrals/mine' : '/ask-for-help'}`,
+        },
+      });
+    }
     // Targeted help starts with the online short-breaks application, so the child's family (those with an account;
     // the short breaks team contacts the others) are invited to apply. A family's own request was answered above.
     // Not when the child is already held by a team: the referral went to them instead.
