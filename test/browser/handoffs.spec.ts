@@ -61,12 +61,12 @@ describe('handoffs in the browser', { timeout: 180_000 }, () => {
 
   test('work lists fit a phone: the front door’s referrals and a team’s caseload scroll within their own region', async (context) => {
     if (skipWithoutBrowser(harness, context)) return;
-    const base = (harness as BrowserHarness).baseUrl;
+    const base = harness.baseUrl;
     for (const [email, path] of [
       ['triage@demo.pathway.test', '/referrals'],
       ['manager@demo.pathway.test', '/caseload'],
     ] as const) {
-      const page = await signedInPage(harness as BrowserHarness, email);
+      const page = await signedInPage(harness, email);
       await page.setViewportSize({ width: 375, height: 900 });
       await page.goto(`${base}${path}`);
       await assertAccessible(page);
