@@ -33,6 +33,36 @@ for (const target of databaseTargets()) {
         .execute();
     }
 
+    test('a record without a postcode labels it as not known, and shows the NHS number spaced', async () => {
+      await database.db.updateTable('children').set({ nhs_number: '4857773007' }).where('id', '=', zofiaId).execute();
+      const zofia = await database.db
+        .selectFrom('children')
+        .select('family_id')
+        .where('id', '=', zofiaId)
+        .executeTakeFirstOrThrow();
+      await database.db
+        .updateTable('families')
+        .set({ postcode: null, address: null })
+        .where('id', '=', zofia.family_id)
+        .execute();
+      const client = await signedInClient(app, 'triage@demo.pathway.test');
+      const body = (await client.get(`/children/${zofiaId}`)).body;
+      const rowText = (key: string) =>
+        new RegExp(
+          `<dt class="govuk-summary-list__key">\\s*${key}\\s*</dt>\\s*<dd class="govuk-summary-list__value[^"]*">\\s*([^<]*?)\\s*</dd>`,
+        ).exec(body)?.[1];
+      assert.equal(rowText('Postcode'), 'Not known');
+      assert.equal(rowText('Address'), 'Not known');
+      assert.equal(rowText('NHS number'), '485 777 3007');
+    });
+
+    test('a team with no children open says so, without a count of none', async () => {
+      const officer = await signedInClient(app, 'short.breaks@demo.pathway.test');
+      const caseload = (await officer.get('/caseload')).body;
+      assert.doesNotMatch(caseload, /The 0 children|working with 0 children/);
+      assert.match(caseload, /Your teams are not working with any children at the moment\./);
+    });
+
     test('a social worker viewing a child is recorded with who, which role, which child and which request', async () => {
       const client = await signedInClient(app, 'social.worker@demo.pathway.test');
       const response = await client.get(`/children/${tobiId}`);
