@@ -412,5 +412,30 @@ for (const target of databaseTargets()) {
       assert.ok(messages.includes('safety-worry-on-case → social.worker@demo.pathway.test'), messages.join('\n'));
       assert.ok(messages.includes('referral-safeguarding → manager@demo.pathway.test'));
     });
+
+    test('a family’s answer that someone may be at risk of harm alerts people the moment they send it', async () => {
+      const ada = await database.db
+        .selectFrom('short_break_applications as a')
+        .innerJoin('children as c', 'c.id', 'a.child_id')
+        .select(['a.id', 'a.answers'])
+        .where('c.given_name', '=', 'Ada')
+        .where('a.status', '=', 'draft')
+        .executeTakeFirstOrThrow();
+      await database.db
+        .updateTable('short_break_applications')
+        .set({ answers: JSON.stringify({ ...ada.answers, risk_of_harm: 'yes' }) })
+        .where('id', '=', ada.id)
+        .execute();
+      await told();
+      const parent = await signedInClient(app, 'parent@demo.pathway.test');
+      const url = `/short-breaks/applications/${ada.id}`;
+      const sent = await parent.submit(`${url}/check`, `${url}/submit`, { declaration: 'yes' });
+      assert.equal(sent.statusCode, 303);
+      // Ada is open to no team, so every team manager hears at once, beside the family's own confirmation.
+      const messages = await told();
+      assert.ok(messages.includes('safety-worry-in-application → manager@demo.pathway.test'), messages.join('\n'));
+      assert.ok(messages.includes('safety-worry-in-application → short.breaks.manager@demo.pathway.test'));
+      assert.ok(messages.includes('short-breaks-sent → parent@demo.pathway.test'));
+    });
   });
 }

@@ -94,6 +94,9 @@ export interface ScoringModel {
   flagNames?: Record<string, string>;
 }
 
+/** The flag a model raises for a worry about someone's safety: it always reaches people at once (issue 15). */
+export const SAFEGUARDING_FLAG = 'safeguarding';
+
 /** A flag's id: lower-case letters, digits and underscores, as answers and rules name it. */
 const FLAG_ID = /^[a-z0-9_]{1,40}$/;
 

@@ -4,6 +4,7 @@
 import type { SignedInUser } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
+import { notifyRole } from '../accounts/service.ts';
 import { tellCaseHolders } from './case-holders.ts';
 import { childNameOf, currentEpisode, recordChildChange, type TransitionResult } from './service.ts';
 
@@ -43,6 +44,25 @@ export async function alertCaseHoldersToWorry(
       link: `${worry.baseUrl}/children/${worry.childId}/referrals/${worry.referralId}`,
     },
   });
+}
+
+/**
+ * Alerts people at once to a worry about safety in a family's short-breaks answers, in the caller's transaction: the
+ * holders of the child's open case, or every team manager when the child is open to no team.
+ */
+export async function alertToWorryInApplication(
+  db: Kysely<Schema>,
+  laCode: string,
+  worry: { childId: string; reference: string; link: string },
+) {
+  const open = await currentEpisode(db, worry.childId);
+  const message = {
+    laCode,
+    template: 'safety-worry-in-application',
+    params: { child: await childNameOf(db, worry.childId), reference: worry.reference, link: worry.link },
+  };
+  if (open) await tellCaseHolders(db, open, message);
+  else await notifyRole(db, laCode, 'team_manager', message);
 }
 
 /** Whether the person may close the child's safety worries: a team manager of the child's team, or of any team when the child is open to none. */

@@ -4,6 +4,7 @@ import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
+import { SAFEGUARDING_FLAG } from '../../domain/scoring/model.ts';
 import { scoreApplication, type ScoreResult } from '../../domain/scoring/score.ts';
 import { ageOn, type Gateway } from '../../domain/short-breaks/eligibility.ts';
 import { addWorkingDays, calendarFromDates, toIsoDate, type IsoDate } from '../../domain/working-days.ts';
@@ -11,6 +12,7 @@ import { recordAudit } from '../audit/service.ts';
 import { childOfFamilyMember, notifyChildsFamily } from '../children/service.ts';
 import { modelInUse } from '../scoring/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
+import { alertToWorryInApplication } from '../pathway/worries.ts';
 import { isUuid } from '../../web/ids.ts';
 
 /** The family member's children, youngest last, each with their latest application that was not withdrawn. */
@@ -271,6 +273,12 @@ export async function submitApplication(
         link: `${options.baseUrl}/short-breaks/applications/${application.id}/confirmation`,
       },
     });
+    if (scored.flags.includes(SAFEGUARDING_FLAG))
+      await alertToWorryInApplication(trx, user.laCode, {
+        childId: application.child_id,
+        reference,
+        link: `${options.baseUrl}/short-breaks/queue/${application.id}`,
+      });
     return reference;
   });
 }

@@ -4,7 +4,7 @@
 import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import type { Outcome } from '../../domain/scoring/model.ts';
+import { SAFEGUARDING_FLAG, type Outcome } from '../../domain/scoring/model.ts';
 import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -153,9 +153,6 @@ const DECIDED_COLUMNS = [
   'answers',
   'child_age',
 ] as const;
-
-/** The scoring model's flag for a worry about someone's safety, which always goes to the social work team. */
-const SAFEGUARDING_FLAG = 'safeguarding';
 
 /** A date as a family reads it in a message: 8 December 2026. */
 function formatDate(isoDate: string): string {
