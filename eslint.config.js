@@ -42,6 +42,23 @@ export default tseslint.config(
     },
   },
   {
+    // A feature calls another feature only through its service, never its queries (docs/architecture.md).
+    files: ['src/features/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*/queries.ts', '../*/*-queries.ts'],
+              message: "A feature calls another feature's service, never its queries.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.ts'],
     rules: {
       // Tests reach into results they have just asserted exist.

@@ -51,6 +51,11 @@ export async function auditRecordView(db: Kysely<Schema>, viewer: SignedInUser, 
   });
 }
 
+/** The locality a postcode's district lies in, for a new family's record (the front door makes one). */
+export async function localityForPostcode(db: Kysely<Schema>, laCode: string, postcode: string) {
+  return queries.localityOfPostcode(db, laCode, postcode);
+}
+
 export async function childrenOfFamilyMember(db: Kysely<Schema>, member: SignedInUser) {
   return queries.childrenCaredForBy(db, member.laCode, member.id);
 }

@@ -10,7 +10,7 @@ import type { Schema } from '../../db/schema.ts';
 import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS } from '../../domain/local-offer.ts';
 import type { AgeRange } from '../../domain/search/understand.ts';
 import { RecentlyUsed } from './recently-used.ts';
-import type { Point, SearchFilters, SearchOrder } from './search.ts';
+import type { Point, SearchFilters, SearchOrder } from './search-filters.ts';
 
 /**
  * How much a word counts by where it is, for tsvector weight codes D, C, B, A: provider and accessibility notes,

@@ -2,34 +2,12 @@
 // in-memory index (search-index.ts, where relevance is defined) for the count and the page, and reads the page.
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import type { AccessRoute, SendNeed, Weekday } from '../../domain/local-offer.ts';
 import type { Glossary } from '../../domain/search/glossary.ts';
 import { understandQuery, type QueryPlan, type Vocabulary } from '../../domain/search/understand.ts';
 import { lexemePhrases, searchIndex, searchIndexFor } from './search-index.ts';
+import type { SearchFilters, SearchOrder } from './search-filters.ts';
 
-export interface Point {
-  latitude: number;
-  longitude: number;
-}
-
-export interface SearchFilters {
-  /** A child's age in years: keeps services whose age range includes it. */
-  age?: number;
-  needs?: SendNeed[];
-  termIds?: string[];
-  taxonomyId?: string;
-  organizationId?: string;
-  near?: Point;
-  maxDistanceKm?: number;
-  free?: boolean;
-  accessRoutes?: AccessRoute[];
-  days?: Weekday[];
-  modifiedAfter?: Date;
-  /** Public pages show active services only; the API can ask for every status. */
-  activeOnly?: boolean;
-}
-
-export type SearchOrder = 'relevance' | 'distance' | 'name';
+export type { Point, SearchFilters, SearchOrder } from './search-filters.ts';
 
 export interface SearchRequest {
   text: string;

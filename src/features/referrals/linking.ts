@@ -10,7 +10,7 @@ import { nhsNumberOf } from '../../domain/front-door/nhs-number.ts';
 import { upnOf } from '../../domain/front-door/upn.ts';
 import { dateOf, postcodeOf } from '../../domain/front-door/referral.ts';
 import { recordAudit } from '../audit/service.ts';
-import { localityOfPostcode } from '../children/queries.ts';
+import { localityForPostcode } from '../children/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 import { alertCaseHoldersToWorry } from '../pathway/worries.ts';
 
@@ -152,7 +152,7 @@ export async function createChildFromReferral(
         .values({
           la_code: user.laCode,
           family_name: referred.familyName,
-          locality_id: referred.postcode ? await localityOfPostcode(trx, user.laCode, referred.postcode) : null,
+          locality_id: referred.postcode ? await localityForPostcode(trx, user.laCode, referred.postcode) : null,
           postcode: referred.postcode,
         })
         .returning('id')
