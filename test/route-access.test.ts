@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/web/app.ts';
+import { NAVIGATION } from '../src/web/navigation.ts';
 import { DEMO_USERS } from '../src/db/seed/demo.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, testConfig } from './helpers/app.ts';
@@ -27,6 +28,24 @@ describe('route access rules', () => {
   after(async () => {
     await app.close();
     await database.dispose();
+  });
+
+  test('the menu offers each person every page in it they may open, and only those; each entry is a real page', async () => {
+    const pages = new Set(app.registeredRoutes.filter((route) => route.method === 'GET').map((route) => route.url));
+    for (const entry of NAVIGATION) assert.ok(pages.has(entry.href), `${entry.href} is in the menu but is no page`);
+    const menuOf = (html: string) =>
+      [...html.matchAll(/class="govuk-service-navigation__link" href="([^"]+)"/g)].map((match) => match[1]!);
+    const signedOut = menuOf((await app.inject({ method: 'GET', url: '/services' })).body);
+    assert.deepEqual(signedOut, ['/services', '/sign-in']);
+    for (const person of DEMO_USERS) {
+      const client = await signedInClient(app, person.email);
+      const offered = menuOf((await client.get('/account')).body);
+      for (const entry of NAVIGATION.filter((candidate) => !candidate.signedOutOnly)) {
+        const status = (await client.get(entry.href)).statusCode;
+        const mayOpen = status === 200 || status === 303;
+        assert.equal(offered.includes(entry.href), mayOpen, `${person.email}: ${entry.href} answered ${status}`);
+      }
+    }
   });
 
   test('every registered route declares who may use it', () => {

@@ -36,6 +36,7 @@ import { healthRoutes } from '../features/health/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { notificationRoutes } from '../features/notifications/routes.ts';
 import { isAllowed, type AccessRule } from './access.ts';
+import { menuFor, NAVIGATION } from './navigation.ts';
 import type { SignedInUser } from '../domain/people.ts';
 import { handleError, handleNotFound, wantsJson } from './errors.ts';
 import { JS_ENABLED_SCRIPT, JS_ENABLED_SCRIPT_SOURCE } from './inline-script.ts';
@@ -107,6 +108,11 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
           access: (route.config as { access?: AccessRule } | undefined)?.access,
         })),
       ),
+  });
+  // Who may open each page, for the menu: read once the routes are all registered.
+  const pageAccess = new Map<string, AccessRule | undefined>();
+  app.addHook('onReady', async () => {
+    for (const route of app.registeredRoutes) if (route.method === 'GET') pageAccess.set(route.url, route.access);
   });
   app.addHook('onReady', async () => {
     const unguarded = app.registeredRoutes.filter((route) => route.access === undefined);
@@ -230,6 +236,12 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       csrfToken: () => (csrfToken ??= this.generateCsrf()),
       user: request.user,
       hasRole: (role: Role) => request.user?.roles.includes(role) ?? false,
+      menu: menuFor(
+        NAVIGATION,
+        (href) => pageAccess.get(href),
+        request.user?.roles ?? null,
+        request.url.split('?')[0]!,
+      ),
       currentPath: request.url.split('?')[0],
     });
   });
