@@ -42,6 +42,23 @@ export default tseslint.config(
     },
   },
   {
+    // src/web is the platform every page stands on; it imports no feature (src/app.ts composes them).
+    files: ['src/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/features/**'],
+              message: 'src/web imports no feature: pass what it needs in from src/app.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // A feature calls another feature only through its service, never its queries (docs/architecture.md).
     files: ['src/features/**/*.ts'],
     rules: {

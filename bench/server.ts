@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config.ts';
 import { DEMO_PASSWORD } from '../src/db/seed/demo.ts';
 import type { Database } from '../src/db/database.ts';
 import { prepareSearch } from '../src/features/directory/understanding.ts';
-import { buildApp } from '../src/web/app.ts';
+import { buildApp } from '../src/app.ts';
 
 export interface BenchServer {
   url: string;

@@ -12,7 +12,7 @@ import { describeReport, importFeed } from './features/directory/import.ts';
 import { prepareSearch } from './features/directory/understanding.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
-import { buildApp } from './web/app.ts';
+import { buildApp } from './app.ts';
 
 function say(message: string) {
   process.stdout.write(`${message}\n`);

@@ -9,7 +9,7 @@ import { seedDemoCouncil } from '../src/db/seed/demo.ts';
 import { seedDemoPathway } from '../src/db/seed/demo-pathway.ts';
 import { childNameSpellings, SEARCH_PROBLEMS } from '../src/domain/front-door/child-search.ts';
 import { MOST_READ } from '../src/features/children/search.ts';
-import { buildApp } from '../src/web/app.ts';
+import { buildApp } from '../src/app.ts';
 import { loadMessages } from '../src/web/i18n.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { signedInClient, testConfig, type TestClient } from './helpers/app.ts';

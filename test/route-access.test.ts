@@ -4,7 +4,7 @@ import { ROLES } from '../src/domain/people.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/web/app.ts';
+import { buildApp } from '../src/app.ts';
 import { NAVIGATION } from '../src/web/navigation.ts';
 import { DEMO_USERS } from '../src/db/seed/demo.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';

@@ -142,7 +142,7 @@ for (const target of databaseTargets()) {
 
 // The demo council already exists in the shared database, so this app is built without seeding again.
 async function seededAppWithFailingRoute(database: TestDatabase) {
-  const { buildApp } = await import('../src/web/app.ts');
+  const { buildApp } = await import('../src/app.ts');
   const { testConfig } = await import('./helpers/app.ts');
   const app = await buildApp(testConfig(), { database });
   app.get('/test-only/fail', { config: { access: 'public' } }, async () => {

@@ -1,9 +1,13 @@
-// The app factory: builds the whole web application from its configuration and its parts,
-// so tests build the real thing with app.inject().
+// The web platform: the cross-cutting plugins every page stands on. The app itself is composed in src/app.ts.
 import type { Role } from '../domain/people.ts';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -12,29 +16,6 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import { accountRoutes } from '../features/accounts/routes.ts';
-import { resumeSession } from '../features/accounts/service.ts';
-import { childIdentityRoutes } from '../features/children/identity-routes.ts';
-import { childrenRoutes } from '../features/children/routes.ts';
-import { childSearchRoutes } from '../features/children/search-routes.ts';
-import { orukApiRoutes } from '../features/directory/api-routes.ts';
-import { directoryRoutes } from '../features/directory/routes.ts';
-import { manageRoutes } from '../features/directory/manage-routes.ts';
-import { glossaryRoutes } from '../features/directory/glossary-routes.ts';
-import { scoringRoutes } from '../features/scoring/routes.ts';
-import { scoringEditorRoutes } from '../features/scoring/editor-routes.ts';
-import { shortBreaksRoutes } from '../features/short-breaks/routes.ts';
-import { shortBreaksStaffRoutes } from '../features/short-breaks/staff-routes.ts';
-import { referralRoutes } from '../features/referrals/routes.ts';
-import { professionalReferralRoutes } from '../features/referrals/professional-routes.ts';
-import { triageRoutes } from '../features/referrals/triage-routes.ts';
-import { referralOnRecordRoutes } from '../features/referrals/record-routes.ts';
-import { workListRoutes } from '../features/pathway/work-list-routes.ts';
-import { pathwayRoutes } from '../features/pathway/routes.ts';
-import { familyFollowUpRoutes } from '../features/short-breaks/family-follow-up-routes.ts';
-import { healthRoutes } from '../features/health/routes.ts';
-import { homeRoutes } from '../features/home/routes.ts';
-import { notificationRoutes } from '../features/notifications/routes.ts';
 import { isAllowed, type AccessRule } from './access.ts';
 import { menuFor, NAVIGATION } from './navigation.ts';
 import type { SignedInUser } from '../domain/people.ts';
@@ -80,7 +61,25 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
+/** What a signed-in person's session cookie finds: who they are, a session that has ended, or nothing. */
+export type SessionLookup = { state: 'none' } | { state: 'expired' } | { state: 'active'; user: SignedInUser };
+
+/** What the platform needs from the features: how to resume a session, and the routes of each feature. */
+export interface PlatformParts {
+  resumeSession(sessionId: string): Promise<SessionLookup>;
+  features: FastifyPluginAsync[];
+}
+
+/**
+ * The web platform every page stands on: security headers, cookies, sessions, CSRF, access rules, languages,
+ * views, errors and static files, with the features' routes registered last. It imports no feature: the app's
+ * composition (src/app.ts) passes them in.
+ */
+export async function buildPlatform(
+  config: Config,
+  deps: AppDependencies,
+  parts: PlatformParts,
+): Promise<FastifyInstance> {
   const production = config.environment === 'production';
   const app = Fastify({
     logger: logOptions(config.logLevel, deps.logDestination),
@@ -173,7 +172,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     request.t = catalogue.translator(request.language);
     const sessionId = request.cookies[SESSION_COOKIE];
     if (sessionId) {
-      const session = await resumeSession(deps.database.db, sessionId, config.sessionIdleMinutes);
+      const session = await parts.resumeSession(sessionId);
       if (session.state === 'active') {
         request.user = session.user;
         request.sessionId = sessionId;
@@ -279,29 +278,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     });
   });
 
-  await app.register(healthRoutes);
-  await app.register(homeRoutes);
-  await app.register(accountRoutes);
-  await app.register(childrenRoutes);
-  await app.register(childSearchRoutes);
-  await app.register(childIdentityRoutes);
-  await app.register(notificationRoutes);
-  await app.register(orukApiRoutes);
-  await app.register(directoryRoutes);
-  await app.register(manageRoutes);
-  await app.register(glossaryRoutes);
-  await app.register(scoringRoutes);
-  await app.register(scoringEditorRoutes);
-  await app.register(shortBreaksStaffRoutes);
-  await app.register(shortBreaksRoutes);
-  await app.register(familyFollowUpRoutes);
-  await app.register(referralRoutes);
-  await app.register(professionalReferralRoutes);
-  await app.register(triageRoutes);
-  await app.register(pathwayRoutes);
-  await app.register(workListRoutes);
-  await app.register(referralOnRecordRoutes);
-
+  // Each feature's pages, as the composition of the app gives them (src/app.ts).
+  for (const feature of parts.features) await app.register(feature);
   return app;
 }
 

@@ -3,7 +3,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { DEMO_PASSWORD, seedDemoCouncil } from '../../src/db/seed/demo.ts';
-import { buildApp } from '../../src/web/app.ts';
+import { buildApp } from '../../src/app.ts';
 import type { TestDatabase } from './databases.ts';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {

@@ -1,4 +1,5 @@
 // Signing in and out: password checks with lock-out, server-side sessions, and OIDC account matching.
+import type { SessionLookup } from '../../web/app.ts';
 import { type Role, type SignedInUser, primaryRole } from '../../domain/people.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -79,8 +80,6 @@ export async function startSession(
   });
   return sessionId;
 }
-
-export type SessionLookup = { state: 'none' } | { state: 'expired' } | { state: 'active'; user: SignedInUser };
 
 /** Finds who a session belongs to, ending it when it has been idle too long. */
 export async function resumeSession(

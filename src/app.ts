@@ -1,0 +1,61 @@
+// The composition of Pathway: the web platform (src/web) with every feature's routes, built from its configuration
+// and its parts, so tests build the real thing with app.inject(). The one place that knows every feature.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { accountRoutes } from './features/accounts/routes.ts';
+import { childIdentityRoutes } from './features/children/identity-routes.ts';
+import { childrenRoutes } from './features/children/routes.ts';
+import { childSearchRoutes } from './features/children/search-routes.ts';
+import { orukApiRoutes } from './features/directory/api-routes.ts';
+import { directoryRoutes } from './features/directory/routes.ts';
+import { manageRoutes } from './features/directory/manage-routes.ts';
+import { glossaryRoutes } from './features/directory/glossary-routes.ts';
+import { scoringRoutes } from './features/scoring/routes.ts';
+import { scoringEditorRoutes } from './features/scoring/editor-routes.ts';
+import { shortBreaksRoutes } from './features/short-breaks/routes.ts';
+import { shortBreaksStaffRoutes } from './features/short-breaks/staff-routes.ts';
+import { referralRoutes } from './features/referrals/routes.ts';
+import { professionalReferralRoutes } from './features/referrals/professional-routes.ts';
+import { triageRoutes } from './features/referrals/triage-routes.ts';
+import { referralOnRecordRoutes } from './features/referrals/record-routes.ts';
+import { workListRoutes } from './features/pathway/work-list-routes.ts';
+import { pathwayRoutes } from './features/pathway/routes.ts';
+import { familyFollowUpRoutes } from './features/short-breaks/family-follow-up-routes.ts';
+import { healthRoutes } from './features/health/routes.ts';
+import { homeRoutes } from './features/home/routes.ts';
+import { notificationRoutes } from './features/notifications/routes.ts';
+import { resumeSession } from './features/accounts/service.ts';
+import { buildPlatform, type AppDependencies } from './web/app.ts';
+
+/** Every feature's routes, in the order they are registered. */
+const FEATURES = [
+  healthRoutes,
+  homeRoutes,
+  accountRoutes,
+  childrenRoutes,
+  childSearchRoutes,
+  childIdentityRoutes,
+  notificationRoutes,
+  orukApiRoutes,
+  directoryRoutes,
+  manageRoutes,
+  glossaryRoutes,
+  scoringRoutes,
+  scoringEditorRoutes,
+  shortBreaksStaffRoutes,
+  shortBreaksRoutes,
+  familyFollowUpRoutes,
+  referralRoutes,
+  professionalReferralRoutes,
+  triageRoutes,
+  pathwayRoutes,
+  workListRoutes,
+  referralOnRecordRoutes,
+];
+
+export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
+  return buildPlatform(config, deps, {
+    resumeSession: (sessionId) => resumeSession(deps.database.db, sessionId, config.sessionIdleMinutes),
+    features: FEATURES,
+  });
+}
