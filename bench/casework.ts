@@ -5,11 +5,10 @@
 // when set (PostgreSQL; Pathway then runs as `serve` does in production, in BENCH_WEB_PROCESSES web processes, one
 // per core by default), otherwise embedded PGlite in memory.
 import { sql } from 'kysely';
-import { openDatabase, type Database } from '../src/db/database.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { DEMO_COUNCIL, seedDemoCouncil } from '../src/db/seed/demo.ts';
+import type { Database } from '../src/db/database.ts';
+import { DEMO_COUNCIL } from '../src/db/seed/demo.ts';
 import { runLoad, warmUp } from './load.ts';
-import { sessionCookie, startHelloWorld, startPathway, webProcessesFor } from './server.ts';
+import { openDemoDatabase, sessionCookie, startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 
 const CONCURRENCY = 20;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -73,10 +72,7 @@ export async function caseworkBenchmark(): Promise<Record<string, unknown>> {
   const helloLoad = await runLoad({ urls: [hello.url], concurrency: CONCURRENCY, seconds: SECONDS });
   await hello.stop();
 
-  const database = await openDatabase(databaseUrl ? { url: databaseUrl, poolSize: 20 } : {});
-  await migrate(database);
-  if (!(await database.db.selectFrom('councils').select('la_code').executeTakeFirst()))
-    await seedDemoCouncil(database.db, 'development');
+  const database = await openDemoDatabase(databaseUrl);
   const loadSeconds = await loadCasework(database);
   const children = await database.db
     .selectFrom('episodes')

@@ -5,8 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
-import { DEMO_PASSWORD } from '../src/db/seed/demo.ts';
-import type { Database } from '../src/db/database.ts';
+import { DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { openDatabase, type Database } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
 import { prepareSearch } from '../src/features/directory/understanding.ts';
 import { buildApp } from '../src/app.ts';
 
@@ -117,4 +118,13 @@ export async function sessionCookie(baseUrl: string, email: string): Promise<str
   });
   if (signedIn.status !== 303) throw new Error(`Signing in as ${email} failed with ${signedIn.status}`);
   return [...cookies, ...signedIn.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!)].join('; ');
+}
+
+/** The benchmark's database (PostgreSQL at the URL, or PGlite in memory), migrated, with the demo council. */
+export async function openDemoDatabase(databaseUrl: string | undefined): Promise<Database> {
+  const database = await openDatabase(databaseUrl ? { url: databaseUrl, poolSize: 20 } : {});
+  await migrate(database);
+  if (!(await database.db.selectFrom('councils').select('la_code').executeTakeFirst()))
+    await seedDemoCouncil(database.db, 'development');
+  return database;
 }
