@@ -1,7 +1,7 @@
-// The view environment's two shortcuts through Nunjucks (installed when the first view environment is made) give
-// what Nunjucks gives: govuk-frontend's templates work out what they export to an import without context once,
-// while our own templates and imports with context run each time; loop and set variables are set as before; and
-// govuk-frontend's components render the same every time.
+// The view environment gives what Nunjucks gives: govuk-frontend's templates (handed out by the environment
+// subclass) work out what they export to an import without context once, while our own templates and imports with
+// context run each time; loop and set variables are set as Nunjucks sets them; and govuk-frontend's components
+// render the same every time.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import nunjucks from 'nunjucks';

@@ -1,4 +1,5 @@
 // Nunjucks set up for govuk-frontend's macros, our layout and each feature's views.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { spacedNhsNumber } from '../domain/front-door/nhs-number.ts';
@@ -58,90 +59,87 @@ class TemplateLoader extends nunjucks.FileSystemLoader {
 }
 
 type ExportedCallback = (error: Error | null, exported: unknown) => void;
-type GetExported = (this: { path?: string }, context: unknown, frame?: unknown, done?: ExportedCallback) => void;
-type Variables = Record<string, unknown>;
-interface Frame {
-  variables: Variables;
-  resolve(name: string, forWrite: boolean): Frame | undefined;
-  set(name: string, value: unknown, resolveUp?: boolean): void;
-}
+type GetExported = (context: unknown, frame?: unknown, done?: ExportedCallback) => void;
 
-let shortcutsInstalled = false;
+/** Nunjucks' own way to run a template for what it exports: read from its prototype, never changed. */
+const runForExports = (nunjucks.Template.prototype as unknown as { getExported: GetExported }).getExported;
 
 /**
- * Two shortcuts through Nunjucks, found with CPU profiles of the casework pages (npm run bench -- casework). They
- * change Nunjucks itself, for every environment in this process, so they are installed once, here, when the first
- * view environment is made; src/web/views.test.ts checks each gives what Nunjucks gives.
+ * A govuk-frontend template that works out what it exports to an import without context once. Each govuk-frontend
+ * component imports its attribute helpers every time it is used, and Nunjucks runs the imported template again on
+ * every import: a child's record, with its summary lists, buttons and forms, served about a quarter more pages a
+ * second once these templates keep their exports. Only govuk-frontend's: their macros see their arguments and the
+ * template's own top-level variables, which govuk-frontend never changes, whereas a template of ours could keep a
+ * list at its top level that a macro adds to, which would then be shared by every page. An import `with context`
+ * runs every time, as Nunjucks does. Everything else (rendering, including, extending) is Nunjucks' own.
  */
-function installRenderingShortcuts(): void {
-  if (shortcutsInstalled) return;
-  shortcutsInstalled = true;
+class ExportsOnceTemplate extends nunjucks.Template {
+  private exported: { value: unknown } | undefined;
 
-  /*
-   * Each govuk-frontend component imports its attribute helpers, without context, every time it is used, and
-   * Nunjucks runs the imported template again on every import: a child's record, with its summary lists, buttons
-   * and forms, served about a quarter more pages a second once each of govuk-frontend's templates keeps what it
-   * exports after the first import. Only govuk-frontend's: their macros see their arguments and the template's
-   * own top-level variables, which in govuk-frontend are never changed, whereas a template of ours could keep a
-   * list at its top level that a macro adds to, which would then be shared by every page. An import `with
-   * context` is run every time, as Nunjucks does.
-   */
-  const templatePrototype = nunjucks.Template.prototype as unknown as { getExported: GetExported };
-  const runForExports = templatePrototype.getExported;
-  const exportedWithoutContext = new WeakMap<object, unknown>();
-  templatePrototype.getExported = function (context, frame, done) {
-    if (typeof context !== 'function' || !this.path?.startsWith(GOVUK_FRONTEND_DIST)) {
+  getExported(context: unknown, frame?: unknown, done?: ExportedCallback): void {
+    if (typeof context !== 'function') {
       runForExports.call(this, context, frame, done);
       return;
     }
     const reply = context as ExportedCallback;
-    if (exportedWithoutContext.has(this)) {
-      reply(null, exportedWithoutContext.get(this));
+    if (this.exported) {
+      reply(null, this.exported.value);
       return;
     }
-    runForExports.call(this, (error: Error | null, exported: unknown) => {
-      if (!error) exportedWithoutContext.set(this, exported);
-      reply(error, exported);
+    runForExports.call(this, (error: Error | null, value: unknown) => {
+      if (!error) this.exported = { value };
+      reply(error, value);
     });
-  };
+  }
+}
 
-  /*
-   * Nunjucks sets a loop's seven loop variables ("loop.index", "loop.first" and so on) on every pass, splitting
-   * each name at its dots each time; a caseload page's fifty rows made hundreds of arrays to throw away, and
-   * setting variables was a tenth of a child's record page. This does what Nunjucks does, with each name's parts
-   * worked out once: names come from the templates, so there are a few hundred of them.
-   */
-  const framePrototype = (nunjucks.runtime as unknown as { Frame: { prototype: Frame } }).Frame.prototype;
-  const partsOfName = new Map<string, string[]>();
-  framePrototype.set = function (this: Frame, name, value, resolveUp) {
-    let parts = partsOfName.get(name);
-    if (parts === undefined) {
-      parts = name.split('.');
-      partsOfName.set(name, parts);
+/** How compiled templates ask for another template: (name, eagerCompile, parentName, ignoreMissing, callback). */
+type GetTemplate = (...args: unknown[]) => unknown;
+
+/**
+ * The view environment: Nunjucks' own, except that govuk-frontend's templates are handed out as ExportsOnceTemplates,
+ * one per file, made from the same source with Nunjucks' public Template constructor.
+ */
+class ViewEnvironment extends nunjucks.Environment {
+  private readonly govukTemplates = new Map<string, nunjucks.Template>();
+
+  override getTemplate(name: string, eagerCompile?: boolean): nunjucks.Template;
+  override getTemplate(
+    name: string,
+    eagerCompile?: boolean,
+    callback?: nunjucks.Callback<Error, nunjucks.Template>,
+  ): void;
+  override getTemplate(...args: unknown[]): unknown {
+    // Nunjucks' own getTemplate, called with this environment as `this` (apply, below).
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const asked = super.getTemplate as unknown as GetTemplate;
+    const at = args.findIndex((arg) => typeof arg === 'function');
+    if (at === -1) return this.govukOnce(asked.apply(this, args) as nunjucks.Template);
+    const callback = args[at] as (error: Error | null, template?: nunjucks.Template) => void;
+    const answered = [...args];
+    answered[at] = (error: Error | null, template?: nunjucks.Template) =>
+      callback(error, template ? this.govukOnce(template) : template);
+    return asked.apply(this, answered);
+  }
+
+  private govukOnce(template: nunjucks.Template): nunjucks.Template {
+    // The file a template was read from (Nunjucks sets `path` on every template it loads).
+    const path = (template as unknown as { path?: string }).path;
+    if (path === undefined || !path.startsWith(GOVUK_FRONTEND_DIST)) return template;
+    let kept = this.govukTemplates.get(path);
+    if (kept === undefined) {
+      kept = new ExportsOnceTemplate(readFileSync(path, 'utf8'), this, path);
+      this.govukTemplates.set(path, kept);
     }
-    if (resolveUp) {
-      const frame = this.resolve(parts[0]!, true);
-      if (frame) {
-        frame.set(name, value);
-        return;
-      }
-    }
-    let variables = this.variables;
-    for (let i = 0; i < parts.length - 1; i += 1) {
-      const part = parts[i]!;
-      if (!variables[part]) variables[part] = {};
-      variables = variables[part] as Variables;
-    }
-    variables[parts[parts.length - 1]!] = value;
-  };
+    return kept;
+  }
 }
 
 export function createViewEnvironment(options: { watch: boolean }): nunjucks.Environment {
-  installRenderingShortcuts();
   const loader = new TemplateLoader([join(SRC, 'web', 'views'), join(SRC, 'features'), GOVUK_FRONTEND_DIST], {
     noCache: options.watch,
   });
-  const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
+  const env = new ViewEnvironment(loader, { autoescape: true, throwOnUndefined: false });
   env.addFilter('date', (value: Date | string | null | undefined, language: string = 'en') => {
     if (!value) return '';
     const date = typeof value === 'string' ? new Date(`${value}${value.length === 10 ? 'T12:00:00Z' : ''}`) : value;
