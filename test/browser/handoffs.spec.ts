@@ -106,4 +106,101 @@ describe('handoffs in the browser', { timeout: 180_000 }, () => {
     assert.doesNotMatch(record, /Step-down waiting for a manager/);
     await assertAccessible(manager);
   });
+  test('a safety worry: read from the record and by its referrer, and closed only with a reason', async (context) => {
+    if (skipWithoutBrowser(harness, context)) return;
+    const { db } = harness.app.deps.database;
+    const ibrahim = await db
+      .selectFrom('children')
+      .select('id')
+      .where('given_name', '=', 'Ibrahim')
+      .executeTakeFirstOrThrow();
+    const [referrer, triage] = await Promise.all(
+      ['referrer@demo.pathway.test', 'triage@demo.pathway.test'].map((email) =>
+        db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow(),
+      ),
+    );
+    const episode = await db
+      .selectFrom('episodes')
+      .select('id')
+      .where('child_id', '=', ibrahim.id)
+      .where('ended_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    // A school's referral with a worry, decided by the front door and passed to the social work team holding him.
+    const referral = await db
+      .insertInto('referrals')
+      .values({
+        la_code: 'Z99',
+        child_id: ibrahim.id,
+        kind: 'professional',
+        source_code: '2A',
+        requested_by: referrer!.id,
+        status: 'decided',
+        reference: 'RF-B0A1B2C3',
+        details: JSON.stringify({
+          givenName: 'Ibrahim',
+          familyName: 'Hussain',
+          needs: 'He is not sleeping.',
+          tried: 'A sleep clinic.',
+          consent: 'no',
+          safeguarding: 'yes',
+          safeguardingDetails: 'A bruise on his arm he would not explain.',
+        }),
+        safeguarding_concern: true,
+        outcome: 'specialist',
+        outcome_reason: 'A worry about his safety: his social worker must see him.',
+        decided_by: triage!.id,
+        decided_at: new Date(),
+        decision_effect: 'passed_to_case_holder',
+        episode_id: episode.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('timeline_events')
+      .values({
+        la_code: 'Z99',
+        child_id: ibrahim.id,
+        kind: 'referral',
+        summary: 'Referral RF-B0A1B2C3 from a professional',
+        referral_id: referral.id,
+      })
+      .execute();
+
+    const manager = await signedInPage(harness, 'manager@demo.pathway.test');
+    await manager.setViewportSize({ width: 375, height: 900 });
+    await manager.goto(`${harness.baseUrl}/children/${ibrahim.id}`);
+    const banner = manager.getByRole('region', { name: 'Open worry about the child’s safety' });
+    assert.match(await banner.innerText(), /A bruise on his arm he would not explain\./);
+    await assertAccessible(manager);
+    assert.equal(await overflowsSideways(manager), false, 'the record with a worry at 375 px');
+    await banner.getByRole('link', { name: 'Read RF-B0A1B2C3' }).click();
+    await manager.getByRole('heading', { name: 'Referral RF-B0A1B2C3' }).waitFor();
+    assert.match(await manager.locator('main').innerText(), /Passed to the Disabled children's social work team/);
+    await assertAccessible(manager);
+    assert.equal(await overflowsSideways(manager), false, 'the referral at 375 px');
+    await manager.getByRole('link', { name: /^Back to the child/ }).click();
+    await manager.getByRole('button', { name: 'Close the worry' }).click();
+    assert.match(await manager.locator('.govuk-error-summary').innerText(), /Enter why the worry can be closed/);
+    await assertAccessible(manager);
+    await manager.getByLabel('Why the worry can be closed').fill('The strategy discussion found an accidental injury.');
+    await manager.getByRole('button', { name: 'Close the worry' }).click();
+    await manager.getByRole('heading', { name: 'Timeline' }).waitFor();
+    const record = await manager.locator('main').innerText();
+    assert.doesNotMatch(record, /Open worry about the child’s safety/);
+    assert.match(
+      record,
+      /Safety worry in referral RF-B0A1B2C3 closed: The strategy discussion found an accidental injury\./,
+    );
+
+    const teacher = await signedInPage(harness, 'referrer@demo.pathway.test');
+    await teacher.setViewportSize({ width: 375, height: 900 });
+    await teacher.goto(`${harness.baseUrl}/referrals/mine`);
+    await assertAccessible(teacher);
+    assert.equal(await overflowsSideways(teacher), false, 'the referrer’s referrals at 375 px');
+    await teacher.getByRole('link', { name: 'RF-B0A1B2C3' }).click();
+    const own = await teacher.locator('main').innerText();
+    assert.match(own, /Who to contact\s+Megan Lewis, social\.worker@demo\.pathway\.test/);
+    assert.match(own, /A bruise on his arm he would not explain\./);
+    await assertAccessible(teacher);
+  });
 });
