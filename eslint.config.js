@@ -1,8 +1,20 @@
 // Lint rules: typescript-eslint's strict, type-checked set, as DEFRA's services use.
 import tseslint from 'typescript-eslint';
 
+/** What no file of a feature imports (docs/architecture.md). */
+const FEATURE_IMPORTS = [
+  {
+    group: ['../*/queries.ts', '../*/*-queries.ts'],
+    message: "A feature calls another feature's service, never its queries.",
+  },
+  {
+    group: ['**/demo/**'],
+    message: 'No feature imports the demo: the demo writes through the features, not the reverse.',
+  },
+];
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'scripts/*.mjs', 'eslint.config.js', 'test/helpers/*.mjs', 'bench/*.mjs', 'src/web/static/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'scripts/*.mjs', 'eslint.config.js', 'test/helpers/*.mjs', 'bench/*.mjs', 'src/web/static/'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -25,7 +37,16 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/db/*', '**/db/**', '**/features/**', '**/web/**', '**/jobs/**', '**/config.ts', '**/cli.ts'],
+              group: [
+                '**/db/*',
+                '**/db/**',
+                '**/features/**',
+                '**/web/**',
+                '**/jobs/**',
+                '**/demo/**',
+                '**/config.ts',
+                '**/cli.ts',
+              ],
               message: 'src/domain imports nothing outside src/domain: pass what a rule needs in as values.',
             },
             {
@@ -53,22 +74,99 @@ export default tseslint.config(
               group: ['**/features/**'],
               message: 'src/web imports no feature: pass what it needs in from src/app.ts.',
             },
+            {
+              group: ['**/demo/**'],
+              message: 'src/web imports no demo: the platform runs the same with or without demo data.',
+            },
           ],
         },
       ],
     },
   },
   {
-    // A feature calls another feature only through its service, never its queries (docs/architecture.md).
+    // A feature calls another feature only through its service, never its queries (docs/architecture.md), and
+    // never the demo: the demo is made from the features, not the other way round.
     files: ['src/features/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: FEATURE_IMPORTS,
+        },
+      ],
+    },
+  },
+  {
+    // Routes are HTTP only (docs/architecture.md): they read the request through its schema, call a service and
+    // render. SQL, queries and audit rows belong to the services, so a route file imports none of them and builds
+    // no query. This setting replaces the one above for route files, so it starts from the same patterns.
+    files: ['src/features/**/*routes.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...FEATURE_IMPORTS,
+            {
+              group: ['./queries.ts', './*-queries.ts', '**/queries.ts', '**/*-queries.ts'],
+              message: "Routes call the feature's service; the service calls its queries.",
+            },
+            {
+              group: ['**/audit/service.ts'],
+              message: 'Audit rows are written by the service, in the transaction of the change they record.',
+            },
+          ],
+          paths: [
+            {
+              name: 'kysely',
+              importNames: ['sql', 'Kysely', 'Transaction'],
+              message: "Routes run no SQL: call the feature's service.",
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'MemberExpression[property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|transaction)$/]',
+          message: "Routes build no query and open no transaction: call the feature's service.",
+        },
+      ],
+    },
+  },
+  {
+    // src/db is the connection, migrations and table types that every feature stands on: it imports no feature and
+    // not the demo (the demo seeds through the features' services, from src/demo).
+    files: ['src/db/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['../*/queries.ts', '../*/*-queries.ts'],
-              message: "A feature calls another feature's service, never its queries.",
+              group: ['**/features/**', '**/demo/**'],
+              message: 'src/db imports no feature and not the demo.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The demo council is seeded by the command line (src/cli.ts), tests and benchmarks: no job and no other module
+    // at the top of src/ depends on demo data being there (src/domain, src/web, src/db and the features are kept
+    // from it by their own rules above, as one file takes one no-restricted-imports setting).
+    files: ['src/jobs/**/*.ts', 'src/*.ts'],
+    ignores: ['src/cli.ts', 'src/app.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/demo/**', './demo/*'],
+              message: 'Only src/app.ts, src/cli.ts, tests and benchmarks import the demo.',
             },
           ],
         },

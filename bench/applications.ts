@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemoCouncil } from '../src/demo/council.ts';
 import type { ScoringModel } from '../src/domain/scoring/model.ts';
 import { SHIPPED_MODEL, tryDraft } from '../src/features/scoring/service.ts';
 import { runLoad } from './load.ts';

@@ -7,7 +7,7 @@
 // embedded PGlite in memory.
 import { sql } from 'kysely';
 import type { Database } from '../src/db/database.ts';
-import { DEMO_COUNCIL } from '../src/db/seed/demo.ts';
+import { DEMO_COUNCIL } from '../src/demo/council.ts';
 import { runLoad, warmUp } from './load.ts';
 import { openDemoDatabase, sessionCookie, startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 

@@ -4,7 +4,7 @@
 // web processes, one per core by default), otherwise embedded PGlite in memory.
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { seedDemoCouncil } from '../src/demo/council.ts';
 import { runLoad, warmUp } from './load.ts';
 import { startHelloWorld, startPathway, webProcessesFor } from './server.ts';
 

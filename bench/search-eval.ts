@@ -5,11 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { seedDemoCouncil, DEMO_COUNCIL } from '../src/db/seed/demo.ts';
+import { seedDemoCouncil, DEMO_COUNCIL } from '../src/demo/council.ts';
 import { importFeed } from '../src/features/directory/import.ts';
 import { locatePostcode } from '../src/features/directory/places.ts';
-import { searchServices } from '../src/features/directory/search.ts';
-import { understandingFor } from '../src/features/directory/understanding.ts';
+import { DirectorySearch } from '../src/features/directory/search/directory-search.ts';
 
 interface EvalQuery {
   id: string;
@@ -48,7 +47,8 @@ export async function searchEvalBenchmark(): Promise<Record<string, unknown>> {
   await seedDemoCouncil(database.db, 'development');
   const laCode = DEMO_COUNCIL.laCode;
   const report = await importFeed(database.db, laCode, join(folder, 'services.json'), 'search-eval');
-  const understanding = await understandingFor(database.db, laCode);
+  const search = new DirectorySearch(database);
+  await search.understanding(laCode);
 
   let ndcgSum = 0;
   let successSum = 0;
@@ -56,21 +56,16 @@ export async function searchEvalBenchmark(): Promise<Record<string, unknown>> {
   const started = performance.now();
   for (const query of queries) {
     const near = query.filters?.postcode ? await locatePostcode(database.db, laCode, query.filters.postcode) : null;
-    const result = await searchServices(
-      database.db,
-      laCode,
-      {
-        text: query.query,
-        filters: {
-          ...(query.filters?.age !== undefined ? { age: query.filters.age } : {}),
-          ...(near ? { near, maxDistanceKm: query.filters?.max_distance_km } : {}),
-        },
-        order: 'relevance',
-        page: 1,
-        perPage: 10,
+    const result = await search.services(laCode, {
+      text: query.query,
+      filters: {
+        ...(query.filters?.age !== undefined ? { age: query.filters.age } : {}),
+        ...(near ? { near, maxDistanceKm: query.filters?.max_distance_km } : {}),
       },
-      understanding,
-    );
+      order: 'relevance',
+      page: 1,
+      perPage: 10,
+    });
     const ranked = result.hits.map((hit) => hit.id);
     const ndcg = ndcgAt10(ranked, query.relevant);
     const success = ranked.slice(0, 3).some((id) => query.relevant[id] === 2) ? 1 : 0;
@@ -86,6 +81,7 @@ export async function searchEvalBenchmark(): Promise<Record<string, unknown>> {
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  await search.close();
   await database.close();
   if (misses.length > 0) process.stderr.write(`${misses.join('\n')}\n`);
   return {

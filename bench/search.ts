@@ -7,8 +7,8 @@
 // PGlite in memory.
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { DEMO_COUNCIL, seedDemoCouncil } from '../src/db/seed/demo.ts';
-import { englishPlaces, generateServices } from '../src/features/directory/generate.ts';
+import { DEMO_COUNCIL, seedDemoCouncil } from '../src/demo/council.ts';
+import { englishPlaces, generateServices } from '../src/demo/generate-services.ts';
 import { importItems } from '../src/features/directory/import.ts';
 import { runLoad, warmUp } from './load.ts';
 import { startHelloWorld, startPathway, webProcessesFor } from './server.ts';

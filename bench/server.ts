@@ -5,10 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
-import { DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { DEMO_PASSWORD, seedDemoCouncil } from '../src/demo/council.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { prepareSearch } from '../src/features/directory/understanding.ts';
 import { buildApp } from '../src/app.ts';
 
 export interface BenchServer {
@@ -100,7 +99,7 @@ async function startInThisProcess(database: Database, env: Record<string, string
   const config = loadConfig(env);
   const app = await buildApp(config, { database });
   // As `serve` does before it listens.
-  await prepareSearch(database.db, config.councilCode);
+  await app.directorySearch.prepare(config.councilCode);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, stop: () => app.close() };
 }

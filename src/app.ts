@@ -1,6 +1,6 @@
 // The composition of Pathway: the web platform (src/web) with every feature's routes, built from its configuration
 // and its parts, so tests build the real thing with app.inject(). The one place that knows every feature.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
 import { childIdentityRoutes } from './features/children/identity-routes.ts';
@@ -10,6 +10,7 @@ import { orukApiRoutes } from './features/directory/api-routes.ts';
 import { directoryRoutes } from './features/directory/routes.ts';
 import { manageRoutes } from './features/directory/manage-routes.ts';
 import { glossaryRoutes } from './features/directory/glossary-routes.ts';
+import { DirectorySearch } from './features/directory/search/directory-search.ts';
 import { scoringRoutes } from './features/scoring/routes.ts';
 import { scoringEditorRoutes } from './features/scoring/editor-routes.ts';
 import { shortBreaksRoutes } from './features/short-breaks/routes.ts';
@@ -27,35 +28,61 @@ import { notificationRoutes } from './features/notifications/routes.ts';
 import { resumeSession } from './features/accounts/service.ts';
 import { buildPlatform, type AppDependencies } from './web/app.ts';
 
-/** Every feature's routes, in the order they are registered. */
-const FEATURES = [
-  healthRoutes,
-  homeRoutes,
-  accountRoutes,
-  childrenRoutes,
-  childSearchRoutes,
-  childIdentityRoutes,
-  notificationRoutes,
-  orukApiRoutes,
-  directoryRoutes,
-  manageRoutes,
-  glossaryRoutes,
-  scoringRoutes,
-  scoringEditorRoutes,
-  shortBreaksStaffRoutes,
-  shortBreaksRoutes,
-  familyFollowUpRoutes,
-  referralRoutes,
-  professionalReferralRoutes,
-  triageRoutes,
-  pathwayRoutes,
-  workListRoutes,
-  referralOnRecordRoutes,
-];
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's one directory search: `serve` prepares it before listening, and tests tell it of changes they make. */
+    directorySearch: DirectorySearch;
+  }
+}
+
+/** Every feature's routes, in the order they are registered; those that search are given the app's one search. */
+function features(search: DirectorySearch): FastifyPluginAsync[] {
+  return [
+    healthRoutes,
+    homeRoutes,
+    accountRoutes,
+    childrenRoutes,
+    childSearchRoutes,
+    childIdentityRoutes,
+    notificationRoutes,
+    orukApiRoutes(search),
+    directoryRoutes(search),
+    answeringOnceSearchHears(search, manageRoutes),
+    answeringOnceSearchHears(search, glossaryRoutes),
+    scoringRoutes,
+    scoringEditorRoutes,
+    shortBreaksStaffRoutes,
+    shortBreaksRoutes,
+    familyFollowUpRoutes,
+    referralRoutes,
+    professionalReferralRoutes,
+    triageRoutes(search),
+    pathwayRoutes,
+    workListRoutes,
+    referralOnRecordRoutes,
+  ];
+}
+
+/**
+ * The directory's editing pages answer a change only once this process's search has heard of it, so the next page
+ * shows it: the news travels as a database notification (DirectorySearch.caughtUp).
+ */
+function answeringOnceSearchHears(search: DirectorySearch, routes: FastifyPluginAsync): FastifyPluginAsync {
+  return async (app, options) => {
+    app.addHook('onSend', async (request) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') await search.caughtUp();
+    });
+    await routes(app, options);
+  };
+}
 
 export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
-  return buildPlatform(config, deps, {
+  const search = new DirectorySearch(deps.database);
+  const app = await buildPlatform(config, deps, {
     resumeSession: (sessionId) => resumeSession(deps.database.db, sessionId, config.sessionIdleMinutes),
-    features: FEATURES,
+    features: features(search),
   });
+  app.decorate('directorySearch', search);
+  app.addHook('onClose', () => search.close());
+  return app;
 }

@@ -4,12 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
-import { hasCouncil, seedDemoCouncil } from './db/seed/demo.ts';
-import { seedDemoDirectory } from './db/seed/demo-directory.ts';
-import { seedDemoApplications } from './db/seed/demo-applications.ts';
-import { seedDemoPathway } from './db/seed/demo-pathway.ts';
+import { seedDemo } from './demo/seed.ts';
+import { hasCouncil } from './features/administration/service.ts';
 import { describeReport, importFeed } from './features/directory/import.ts';
-import { prepareSearch } from './features/directory/understanding.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
 import { buildApp } from './app.ts';
@@ -36,10 +33,11 @@ async function openAndMigrate(config: Config): Promise<Database> {
 async function seedIfEmpty(config: Config, database: Database) {
   if (!config.demoData || config.environment === 'production') return;
   if (await hasCouncil(database.db)) return;
-  await seedDemoCouncil(database.db, config.environment);
-  await seedDemoDirectory(database.db);
-  await seedDemoApplications(database.db, new Date(), config.shortBreaks.ages.max);
-  await seedDemoPathway(database.db);
+  await seedDemo(database.db, {
+    environment: config.environment,
+    shortBreaksMaxAge: config.shortBreaks.ages.max,
+    publicUrl: config.publicUrl,
+  });
   say('Seeded the demo council (Northmoor Borough Council). Demo sign-ins are listed in the README.');
 }
 
@@ -93,7 +91,7 @@ async function serveInOneProcess(config: Config, options: { prepared: boolean })
     await jobs?.stop({ graceful: true, wait: true });
     await database.close();
   });
-  await prepareSearch(database.db, config.councilCode);
+  await app.directorySearch.prepare(config.councilCode);
   await app.listen({ host: config.host, port: config.port });
   if (options.prepared) return;
   const address = app.server.address();
@@ -199,10 +197,11 @@ async function main(command: string | undefined) {
         if (await hasCouncil(database.db)) {
           say('The database already has a council; nothing seeded.');
         } else {
-          await seedDemoCouncil(database.db, config.environment);
-          await seedDemoDirectory(database.db);
-          await seedDemoApplications(database.db, new Date(), config.shortBreaks.ages.max);
-          await seedDemoPathway(database.db);
+          await seedDemo(database.db, {
+            environment: config.environment,
+            shortBreaksMaxAge: config.shortBreaks.ages.max,
+            publicUrl: config.publicUrl,
+          });
           say('Seeded the demo council.');
         }
       } finally {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { EpisodeTier } from '../src/db/schema.ts';
-import { DEMO_USERS } from '../src/db/seed/demo.ts';
+import { DEMO_USERS } from '../src/demo/council.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
 

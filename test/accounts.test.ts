@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { DEMO_PASSWORD } from '../src/db/seed/demo.ts';
+import { DEMO_PASSWORD } from '../src/demo/council.ts';
 import { SESSION_COOKIE } from '../src/web/cookies.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, TestClient } from './helpers/app.ts';

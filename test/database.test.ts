@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { migrate, migrationFiles } from '../src/db/migrate.ts';
-import { seedDemoCouncil, SeedRefusedError } from '../src/db/seed/demo.ts';
+import { seedDemoCouncil, SeedRefusedError } from '../src/demo/council.ts';
 import { recordAudit } from '../src/features/audit/service.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 

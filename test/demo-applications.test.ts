@@ -3,8 +3,8 @@
 // pages, whatever day the demo is seeded.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { seedDemoCouncil } from '../src/db/seed/demo.ts';
-import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
+import { seedDemoCouncil } from '../src/demo/council.ts';
+import { seedDemoApplications } from '../src/demo/applications.ts';
 import { scoreApplication } from '../src/domain/scoring/score.ts';
 import { ageOn } from '../src/domain/short-breaks/eligibility.ts';
 import { SHIPPED_MODEL } from '../src/features/scoring/service.ts';

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { seedDemoCouncil } from '../src/db/seed/demo.ts';
-import { DEMO_DIRECTORY_SIZE, DEMO_GAP, seedDemoDirectory } from '../src/db/seed/demo-directory.ts';
+import { seedDemoCouncil } from '../src/demo/council.ts';
+import { DEMO_DIRECTORY_SIZE, DEMO_GAP, seedDemoDirectory } from '../src/demo/directory.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 
 for (const target of databaseTargets()) {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
-import { seedDemoPathway } from '../src/db/seed/demo-pathway.ts';
+import { seedDemoApplications } from '../src/demo/applications.ts';
+import { seedDemoPathway } from '../src/demo/pathway.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient } from './helpers/app.ts';
 

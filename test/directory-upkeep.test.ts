@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { DEMO_GAP, seedDemoDirectory } from '../src/db/seed/demo-directory.ts';
+import { DEMO_GAP, seedDemoDirectory } from '../src/demo/directory.ts';
 import { flagStaleServices, sendReviewReminders } from '../src/features/directory/reminders.ts';
 import { decideChange } from '../src/features/directory/upkeep.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';

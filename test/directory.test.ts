@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { importFeed } from '../src/features/directory/import.ts';
-import { directoryChanged } from '../src/features/directory/understanding.ts';
 import { LANGUAGE_COOKIE } from '../src/web/cookies.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, TestClient } from './helpers/app.ts';
@@ -148,7 +147,7 @@ for (const target of databaseTargets()) {
       // Renamed as an edit through Pathway would rename it, telling this process its directory changed.
       const rename = async (name: string) => {
         await database.db.updateTable('taxonomy_terms').set({ name }).where('id', '=', category.id).execute();
-        directoryChanged('Z99');
+        app.directorySearch.directoryChanged('Z99');
       };
       try {
         await rename('Kept panel category one');
@@ -199,13 +198,13 @@ for (const target of databaseTargets()) {
         assert.match(theirs.body, /Renamed swimming club/);
         assert.match(theirs.body, /action="\/sign-out"/);
         // A change made through Pathway shows to everyone at once.
-        directoryChanged('Z99');
+        app.directorySearch.directoryChanged('Z99');
         assert.match((await app.inject({ method: 'GET', url })).body, /Renamed swimming club/);
         const list = listed((await app.inject({ method: 'GET', url: apiUrl })).body);
         assert.equal(list.find((item) => item.id === id)?.name, 'Renamed swimming club');
       } finally {
         await rename(service.name);
-        directoryChanged('Z99');
+        app.directorySearch.directoryChanged('Z99');
       }
     });
 

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadMessages, type Messages } from '../src/web/i18n.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient } from './helpers/app.ts';
-import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
+import { seedDemoApplications } from '../src/demo/applications.ts';
 
 /** The parts of the locale files a family reads: whole files, or a file's family sections (referrals.ask). */
 const FAMILY_FILES = [

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { seedDemoDirectory } from '../src/db/seed/demo-directory.ts';
+import { seedDemoDirectory } from '../src/demo/directory.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { csrfTokenIn, seededApp, signedInClient, testConfig, type TestClient } from './helpers/app.ts';
 import { scheduledJobs } from '../src/jobs/worker.ts';

@@ -5,8 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, type TestClient } from './helpers/app.ts';
-import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
-import { seedDemoPathway } from '../src/db/seed/demo-pathway.ts';
+import { seedDemoApplications } from '../src/demo/applications.ts';
+import { seedDemoPathway } from '../src/demo/pathway.ts';
 
 const TOBI = {
   givenName: 'Tobi',

@@ -6,7 +6,7 @@ import { startJobQueue, type JobQueue } from '../src/jobs/queue.ts';
 import { scheduledJobs } from '../src/jobs/worker.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { testConfig } from './helpers/app.ts';
-import { seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { seedDemoCouncil } from '../src/demo/council.ts';
 
 for (const target of databaseTargets()) {
   describe(`job queue on ${target.name}`, () => {

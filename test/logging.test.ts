@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { DEMO_PASSWORD, seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { DEMO_PASSWORD, seedDemoCouncil } from '../src/demo/council.ts';
 import { buildApp } from '../src/app.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { csrfTokenIn, testConfig, TestClient } from './helpers/app.ts';

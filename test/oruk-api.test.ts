@@ -8,7 +8,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { sql } from 'kysely';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
-import { seedDemoCouncil } from '../src/db/seed/demo.ts';
+import { seedDemoCouncil } from '../src/demo/council.ts';
 import { importFeed } from '../src/features/directory/import.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp } from './helpers/app.ts';

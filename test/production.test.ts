@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../src/web/cookies.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, TestClient } from './helpers/app.ts';
-import { DEMO_PASSWORD } from '../src/db/seed/demo.ts';
+import { DEMO_PASSWORD } from '../src/demo/council.ts';
 
 describe('production settings', () => {
   let database: TestDatabase;

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { NAVIGATION } from '../src/web/navigation.ts';
-import { DEMO_USERS } from '../src/db/seed/demo.ts';
+import { DEMO_USERS } from '../src/demo/council.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, testConfig } from './helpers/app.ts';
 

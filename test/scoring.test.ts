@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
+import { seedDemoApplications } from '../src/demo/applications.ts';
 import { scoreApplication } from '../src/domain/scoring/score.ts';
 import { SHIPPED_MODEL } from '../src/features/scoring/service.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';

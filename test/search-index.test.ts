@@ -1,26 +1,21 @@
 // The in-memory search index: it must find exactly what PostgreSQL's full-text match finds, count it, and rank it
-// by the one relevance formula (search-index.ts), which agrees with PostgreSQL's own ts_rank_cd.
+// by the one relevance formula (search/ranking.ts), which agrees with PostgreSQL's own ts_rank_cd.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { seedDemoCouncil } from '../src/db/seed/demo.ts';
-import { englishPlaces, generateServices } from '../src/features/directory/generate.ts';
+import { seedDemoCouncil } from '../src/demo/council.ts';
+import { englishPlaces, generateServices } from '../src/demo/generate-services.ts';
 import { importFeed, importItems } from '../src/features/directory/import.ts';
+import { readTsvector } from '../src/features/directory/search/building.ts';
 import {
-  CONCEPTS_CARRIED,
-  forgetSearchIndex,
-  parsePhraseQuery,
-  readTsvector,
-  searchIndexFor,
-} from '../src/features/directory/search-index.ts';
-import {
-  searchServices,
+  DirectorySearch,
   type SearchFilters,
   type SearchOrder,
   type SearchResult,
-} from '../src/features/directory/search.ts';
-import { understandingFor } from '../src/features/directory/understanding.ts';
+} from '../src/features/directory/search/directory-search.ts';
+import { CONCEPTS_CARRIED } from '../src/features/directory/search/freshness.ts';
+import { parsePhraseQuery } from '../src/features/directory/search/phrases.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { EVALUATION_SERVICES } from './helpers/reference-data.ts';
 
@@ -62,9 +57,11 @@ test('phrase queries are read with the distance between their words', () => {
 for (const target of databaseTargets()) {
   describe(`Search index on ${target.name}`, () => {
     let database: TestDatabase;
+    let directorySearch: DirectorySearch;
 
     before(async () => {
       database = await target.open();
+      directorySearch = new DirectorySearch(database);
       await seedDemoCouncil(database.db, 'test');
       await importFeed(database.db, 'Z99', EVALUATION_SERVICES, 'index-test');
     });
@@ -73,12 +70,7 @@ for (const target of databaseTargets()) {
     });
 
     const search = async (text: string, perPage: number, filters: SearchFilters = {}) =>
-      searchServices(
-        database.db,
-        'Z99',
-        { text, filters, order: 'relevance', page: 1, perPage },
-        await understandingFor(database.db, 'Z99'),
-      );
+      directorySearch.services('Z99', { text, filters, order: 'relevance', page: 1, perPage });
 
     /**
      * Relevance of every match as the formula defines it, worked out by PostgreSQL: concepts covered as a share,
@@ -116,16 +108,14 @@ for (const target of databaseTargets()) {
     }
 
     test('a rebuilt index already holds the matches of the concepts families searched for', async () => {
-      // An index of this database (another describe's may be cached under the same council).
-      forgetSearchIndex('Z99');
-      await searchIndexFor(database.db, 'Z99');
+      await directorySearch.indexFor('Z99');
       await search('autism', 10);
       await search('speech therapy after school', 10);
-      const before = await searchIndexFor(database.db, 'Z99');
+      const before = await directorySearch.indexFor('Z99');
       const searched = [...before.conceptMatches.keys()].slice(-CONCEPTS_CARRIED);
       assert.ok(searched.length >= 2);
-      forgetSearchIndex('Z99');
-      const rebuilt = await searchIndexFor(database.db, 'Z99');
+      directorySearch.directoryChanged('Z99');
+      const rebuilt = await directorySearch.indexFor('Z99');
       assert.notEqual(rebuilt, before);
       assert.deepEqual([...rebuilt.conceptMatches.keys()], searched);
       for (const key of searched) assert.deepEqual(rebuilt.conceptMatches.get(key), before.conceptMatches.get(key));
@@ -174,14 +164,14 @@ for (const target of databaseTargets()) {
     });
 
     test('a search asked again, and each of its pages, give the whole ranking; a change to the directory shows at once', async () => {
-      const understanding = await understandingFor(database.db, 'Z99');
       const pageOf = (text: string, page: number, asked: { filters?: SearchFilters; order?: SearchOrder } = {}) =>
-        searchServices(
-          database.db,
-          'Z99',
-          { text, filters: asked.filters ?? {}, order: asked.order ?? 'relevance', page, perPage: 10 },
-          understanding,
-        );
+        directorySearch.services('Z99', {
+          text,
+          filters: asked.filters ?? {},
+          order: asked.order ?? 'relevance',
+          page,
+          perPage: 10,
+        });
       // The same words asked with another order or filter are another search; pages 20 and 21 are either side of
       // how deep results are kept.
       const searches = [
@@ -193,12 +183,13 @@ for (const target of databaseTargets()) {
         { text: '', order: 'name' as const },
       ];
       for (const { text, ...asked } of searches) {
-        const everything = await searchServices(
-          database.db,
-          'Z99',
-          { text, filters: asked.filters ?? {}, order: asked.order ?? 'relevance', page: 1, perPage: 1000 },
-          understanding,
-        );
+        const everything = await directorySearch.services('Z99', {
+          text,
+          filters: asked.filters ?? {},
+          order: asked.order ?? 'relevance',
+          page: 1,
+          perPage: 1000,
+        });
         for (const round of ['first', 'again']) {
           for (const page of [1, 2, 3, 20, 21]) {
             const shown = await pageOf(text, page, asked);
@@ -215,7 +206,7 @@ for (const target of databaseTargets()) {
       await importItems(database.db, 'Z99', [service('Origami for everyone', 'Origami and paper folding.')], {
         source: 'index-change',
       });
-      forgetSearchIndex('Z99');
+      directorySearch.directoryChanged('Z99');
       const after = await pageOf('origami', 1);
       assert.equal(after.total, before.total + 1);
       assert.equal(after.hits[0]!.name, 'Origami for everyone');
@@ -291,10 +282,12 @@ function service(
 for (const target of databaseTargets()) {
   describe(`Relevance on ${target.name}`, () => {
     let database: TestDatabase;
+    let directorySearch: DirectorySearch;
     const laCode = 'Z98';
 
     before(async () => {
       database = await target.open();
+      directorySearch = new DirectorySearch(database);
       await seedDemoCouncil(database.db, 'test');
       await database.db.insertInto('councils').values({ la_code: laCode, name: 'Rankshire' }).execute();
       const report = await importItems(
@@ -321,12 +314,7 @@ for (const target of databaseTargets()) {
 
     const names = async (text: string) =>
       (
-        await searchServices(
-          database.db,
-          laCode,
-          { text, filters: {}, order: 'relevance', page: 1, perPage: 20 },
-          await understandingFor(database.db, laCode),
-        )
+        await directorySearch.services(laCode, { text, filters: {}, order: 'relevance', page: 1, perPage: 20 })
       ).hits.map((hit) => hit.name);
 
     test('a word in the name ranks above the same word in the description', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { DEMO_PASSWORD } from '../src/db/seed/demo.ts';
+import { DEMO_PASSWORD } from '../src/demo/council.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { csrfTokenIn, seededApp, signedInClient, TestClient } from './helpers/app.ts';
 

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
+import { seedDemoApplications } from '../src/demo/applications.ts';
 import { decisionDueOn } from '../src/features/short-breaks/service.ts';
 import { loadMessages } from '../src/web/i18n.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { seedDemoApplications } from '../src/db/seed/demo-applications.ts';
+import { seedDemoApplications } from '../src/demo/applications.ts';
 import { decideApplication } from '../src/features/short-breaks/staff.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, testConfig } from './helpers/app.ts';

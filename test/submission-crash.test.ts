@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { seedDemoCouncil, DEMO_PASSWORD } from '../src/db/seed/demo.ts';
+import { seedDemoCouncil, DEMO_PASSWORD } from '../src/demo/council.ts';
 import { SHIPPED_MODEL } from '../src/features/scoring/service.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { csrfTokenIn } from './helpers/app.ts';

@@ -20,6 +20,7 @@ import { isAllowed, type AccessRule } from './access.ts';
 import { menuFor, NAVIGATION } from './navigation.ts';
 import type { SignedInUser } from '../domain/people.ts';
 import { handleError, handleNotFound, wantsJson } from './errors.ts';
+import { fieldOf } from './form.ts';
 import { JS_ENABLED_SCRIPT, JS_ENABLED_SCRIPT_SOURCE } from './inline-script.ts';
 import { directionOf, isLanguage, LANGUAGES, loadCatalogue, type LanguageCode, type Translate } from './i18n.ts';
 import { CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE } from './cookies.ts';
@@ -94,7 +95,7 @@ export async function buildPlatform(
 
   // Deny by default: a route without an access rule stops the app from starting. Rules are read when the app
   // is ready, because a plugin's own onRoute hook (the static files') may set them after ours has run.
-  const routeOptions: { method: string | string[]; url: string; config?: unknown }[] = [];
+  const routeOptions: { method: string | string[]; url: string; config?: { access?: AccessRule } }[] = [];
   app.addHook('onRoute', (route) => {
     routeOptions.push(route);
   });
@@ -104,7 +105,7 @@ export async function buildPlatform(
         (Array.isArray(route.method) ? route.method : [route.method]).map((method) => ({
           method,
           url: route.url,
-          access: (route.config as { access?: AccessRule } | undefined)?.access,
+          access: route.config?.access,
         })),
       ),
   });
@@ -151,10 +152,12 @@ export async function buildPlatform(
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: production, signed: true },
     getToken: (request) => {
       // A multipart form (a file upload) gives each field as { value }.
-      const token = (request.body as { _csrf?: string | { value?: unknown } } | undefined)?._csrf;
+      const token = fieldOf(request.body, '_csrf');
       if (typeof token === 'string') return token;
-      if (typeof token?.value === 'string') return token.value;
-      return request.headers['x-csrf-token'] as string | undefined;
+      const multipartToken = fieldOf(token, 'value');
+      if (typeof multipartToken === 'string') return multipartToken;
+      const header = request.headers['x-csrf-token'];
+      return typeof header === 'string' ? header : undefined;
     },
   });
 
@@ -284,7 +287,7 @@ export async function buildPlatform(
 }
 
 function chooseLanguage(request: FastifyRequest, reply: FastifyReply, production: boolean): LanguageCode {
-  const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+  const asked = fieldOf(request.query, 'lang');
   if (isLanguage(asked)) {
     reply.setCookie(LANGUAGE_COOKIE, asked, {
       path: '/',

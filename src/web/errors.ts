@@ -27,7 +27,15 @@ const PAGE_FOR_STATUS: Record<number, string> = {
   429: 'errors.tooManyRequests',
 };
 
-function statusOf(error: FastifyError): number {
+function isReading(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+function statusOf(error: FastifyError, method: string): number {
+  // A route's schema refused the request (src/web/form.ts). A page whose address holds something that cannot be an
+  // id does not exist; a form sent to such an address, or a body or query of the wrong shape, is a bad request. Both
+  // are said in plain words, never with the validator's detail.
+  if (error.validation) return error.validationContext === 'params' && isReading(method) ? 404 : 400;
   const status = error.statusCode ?? 500;
   return status >= 400 && status < 500 ? status : 500;
 }
@@ -44,11 +52,13 @@ export function wantsJson(request: FastifyRequest): boolean {
 }
 
 export async function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const status = statusOf(error);
+  const status = statusOf(error, request.method);
   if (status >= 500) {
     request.log.error({ err: error }, 'request failed');
   } else {
-    request.log.info({ statusCode: status, code: error.code }, 'request refused');
+    // Which rule of the schema failed, never the value sent: a form's fields may be personal.
+    const schemaRule = error.validation?.map((failure) => `${failure.instancePath} ${failure.keyword}`);
+    request.log.info({ statusCode: status, code: error.code, schemaRule }, 'request refused');
   }
   const messageKey = messageKeyOf(error, status);
   reply.status(status);

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
-import { seedDemoDirectory } from '../../src/db/seed/demo-directory.ts';
+import { DEMO_PASSWORD } from '../../src/demo/council.ts';
+import { seedDemoDirectory } from '../../src/demo/directory.ts';
 import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
 
 describe('keeping the directory right in the browser', { timeout: 180_000 }, () => {

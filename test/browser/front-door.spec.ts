@@ -1,33 +1,15 @@
 // A professional refers a child and the front door decides, in a real browser with axe on every page.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import {
-  assertAccessible,
-  skipWithoutBrowser,
-  startBrowserHarness,
-  type BrowserHarness,
-  signedInPage,
-} from '../helpers/browser.ts';
+import { describe, test } from 'node:test';
+import { assertAccessible, browserSuite, signedInPage } from '../helpers/browser.ts';
 
 describe('the front door in the browser', { timeout: 180_000 }, () => {
-  let harness: BrowserHarness | string;
-
-  before(async () => {
-    harness = await startBrowserHarness();
-  });
-  after(async () => {
-    if (typeof harness !== 'string') await harness.close();
-  });
-
-  async function signIn(email: string): Promise<Page> {
-    const page = await signedInPage(harness as BrowserHarness, email);
-    return page;
-  }
+  const suite = browserSuite();
 
   test('a teacher refers a child; the front door decides the same day', async (context) => {
-    if (skipWithoutBrowser(harness, context)) return;
-    const teacher = await signIn('referrer@demo.pathway.test');
+    const harness = suite.harnessFor(context);
+    if (!harness) return;
+    const teacher = await signedInPage(harness, 'referrer@demo.pathway.test');
     await teacher.getByRole('link', { name: 'Your referrals' }).click();
     await assertAccessible(teacher);
     await teacher.getByRole('link', { name: 'Make a referral to the front door' }).first().click();
@@ -64,7 +46,7 @@ describe('the front door in the browser', { timeout: 180_000 }, () => {
     assert.match(await teacher.locator('.govuk-panel').innerText(), /Referral sent[\s\S]*RF-[0-9A-F]{8}/);
     await assertAccessible(teacher);
 
-    const triage = await signIn('triage@demo.pathway.test');
+    const triage = await signedInPage(harness, 'triage@demo.pathway.test');
     await triage.getByRole('link', { name: 'New referrals' }).click();
     await assertAccessible(triage);
     await triage.getByRole('link', { name: 'Mia Lowe' }).click();
@@ -87,8 +69,9 @@ describe('the front door in the browser', { timeout: 180_000 }, () => {
   });
 
   test('a parent asks the council for help for their child', async (context) => {
-    if (skipWithoutBrowser(harness, context)) return;
-    const parent = await signIn('parent@demo.pathway.test');
+    const harness = suite.harnessFor(context);
+    if (!harness) return;
+    const parent = await signedInPage(harness, 'parent@demo.pathway.test');
     await parent.getByRole('link', { name: 'Ask for help' }).click();
     await assertAccessible(parent);
     await parent.getByRole('button', { name: 'Send' }).click();

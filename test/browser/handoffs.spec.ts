@@ -11,7 +11,7 @@ import {
   type BrowserHarness,
   signedInPage,
 } from '../helpers/browser.ts';
-import { seedDemoPathway } from '../../src/db/seed/demo-pathway.ts';
+import { seedDemoPathway } from '../../src/demo/pathway.ts';
 
 /** Whether the page scrolls sideways: nothing on it may be wider than a phone's screen. */
 async function overflowsSideways(page: Page): Promise<boolean> {

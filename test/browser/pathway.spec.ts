@@ -1,42 +1,16 @@
 // A manager steps a child up and allocates a worker; the worker steps the child down: in a real browser with axe
 // on every page.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import {
-  assertAccessible,
-  skipWithoutBrowser,
-  startBrowserHarness,
-  type BrowserHarness,
-  signedInPage,
-} from '../helpers/browser.ts';
+import { describe, test } from 'node:test';
+import { assertAccessible, browserSuite, signedInOnChildRecord, signedInPage } from '../helpers/browser.ts';
 
 describe('the pathway in the browser', { timeout: 180_000 }, () => {
-  let harness: BrowserHarness | string;
-
-  before(async () => {
-    harness = await startBrowserHarness();
-  });
-  after(async () => {
-    if (typeof harness !== 'string') await harness.close();
-  });
-
-  async function signIn(email: string): Promise<Page> {
-    const page = await signedInPage(harness as BrowserHarness, email);
-    return page;
-  }
+  const suite = browserSuite();
 
   test('a manager steps a child up and allocates; the social worker steps the child down', async (context) => {
-    if (skipWithoutBrowser(harness, context)) return;
-    const { app, baseUrl } = harness;
-    const zofia = await app.deps.database.db
-      .selectFrom('children')
-      .select('id')
-      .where('given_name', '=', 'Zofia')
-      .executeTakeFirstOrThrow();
-
-    const manager = await signIn('manager@demo.pathway.test');
-    await manager.goto(`${baseUrl}/children/${zofia.id}`);
+    const harness = suite.harnessFor(context);
+    if (!harness) return;
+    const manager = await signedInOnChildRecord(harness, 'manager@demo.pathway.test', 'Zofia');
     await assertAccessible(manager);
     await manager.getByLabel("Specialist: the disabled children's social work team").check();
     await manager.getByRole('button', { name: 'Save the move' }).click();
@@ -59,7 +33,7 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
     await assertAccessible(manager);
     await manager.context().close();
 
-    const worker = await signIn('social.worker@demo.pathway.test');
+    const worker = await signedInPage(harness, 'social.worker@demo.pathway.test');
     await worker.getByRole('link', { name: 'Caseload' }).click();
     await assertAccessible(worker);
     await worker.getByRole('link', { name: 'Zofia Nowak' }).click();
@@ -73,7 +47,7 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
     const recordUrl = worker.url();
     await worker.context().close();
 
-    const agreeing = await signIn('manager@demo.pathway.test');
+    const agreeing = await signedInPage(harness, 'manager@demo.pathway.test');
     await agreeing.goto(recordUrl);
     await agreeing.getByLabel('Agree: make the move').check();
     await agreeing.getByLabel('Your reason').fill('Agreed: the assessment found no further need.');
@@ -87,15 +61,9 @@ describe('the pathway in the browser', { timeout: 180_000 }, () => {
   });
 
   test('a triage worker corrects a child’s details and adds a grandparent to the record', async (context) => {
-    if (skipWithoutBrowser(harness, context)) return;
-    const { app, baseUrl } = harness;
-    const tobi = await app.deps.database.db
-      .selectFrom('children')
-      .select('id')
-      .where('given_name', '=', 'Tobi')
-      .executeTakeFirstOrThrow();
-    const triage = await signIn('triage@demo.pathway.test');
-    await triage.goto(`${baseUrl}/children/${tobi.id}`);
+    const harness = suite.harnessFor(context);
+    if (!harness) return;
+    const triage = await signedInOnChildRecord(harness, 'triage@demo.pathway.test', 'Tobi');
     await triage.getByRole('link', { name: "Change the child's details" }).click();
     await assertAccessible(triage);
     await triage.getByLabel(/Unique pupil number/).fill('A123456789123');

@@ -1,8 +1,8 @@
 // An administrator reads the scoring model and tries a draft in a real browser, with axe on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
-import { seedDemoApplications } from '../../src/db/seed/demo-applications.ts';
+import { DEMO_PASSWORD } from '../../src/demo/council.ts';
+import { seedDemoApplications } from '../../src/demo/applications.ts';
 import { SHIPPED_MODEL } from '../../src/features/scoring/service.ts';
 import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
 

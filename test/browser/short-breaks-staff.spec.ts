@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { seedDemoApplications } from '../../src/db/seed/demo-applications.ts';
+import { seedDemoApplications } from '../../src/demo/applications.ts';
 import {
   assertAccessible,
   skipWithoutBrowser,

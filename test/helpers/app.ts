@@ -2,7 +2,7 @@
 // client for app.inject() that keeps cookies and fills in CSRF tokens.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { DEMO_PASSWORD, seedDemoCouncil } from '../../src/db/seed/demo.ts';
+import { DEMO_PASSWORD, seedDemoCouncil } from '../../src/demo/council.ts';
 import { buildApp } from '../../src/app.ts';
 import type { TestDatabase } from './databases.ts';
 

@@ -2,13 +2,13 @@
 // Without Chromium they skip with a message, unless REQUIRE_BROWSER=1 (CI), when they fail.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { databaseTargets, type TestDatabase } from './databases.ts';
 import { seededApp } from './app.ts';
-import { DEMO_PASSWORD } from '../../src/db/seed/demo.ts';
+import { DEMO_PASSWORD } from '../../src/demo/council.ts';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REQUIRED = process.env.REQUIRE_BROWSER === '1';
@@ -63,6 +63,38 @@ export async function signedInPage(harness: BrowserHarness, email: string): Prom
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   return page;
+}
+
+/** Signs a demo user in and opens the record of the demo child with this given name. */
+export async function signedInOnChildRecord(harness: BrowserHarness, email: string, givenName: string): Promise<Page> {
+  const child = await harness.app.deps.database.db
+    .selectFrom('children')
+    .select('id')
+    .where('given_name', '=', givenName)
+    .executeTakeFirstOrThrow();
+  const page = await signedInPage(harness, email);
+  await page.goto(`${harness.baseUrl}/children/${child.id}`);
+  return page;
+}
+
+export interface BrowserSuite {
+  /** The harness for a test; undefined when Chromium is missing, and the test has been skipped saying why. */
+  harnessFor(context: TestContext): BrowserHarness | undefined;
+}
+
+/**
+ * The opening of a describe block of browser tests: the app and Chromium start before its tests and stop after
+ * them. Each test begins `const harness = suite.harnessFor(context); if (!harness) return;`.
+ */
+export function browserSuite(): BrowserSuite {
+  let harness: BrowserHarness | string;
+  before(async () => {
+    harness = await startBrowserHarness();
+  });
+  after(async () => {
+    if (typeof harness !== 'string') await harness.close();
+  });
+  return { harnessFor: (context) => (skipWithoutBrowser(harness, context) ? undefined : harness) };
 }
 
 export function skipWithoutBrowser(harness: BrowserHarness | string, context: TestContext): harness is string {

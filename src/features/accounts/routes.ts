@@ -1,12 +1,17 @@
 // Sign in (password or the council's identity provider), sign out, and the signed-in person's home.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formBody, queryOf, Text, type TypeBoxTypes } from '../../web/form.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { OIDC_COOKIE, SESSION_COOKIE } from '../../web/cookies.ts';
 import { OidcSignIn, type PendingOidcSignIn } from './oidc.ts';
 import { signInWithOidc, signInWithPassword, signOut, startSession } from './service.ts';
 import { readSignInForm, safeReturnTo, validateSignInForm, type SignInForm } from './validation.ts';
 
-export async function accountRoutes(app: FastifyInstance) {
+const SignInQuery = queryOf({ returnTo: Text(), expired: Text() });
+const SignInBody = formBody({ email: Text(), password: Text(), returnTo: Text() });
+
+export async function accountRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
   const secure = app.config.environment === 'production';
   const oidc = app.config.oidc ? new OidcSignIn(app.config.oidc) : undefined;
@@ -41,18 +46,25 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect(returnTo, 303);
   }
 
-  app.get('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
-    if (request.user) return reply.redirect('/account');
-    const query = request.query as { returnTo?: unknown; expired?: unknown };
-    return renderSignIn(request, reply, {}, [], safeReturnTo(query.returnTo), query.expired === '1');
-  });
+  app.get(
+    '/sign-in',
+    { config: { access: 'public' }, schema: { querystring: SignInQuery } },
+    async (request, reply) => {
+      if (request.user) return reply.redirect('/account');
+      const { returnTo, expired } = request.query;
+      return renderSignIn(request, reply, {}, [], safeReturnTo(returnTo), expired === '1');
+    },
+  );
 
   app.post(
     '/sign-in',
-    { config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    {
+      config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: { body: SignInBody },
+    },
     async (request, reply) => {
       const form = readSignInForm(request.body);
-      const returnTo = safeReturnTo((request.body as { returnTo?: unknown } | undefined)?.returnTo);
+      const returnTo = safeReturnTo(request.body.returnTo);
       const errors = validateSignInForm(form, request.t);
       if (errors.length > 0) {
         reply.status(400);
@@ -87,23 +99,27 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.render('accounts/views/account.njk');
   });
 
-  app.get('/sign-in/oidc', { config: { access: 'public' } }, async (request, reply) => {
-    if (!oidc) {
-      reply.callNotFound();
-      return reply;
-    }
-    const returnTo = safeReturnTo((request.query as { returnTo?: unknown }).returnTo);
-    const { redirectTo, pending } = await oidc.start(returnTo);
-    reply.setCookie(OIDC_COOKIE, JSON.stringify(pending), {
-      path: '/sign-in/oidc',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      signed: true,
-      maxAge: 10 * 60,
-    });
-    return reply.redirect(redirectTo.href);
-  });
+  app.get(
+    '/sign-in/oidc',
+    { config: { access: 'public' }, schema: { querystring: SignInQuery } },
+    async (request, reply) => {
+      if (!oidc) {
+        reply.callNotFound();
+        return reply;
+      }
+      const returnTo = safeReturnTo(request.query.returnTo);
+      const { redirectTo, pending } = await oidc.start(returnTo);
+      reply.setCookie(OIDC_COOKIE, JSON.stringify(pending), {
+        path: '/sign-in/oidc',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        signed: true,
+        maxAge: 10 * 60,
+      });
+      return reply.redirect(redirectTo.href);
+    },
+  );
 
   app.get('/sign-in/oidc/callback', { config: { access: 'public' } }, async (request, reply) => {
     if (!oidc) {

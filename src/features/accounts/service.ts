@@ -145,6 +145,15 @@ export async function purgeIdleSessions(db: Kysely<Schema>, idleMinutes: number,
   return queries.deleteSessionsIdleSince(db, new Date(now.getTime() - idleMinutes * MINUTE));
 }
 
+/**
+ * The active account with this email as it is when signed in, with its roles and teams: for work a command does in
+ * a person's name (the demo sends its referrals as the demo referrer).
+ */
+export async function accountByEmail(db: Kysely<Schema>, email: string): Promise<SignedInUser | undefined> {
+  const account = await queries.findUserForSignIn(db, email);
+  return account && queries.findSignedInUser(db, account.id);
+}
+
 /** Where to email everyone in a council who holds a role, such as its directory editors or team managers. */
 export async function emailsOfRole(db: Kysely<Schema>, laCode: string, role: Role): Promise<string[]> {
   return queries.activeEmailsWithRole(db, laCode, role);

@@ -11,8 +11,8 @@ import {
 } from '../../domain/pathway/household.ts';
 import { signedInUser } from '../../web/context.ts';
 import { problemsForForm } from '../../web/errors.ts';
-import { formText } from '../../web/form.ts';
-import { isUuid } from '../../web/ids.ts';
+import { Type } from '@sinclair/typebox';
+import { formBody, textFields, textValues, Uuid, WholeNumber, type TypeBoxTypes } from '../../web/form.ts';
 import {
   RECORD_KEEPERS,
   addHouseholdMember,
@@ -33,7 +33,7 @@ const IDENTITY_FIELDS = [
   'postcode',
   'nhsNumber',
   'upn',
-];
+] as const;
 const MEMBER_FIELDS = [
   'name',
   'relationship',
@@ -42,15 +42,15 @@ const MEMBER_FIELDS = [
   'dobYear',
   'parentalResponsibility',
   'livesWithChild',
-];
+] as const;
 const MAX_ADDRESS = 500;
+
+const ChildParams = Type.Object({ childId: Uuid });
+const IdentityBody = formBody(textFields(IDENTITY_FIELDS), { version: WholeNumber });
+const MemberBody = formBody(textFields(MEMBER_FIELDS));
 
 type Values = Record<string, string>;
 type SavedChild = NonNullable<Awaited<ReturnType<typeof childForRecordKeeper>>>;
-
-function valuesOf(body: unknown, fields: string[]): Values {
-  return Object.fromEntries(fields.map((field) => [field, formText(body, field)]));
-}
 
 /** The form's values for the record as it is saved now. */
 function savedValues(child: SavedChild): Values {
@@ -68,12 +68,9 @@ function savedValues(child: SavedChild): Values {
   };
 }
 
-export async function childIdentityRoutes(app: FastifyInstance) {
+export async function childIdentityRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
-
-  function badRequest(reply: FastifyReply) {
-    return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-  }
 
   function renderIdentity(
     reply: FastifyReply,
@@ -90,11 +87,8 @@ export async function childIdentityRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/children/:childId/identity', ACCESS, async (request, reply) => {
-    const { childId } = request.params as { childId: string };
-    const child = isUuid(childId)
-      ? await openRecordForKeeping(db, signedInUser(request), childId, request.id)
-      : undefined;
+  app.get('/children/:childId/identity', { ...ACCESS, schema: { params: ChildParams } }, async (request, reply) => {
+    const child = await openRecordForKeeping(db, signedInUser(request), request.params.childId, request.id);
     if (!child) {
       reply.callNotFound();
       return reply;
@@ -102,17 +96,17 @@ export async function childIdentityRoutes(app: FastifyInstance) {
     return renderIdentity(reply, child, savedValues(child), {}, null);
   });
 
-  app.post('/children/:childId/identity', ACCESS, async (request, reply) => {
+  const identitySchema = { params: ChildParams, body: IdentityBody };
+  app.post('/children/:childId/identity', { ...ACCESS, schema: identitySchema }, async (request, reply) => {
     const user = signedInUser(request);
-    const { childId } = request.params as { childId: string };
-    const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(childId) || !Number.isInteger(seenVersion)) return badRequest(reply);
+    const { childId } = request.params;
+    const seenVersion = request.body.version;
     const child = await childForRecordKeeper(db, user, childId);
     if (!child) {
       reply.callNotFound();
       return reply;
     }
-    const values = valuesOf(request.body, IDENTITY_FIELDS);
+    const values: Values = textValues(request.body, IDENTITY_FIELDS);
     const problems = childIdentityProblems(values);
     if ((values.address ?? '').length > MAX_ADDRESS)
       problems.address = `The address must be ${MAX_ADDRESS} characters or fewer`;
@@ -178,28 +172,29 @@ export async function childIdentityRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/children/:childId/household/new', ACCESS, async (request, reply) => {
-    const { childId } = request.params as { childId: string };
-    const child = isUuid(childId)
-      ? await openRecordForKeeping(db, signedInUser(request), childId, request.id)
-      : undefined;
-    if (!child) {
-      reply.callNotFound();
-      return reply;
-    }
-    return renderMember(request, reply, child, {}, {});
-  });
+  app.get(
+    '/children/:childId/household/new',
+    { ...ACCESS, schema: { params: ChildParams } },
+    async (request, reply) => {
+      const child = await openRecordForKeeping(db, signedInUser(request), request.params.childId, request.id);
+      if (!child) {
+        reply.callNotFound();
+        return reply;
+      }
+      return renderMember(request, reply, child, {}, {});
+    },
+  );
 
-  app.post('/children/:childId/household', ACCESS, async (request, reply) => {
+  const memberSchema = { params: ChildParams, body: MemberBody };
+  app.post('/children/:childId/household', { ...ACCESS, schema: memberSchema }, async (request, reply) => {
     const user = signedInUser(request);
-    const { childId } = request.params as { childId: string };
-    if (!isUuid(childId)) return badRequest(reply);
+    const { childId } = request.params;
     const child = await childForRecordKeeper(db, user, childId);
     if (!child) {
       reply.callNotFound();
       return reply;
     }
-    const values = valuesOf(request.body, MEMBER_FIELDS);
+    const values: Values = textValues(request.body, MEMBER_FIELDS);
     const problems = householdMemberProblems(values);
     if (Object.keys(problems).length > 0) {
       reply.status(400);
@@ -220,13 +215,17 @@ export async function childIdentityRoutes(app: FastifyInstance) {
     return reply.redirect(`/children/${childId}`, 303);
   });
 
-  app.post('/children/:childId/household/:memberId/remove', ACCESS, async (request, reply) => {
-    const { childId, memberId } = request.params as { childId: string; memberId: string };
-    if (!isUuid(childId) || !isUuid(memberId)) return badRequest(reply);
-    if (!(await removeHouseholdMember(db, signedInUser(request), { childId, memberId, requestId: request.id }))) {
-      reply.callNotFound();
-      return reply;
-    }
-    return reply.redirect(`/children/${childId}`, 303);
-  });
+  const removeSchema = { params: Type.Object({ childId: Uuid, memberId: Uuid }) };
+  app.post(
+    '/children/:childId/household/:memberId/remove',
+    { ...ACCESS, schema: removeSchema },
+    async (request, reply) => {
+      const { childId, memberId } = request.params;
+      if (!(await removeHouseholdMember(db, signedInUser(request), { childId, memberId, requestId: request.id }))) {
+        reply.callNotFound();
+        return reply;
+      }
+      return reply.redirect(`/children/${childId}`, 303);
+    },
+  );
 }

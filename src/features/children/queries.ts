@@ -105,3 +105,59 @@ export async function household(db: Kysely<Schema>, child: { id: string; family_
   ]);
   return { carers, siblings, members };
 }
+
+export async function insertFamily(
+  db: Kysely<Schema>,
+  laCode: string,
+  family: { familyName: string; localityId: string | null },
+) {
+  const { id } = await db
+    .insertInto('families')
+    .values({ la_code: laCode, family_name: family.familyName, locality_id: family.localityId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function insertFamilyCarers(
+  db: Kysely<Schema>,
+  laCode: string,
+  familyId: string,
+  carers: readonly { userId: string; relationship: string }[],
+) {
+  if (carers.length === 0) return;
+  await db
+    .insertInto('family_carers')
+    .values(
+      carers.map((carer) => ({
+        family_id: familyId,
+        user_id: carer.userId,
+        la_code: laCode,
+        relationship: carer.relationship,
+      })),
+    )
+    .execute();
+}
+
+export async function insertChildren(
+  db: Kysely<Schema>,
+  laCode: string,
+  family: { id: string; familyName: string },
+  children: readonly { givenName: string; dateOfBirth: string }[],
+) {
+  if (children.length === 0) return [];
+  const rows = await db
+    .insertInto('children')
+    .values(
+      children.map((child) => ({
+        la_code: laCode,
+        family_id: family.id,
+        given_name: child.givenName,
+        family_name: family.familyName,
+        date_of_birth: child.dateOfBirth,
+      })),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}

@@ -6,7 +6,6 @@ import { CLOSURE_REASONS, TIERS, mayTransition, type Tier } from '../../domain/p
 import { CASEWORK_ROLES, FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
-import { isUuid } from '../../web/ids.ts';
 import {
   allocateEpisode,
   assessmentClock,
@@ -20,10 +19,16 @@ import {
 import { ASSESSMENT_FACTORS, DISABILITY_CODES } from '../../domain/census/codes.ts';
 import { decideStepDown, moveChild, waitingProposal } from '../pathway/moves.ts';
 import { closeSafetyWorry, mayCloseWorries, openSafetyWorries } from '../pathway/worries.ts';
-import { household, openTeamOf } from './queries.ts';
 import { RECORD_KEEPERS } from './identity.ts';
-import { childrenOfFamilyMember, recordDisabilities, staffMaySee, viewChildRecord } from './service.ts';
-import { formText, formList } from '../../web/form.ts';
+import {
+  childrenOfFamilyMember,
+  householdOf,
+  recordDisabilities,
+  staffMaySeeChild,
+  viewChildRecord,
+} from './service.ts';
+import { formBody, OneOrMany, Text, Uuid, UuidOrEmpty, WholeNumber, text, type TypeBoxTypes } from '../../web/form.ts';
+import { Type } from '@sinclair/typebox';
 
 const MOVERS: readonly Role[] = ['team_manager', 'social_worker', 'short_breaks_officer'];
 const MANAGERS: readonly Role[] = ['team_manager'];
@@ -38,7 +43,12 @@ const ASSESSORS: readonly Role[] = ['social_worker', 'team_manager'];
 const NO_FACTORS = '21';
 const MAX_REASON = 2000;
 
-export async function childrenRoutes(app: FastifyInstance) {
+const ChildParams = Type.Object({ childId: Uuid });
+/** What the record's forms about the current episode carry in hidden fields. */
+const EPISODE = { episodeId: Uuid, version: WholeNumber };
+
+export async function childrenRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
 
   app.get('/children', { config: { access: FAMILY_ROLES } }, async (request, reply) => {
@@ -49,11 +59,12 @@ export async function childrenRoutes(app: FastifyInstance) {
   async function renderRecord(
     request: FastifyRequest,
     reply: FastifyReply,
+    childId: string,
     message: string | null,
     errors: FieldError[],
   ) {
     const user = signedInUser(request);
-    const child = await viewChildRecord(db, user, (request.params as { childId: string }).childId, request.id);
+    const child = await viewChildRecord(db, user, childId, request.id);
     if (!child) {
       reply.callNotFound();
       return reply;
@@ -67,7 +78,7 @@ export async function childrenRoutes(app: FastifyInstance) {
     // Independent reads, so they go to the database together rather than one after another.
     const [episode, { carers, siblings, members }, timeline, teamMembers, worries] = await Promise.all([
       staff ? currentEpisode(db, child.id) : undefined,
-      household(db, child),
+      householdOf(db, child),
       staff ? childTimeline(db, child.id) : [],
       allocatingTeam ? teamWorkers(db, allocatingTeam) : [],
       staff ? openSafetyWorries(db, child.id) : [],
@@ -154,187 +165,209 @@ export async function childrenRoutes(app: FastifyInstance) {
   async function afterChange(request: FastifyRequest, reply: FastifyReply, childId: string, result: TransitionResult) {
     if (result === 'done') return reply.redirect(`/children/${childId}`, 303);
     reply.status(result === 'not-allowed' ? 403 : 409);
-    return renderRecord(request, reply, request.t(`pathway.${result}`), []);
+    return renderRecord(request, reply, childId, request.t(`pathway.${result}`), []);
   }
 
-  app.get('/children/:childId', { config: { access: [...FAMILY_ROLES, ...CASEWORK_ROLES] } }, async (request, reply) =>
-    renderRecord(request, reply, null, []),
+  app.get(
+    '/children/:childId',
+    { config: { access: [...FAMILY_ROLES, ...CASEWORK_ROLES] }, schema: { params: ChildParams } },
+    async (request, reply) => renderRecord(request, reply, request.params.childId, null, []),
   );
 
-  app.post('/children/:childId/move', { config: { access: MOVERS } }, async (request, reply) => {
-    const { childId } = request.params as { childId: string };
-    const to = TIERS.find((tier) => tier === formText(request.body, 'to'));
-    const seenEpisodeId = formText(request.body, 'episodeId');
-    if (!isUuid(childId) || (seenEpisodeId !== '' && !isUuid(seenEpisodeId))) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
-    const reason = formText(request.body, 'reason');
-    const closure = CLOSURE_REASONS.find((code) => code === formText(request.body, 'closureReason')) ?? null;
-    const errors: FieldError[] = [];
-    if (!to) errors.push({ field: 'to', text: request.t('pathway.errors.to') });
-    if (reason === '' || reason.length > MAX_REASON)
-      errors.push({ field: 'reason', text: request.t('pathway.errors.reason', { max: MAX_REASON }) });
-    if (to === 'universal' && !closure)
-      errors.push({ field: 'closureReason', text: request.t('pathway.errors.closure') });
-    if (errors.length > 0 || !to) {
-      reply.status(400);
-      return renderRecord(request, reply, null, errors);
-    }
-    const result = await moveChild(db, signedInUser(request), {
-      childId,
-      seenEpisodeId: seenEpisodeId === '' ? null : seenEpisodeId,
-      to,
-      reason,
-      closureReasonCode: to === 'universal' ? closure : null,
-      requestId: request.id,
-      baseUrl: app.config.publicUrl,
-    });
-    if (result === 'closure-does-not-fit') {
-      reply.status(400);
-      return renderRecord(request, reply, null, [
-        { field: 'closureReason', text: request.t('pathway.errors.closureNeedsAssessment') },
-      ]);
-    }
-    if (result !== 'done' && result !== 'proposed') {
-      reply.status(result === 'not-allowed' ? 403 : 409);
-      return renderRecord(request, reply, request.t(`pathway.${result}`), []);
-    }
-    return reply.redirect(`/children/${childId}`, 303);
-  });
+  const MoveBody = formBody({ to: Text(), episodeId: UuidOrEmpty, reason: Text(), closureReason: Text() });
+  app.post(
+    '/children/:childId/move',
+    { config: { access: MOVERS }, schema: { params: ChildParams, body: MoveBody } },
+    async (request, reply) => {
+      const { childId } = request.params;
+      const to = TIERS.find((tier) => tier === text(request.body.to));
+      const seenEpisodeId = text(request.body.episodeId);
+      const reason = text(request.body.reason);
+      const closure = CLOSURE_REASONS.find((code) => code === text(request.body.closureReason)) ?? null;
+      const errors: FieldError[] = [];
+      if (!to) errors.push({ field: 'to', text: request.t('pathway.errors.to') });
+      if (reason === '' || reason.length > MAX_REASON)
+        errors.push({ field: 'reason', text: request.t('pathway.errors.reason', { max: MAX_REASON }) });
+      if (to === 'universal' && !closure)
+        errors.push({ field: 'closureReason', text: request.t('pathway.errors.closure') });
+      if (errors.length > 0 || !to) {
+        reply.status(400);
+        return renderRecord(request, reply, request.params.childId, null, errors);
+      }
+      const result = await moveChild(db, signedInUser(request), {
+        childId,
+        seenEpisodeId: seenEpisodeId === '' ? null : seenEpisodeId,
+        to,
+        reason,
+        closureReasonCode: to === 'universal' ? closure : null,
+        requestId: request.id,
+        baseUrl: app.config.publicUrl,
+      });
+      if (result === 'closure-does-not-fit') {
+        reply.status(400);
+        return renderRecord(request, reply, request.params.childId, null, [
+          { field: 'closureReason', text: request.t('pathway.errors.closureNeedsAssessment') },
+        ]);
+      }
+      if (result !== 'done' && result !== 'proposed') {
+        reply.status(result === 'not-allowed' ? 403 : 409);
+        return renderRecord(request, reply, request.params.childId, request.t(`pathway.${result}`), []);
+      }
+      return reply.redirect(`/children/${childId}`, 303);
+    },
+  );
 
-  app.post('/children/:childId/allocate', { config: { access: MANAGERS } }, async (request, reply) => {
-    const { childId } = request.params as { childId: string };
-    const episodeId = formText(request.body, 'episodeId');
-    const workerId = formText(request.body, 'workerId');
-    const seenVersion = Number(formText(request.body, 'version'));
-    if (
-      !isUuid(childId) ||
-      !isUuid(episodeId) ||
-      (workerId !== '' && !isUuid(workerId)) ||
-      !Number.isInteger(seenVersion)
-    ) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
-    if (workerId === '') {
-      reply.status(400);
-      return renderRecord(request, reply, null, [{ field: 'workerId', text: request.t('pathway.errors.worker') }]);
-    }
-    const result = await allocateEpisode(db, signedInUser(request), {
-      episodeId,
-      seenVersion,
-      workerId,
-      requestId: request.id,
-      baseUrl: app.config.publicUrl,
-    });
-    return afterChange(request, reply, childId, result);
-  });
+  const AllocateBody = formBody({ workerId: UuidOrEmpty }, EPISODE);
+  app.post(
+    '/children/:childId/allocate',
+    { config: { access: MANAGERS }, schema: { params: ChildParams, body: AllocateBody } },
+    async (request, reply) => {
+      const { episodeId, version: seenVersion } = request.body;
+      const workerId = request.body.workerId ?? '';
+      if (workerId === '') {
+        reply.status(400);
+        return renderRecord(request, reply, request.params.childId, null, [
+          { field: 'workerId', text: request.t('pathway.errors.worker') },
+        ]);
+      }
+      const result = await allocateEpisode(db, signedInUser(request), {
+        episodeId,
+        seenVersion,
+        workerId,
+        requestId: request.id,
+        baseUrl: app.config.publicUrl,
+      });
+      return afterChange(request, reply, request.params.childId, result);
+    },
+  );
 
-  app.post('/children/:childId/authorise-assessment', { config: { access: MANAGERS } }, async (request, reply) => {
-    const { childId } = request.params as { childId: string };
-    const episodeId = formText(request.body, 'episodeId');
-    const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(childId) || !isUuid(episodeId) || !Number.isInteger(seenVersion)) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
-    const result = await authoriseAssessment(db, signedInUser(request), {
-      episodeId,
-      seenVersion,
-      requestId: request.id,
-    });
-    return afterChange(request, reply, childId, result);
-  });
+  app.post(
+    '/children/:childId/authorise-assessment',
+    { config: { access: MANAGERS }, schema: { params: ChildParams, body: formBody({}, EPISODE) } },
+    async (request, reply) => {
+      const { episodeId, version: seenVersion } = request.body;
+      const result = await authoriseAssessment(db, signedInUser(request), {
+        episodeId,
+        seenVersion,
+        requestId: request.id,
+      });
+      return afterChange(request, reply, request.params.childId, result);
+    },
+  );
 
-  app.post('/children/:childId/disabilities', { config: { access: DISABILITY_RECORDERS } }, async (request, reply) => {
-    const user = signedInUser(request);
-    const { childId } = request.params as { childId: string };
-    if (!isUuid(childId))
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    if (!staffMaySee(user, await openTeamOf(db, childId))) {
-      reply.callNotFound();
-      return reply;
-    }
-    const codes = formList(request.body, 'disabilities').filter((code) =>
-      (DISABILITY_CODES as readonly string[]).includes(code),
-    );
-    if (codes.length === 0 || (codes.includes('NONE') && codes.length > 1)) {
-      reply.status(400);
-      return renderRecord(request, reply, null, [
-        { field: 'disabilities', text: request.t('pathway.errors.disabilities') },
-      ]);
-    }
-    if (!(await recordDisabilities(db, user, { childId, codes, requestId: request.id }))) {
-      reply.callNotFound();
-      return reply;
-    }
-    return reply.redirect(`/children/${childId}`, 303);
-  });
+  app.post(
+    '/children/:childId/disabilities',
+    {
+      config: { access: DISABILITY_RECORDERS },
+      schema: { params: ChildParams, body: formBody({ disabilities: OneOrMany() }) },
+    },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const { childId } = request.params;
+      if (!(await staffMaySeeChild(db, user, childId))) {
+        reply.callNotFound();
+        return reply;
+      }
+      const codes = (request.body.disabilities ?? []).filter((code) =>
+        (DISABILITY_CODES as readonly string[]).includes(code),
+      );
+      if (codes.length === 0 || (codes.includes('NONE') && codes.length > 1)) {
+        reply.status(400);
+        return renderRecord(request, reply, request.params.childId, null, [
+          { field: 'disabilities', text: request.t('pathway.errors.disabilities') },
+        ]);
+      }
+      if (!(await recordDisabilities(db, user, { childId, codes, requestId: request.id }))) {
+        reply.callNotFound();
+        return reply;
+      }
+      return reply.redirect(`/children/${childId}`, 303);
+    },
+  );
 
-  app.post('/children/:childId/assessment', { config: { access: ASSESSORS } }, async (request, reply) => {
-    const { childId } = request.params as { childId: string };
-    const episodeId = formText(request.body, 'episodeId');
-    const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(childId) || !isUuid(episodeId) || !Number.isInteger(seenVersion)) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
-    const factors = formList(request.body, 'factors').filter((code) =>
-      (ASSESSMENT_FACTORS as readonly string[]).includes(code),
-    );
-    if (factors.length === 0 || (factors.includes(NO_FACTORS) && factors.length > 1)) {
-      reply.status(400);
-      return renderRecord(request, reply, null, [{ field: 'factors', text: request.t('pathway.errors.factors') }]);
-    }
-    const result = await recordAssessment(db, signedInUser(request), {
-      episodeId,
-      seenVersion,
-      factors,
-      requestId: request.id,
-    });
-    return afterChange(request, reply, childId, result);
-  });
+  app.post(
+    '/children/:childId/assessment',
+    {
+      config: { access: ASSESSORS },
+      schema: { params: ChildParams, body: formBody({ factors: OneOrMany() }, EPISODE) },
+    },
+    async (request, reply) => {
+      const { episodeId, version: seenVersion } = request.body;
+      const factors = (request.body.factors ?? []).filter((code) =>
+        (ASSESSMENT_FACTORS as readonly string[]).includes(code),
+      );
+      if (factors.length === 0 || (factors.includes(NO_FACTORS) && factors.length > 1)) {
+        reply.status(400);
+        return renderRecord(request, reply, request.params.childId, null, [
+          { field: 'factors', text: request.t('pathway.errors.factors') },
+        ]);
+      }
+      const result = await recordAssessment(db, signedInUser(request), {
+        episodeId,
+        seenVersion,
+        factors,
+        requestId: request.id,
+      });
+      return afterChange(request, reply, request.params.childId, result);
+    },
+  );
 
-  app.post('/children/:childId/worries/:referralId/close', { config: { access: MANAGERS } }, async (request, reply) => {
-    const { childId, referralId } = request.params as { childId: string; referralId: string };
-    if (!isUuid(childId) || !isUuid(referralId))
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    const reason = formText(request.body, 'reason');
-    if (reason === '' || reason.length > MAX_REASON) {
-      reply.status(400);
-      return renderRecord(request, reply, null, [
-        { field: `worry-${referralId}`, text: request.t('pathway.errors.worryReason', { max: MAX_REASON }) },
-      ]);
-    }
-    const result = await closeSafetyWorry(db, signedInUser(request), {
-      childId,
-      referralId,
-      reason,
-      requestId: request.id,
-      baseUrl: app.config.publicUrl,
-    });
-    return afterChange(request, reply, childId, result);
-  });
+  app.post(
+    '/children/:childId/worries/:referralId/close',
+    {
+      config: { access: MANAGERS },
+      schema: { params: Type.Object({ childId: Uuid, referralId: Uuid }), body: formBody({ reason: Text() }) },
+    },
+    async (request, reply) => {
+      const { childId, referralId } = request.params;
+      const reason = text(request.body.reason);
+      if (reason === '' || reason.length > MAX_REASON) {
+        reply.status(400);
+        return renderRecord(request, reply, request.params.childId, null, [
+          { field: `worry-${referralId}`, text: request.t('pathway.errors.worryReason', { max: MAX_REASON }) },
+        ]);
+      }
+      const result = await closeSafetyWorry(db, signedInUser(request), {
+        childId,
+        referralId,
+        reason,
+        requestId: request.id,
+        baseUrl: app.config.publicUrl,
+      });
+      return afterChange(request, reply, request.params.childId, result);
+    },
+  );
 
-  app.post('/children/:childId/step-down/:proposalId', { config: { access: MANAGERS } }, async (request, reply) => {
-    const { childId, proposalId } = request.params as { childId: string; proposalId: string };
-    const decision = formText(request.body, 'decision');
-    if (!isUuid(childId) || !isUuid(proposalId))
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    const reason = formText(request.body, 'reason');
-    const errors: FieldError[] = [];
-    if (decision !== 'agree' && decision !== 'refuse')
-      errors.push({ field: 'decision', text: request.t('pathway.errors.proposalDecision') });
-    if (reason === '' || reason.length > MAX_REASON)
-      errors.push({ field: 'proposalReason', text: request.t('pathway.errors.reason', { max: MAX_REASON }) });
-    if (errors.length > 0) {
-      reply.status(400);
-      return renderRecord(request, reply, null, errors);
-    }
-    const result = await decideStepDown(db, signedInUser(request), {
-      proposalId,
-      agree: decision === 'agree',
-      reason,
-      requestId: request.id,
-      baseUrl: app.config.publicUrl,
-    });
-    return afterChange(request, reply, childId, result);
-  });
+  app.post(
+    '/children/:childId/step-down/:proposalId',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        params: Type.Object({ childId: Uuid, proposalId: Uuid }),
+        body: formBody({ decision: Text(), reason: Text() }),
+      },
+    },
+    async (request, reply) => {
+      const { proposalId } = request.params;
+      const decision = text(request.body.decision);
+      const reason = text(request.body.reason);
+      const errors: FieldError[] = [];
+      if (decision !== 'agree' && decision !== 'refuse')
+        errors.push({ field: 'decision', text: request.t('pathway.errors.proposalDecision') });
+      if (reason === '' || reason.length > MAX_REASON)
+        errors.push({ field: 'proposalReason', text: request.t('pathway.errors.reason', { max: MAX_REASON }) });
+      if (errors.length > 0) {
+        reply.status(400);
+        return renderRecord(request, reply, request.params.childId, null, errors);
+      }
+      const result = await decideStepDown(db, signedInUser(request), {
+        proposalId,
+        agree: decision === 'agree',
+        reason,
+        requestId: request.id,
+        baseUrl: app.config.publicUrl,
+      });
+      return afterChange(request, reply, request.params.childId, result);
+    },
+  );
 }

@@ -12,10 +12,11 @@ import {
 import { CASEWORK_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { problemsForForm } from '../../web/errors.ts';
-import { formText } from '../../web/form.ts';
+import { queryOf, textFields, textValues, type TypeBoxTypes } from '../../web/form.ts';
 import { MOST_READ, searchChildren, type SearchOutcome } from './search.ts';
 
 const FIELDS = ['q', 'dobDay', 'dobMonth', 'dobYear'] as const;
+const SearchQuery = queryOf(textFields(FIELDS));
 
 function resultsFor(request: FastifyRequest, outcome: SearchOutcome) {
   return {
@@ -44,17 +45,14 @@ function resultsFor(request: FastifyRequest, outcome: SearchOutcome) {
   };
 }
 
-export async function childSearchRoutes(app: FastifyInstance) {
+export async function childSearchRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
 
-  app.get('/children/search', { config: { access: CASEWORK_ROLES } }, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const values: SearchValues = {
-      q: formText(query, 'q'),
-      dobDay: formText(query, 'dobDay'),
-      dobMonth: formText(query, 'dobMonth'),
-      dobYear: formText(query, 'dobYear'),
-    };
+  const options = { config: { access: CASEWORK_ROLES }, schema: { querystring: SearchQuery } };
+  app.get('/children/search', options, async (request, reply) => {
+    const query = request.query;
+    const values: SearchValues = textValues(query, FIELDS);
     const render = (problems: SearchProblems, outcome?: SearchOutcome) =>
       reply.render('children/views/search.njk', {
         values,

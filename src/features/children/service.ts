@@ -6,7 +6,7 @@ import { type Role, type SignedInUser, primaryRole } from '../../domain/people.t
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { CASEWORK_ROLES } from '../../web/access.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit, recordAudits, type Actor } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { recordChildChange } from '../pathway/service.ts';
 import * as queries from './queries.ts';
@@ -51,6 +51,16 @@ export async function auditRecordView(db: Kysely<Schema>, viewer: SignedInUser, 
   });
 }
 
+/** Whether casework staff may see a child now: the team the child is open to decides. */
+export async function staffMaySeeChild(db: Kysely<Schema>, user: SignedInUser, childId: string): Promise<boolean> {
+  return staffMaySee(user, await queries.openTeamOf(db, childId));
+}
+
+/** The people in the child's life, for their record page. */
+export async function householdOf(db: Kysely<Schema>, child: { id: string; family_id: string }) {
+  return queries.household(db, child);
+}
+
 /** The locality a postcode's district lies in, for a new family's record (the front door makes one). */
 export async function localityForPostcode(db: Kysely<Schema>, laCode: string, postcode: string) {
   return queries.localityOfPostcode(db, laCode, postcode);
@@ -89,6 +99,50 @@ export async function recordDisabilities(
     });
     return true;
   });
+}
+
+/**
+ * Registers a family with its children and the carers who have accounts (a parent, or a young person as
+ * 'self'), so the carers see the children's pages. Each child's new record is audited. Runs in the caller's
+ * transaction when there is one (the demo seeds its council in one), otherwise in its own.
+ */
+export async function registerFamily(
+  db: Kysely<Schema>,
+  laCode: string,
+  family: {
+    familyName: string;
+    localityId: string | null;
+    carers: readonly { userId: string; relationship: string }[];
+    children: readonly { givenName: string; dateOfBirth: string }[];
+  },
+  actor: Actor,
+): Promise<{ familyId: string; childIds: string[] }> {
+  const register = async (trx: Kysely<Schema>) => {
+    const familyId = await queries.insertFamily(trx, laCode, family);
+    await queries.insertFamilyCarers(trx, laCode, familyId, family.carers);
+    const childIds = await queries.insertChildren(
+      trx,
+      laCode,
+      { id: familyId, familyName: family.familyName },
+      family.children,
+    );
+    await recordAudits(
+      trx,
+      childIds.map((childId) => ({
+        laCode,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        action: 'create-child-record',
+        requestId: actor.requestId,
+        subjectChildId: childId,
+        subjectType: 'child',
+        subjectId: childId,
+        details: { familyId },
+      })),
+    );
+    return { familyId, childIds };
+  };
+  return db.isTransaction ? register(db) : db.transaction().execute(register);
 }
 
 /** Emails, through the outbox, everyone with an active account in the child's family. */

@@ -7,7 +7,8 @@ import type { GlossaryEntry } from '../../domain/search/glossary.ts';
 import type { FieldError } from '../../web/errors.ts';
 import type { Translate } from '../../web/i18n.ts';
 import { recordAudit } from '../audit/service.ts';
-import { DEFAULT_GLOSSARY, forgetUnderstanding } from './understanding.ts';
+import { announceDirectoryChange } from './search/changes.ts';
+import { DEFAULT_GLOSSARY } from './search/understanding.ts';
 
 export interface GlossaryForm {
   term: string;
@@ -115,8 +116,8 @@ export async function saveGlossaryTerm(
       requestId,
       details: { term: form.term },
     });
+    await announceDirectoryChange(trx, user.laCode);
   });
-  forgetUnderstanding(user.laCode);
 }
 
 export async function deleteGlossaryTerm(
@@ -141,8 +142,8 @@ export async function deleteGlossaryTerm(
       requestId,
       details: { term },
     });
+    await announceDirectoryChange(trx, user.laCode);
     return true;
   });
-  if (deleted) forgetUnderstanding(user.laCode);
   return deleted;
 }

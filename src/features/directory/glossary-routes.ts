@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
+import { formBody, queryOf, Text, textFields, type TypeBoxTypes } from '../../web/form.ts';
 import {
   deleteGlossaryTerm,
   readGlossaryForm,
@@ -12,8 +13,11 @@ import {
 } from './glossary-editing.ts';
 
 const EDITORS = ['directory_editor'] as const;
+const GlossaryQuery = queryOf({ term: Text(), notice: Text() });
+const GlossaryBody = formBody(textFields(['term', 'meaning', 'alternatives', 'explain']));
 
-export async function glossaryRoutes(app: FastifyInstance) {
+export async function glossaryRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
 
   async function render(
@@ -35,25 +39,30 @@ export async function glossaryRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/manage/glossary', { config: { access: EDITORS } }, async (request, reply) => {
-    const user = signedInUser(request);
-    const query = request.query as Record<string, unknown>;
-    const chosen = typeof query.term === 'string' ? query.term.toLowerCase() : '';
-    const { entries } = await showGlossary(db, user.laCode);
-    const entry = entries.find((candidate) => candidate.term.toLowerCase() === chosen);
-    const form: GlossaryForm = entry
-      ? {
-          term: entry.term,
-          meaning: entry.meaning,
-          alternatives: entry.alternatives.join(', '),
-          explain: entry.explain,
-        }
-      : { term: '', meaning: '', alternatives: '', explain: true };
-    const notice = query.notice === 'saved' || query.notice === 'deleted' ? query.notice : null;
-    return render(reply, user.laCode, form, [], notice);
-  });
+  app.get(
+    '/manage/glossary',
+    { config: { access: EDITORS }, schema: { querystring: GlossaryQuery } },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const query = request.query;
+      const chosen = query.term?.toLowerCase() ?? '';
+      const { entries } = await showGlossary(db, user.laCode);
+      const entry = entries.find((candidate) => candidate.term.toLowerCase() === chosen);
+      const form: GlossaryForm = entry
+        ? {
+            term: entry.term,
+            meaning: entry.meaning,
+            alternatives: entry.alternatives.join(', '),
+            explain: entry.explain,
+          }
+        : { term: '', meaning: '', alternatives: '', explain: true };
+      const notice = query.notice === 'saved' || query.notice === 'deleted' ? query.notice : null;
+      return render(reply, user.laCode, form, [], notice);
+    },
+  );
 
-  app.post('/manage/glossary', { config: { access: EDITORS } }, async (request, reply) => {
+  const glossaryForm = { config: { access: EDITORS }, schema: { body: GlossaryBody } };
+  app.post('/manage/glossary', glossaryForm, async (request, reply) => {
     const user = signedInUser(request);
     const form = readGlossaryForm(request.body);
     const errors = validateGlossaryForm(form, request.t);
@@ -65,7 +74,7 @@ export async function glossaryRoutes(app: FastifyInstance) {
     return reply.redirect('/manage/glossary?notice=saved', 303);
   });
 
-  app.post('/manage/glossary/delete', { config: { access: EDITORS } }, async (request, reply) => {
+  app.post('/manage/glossary/delete', glossaryForm, async (request, reply) => {
     const { term } = readGlossaryForm(request.body);
     if (term === '') return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     const deleted = await deleteGlossaryTerm(db, signedInUser(request), term, request.id);

@@ -6,7 +6,7 @@ import { readFeed, type FeedItem } from './feeds.ts';
 import { normaliseV1Service } from './normalise-v1.ts';
 import { normaliseV3Service } from './normalise-v3.ts';
 import type { RejectedRecord, ServiceRecord } from './records.ts';
-import { directoryChanged } from './understanding.ts';
+import { announceDirectoryChange } from './search/changes.ts';
 import { writeServices } from './writes.ts';
 
 export interface ImportReport {
@@ -74,7 +74,8 @@ export async function importItems(
   }
   await flush();
   for (const { done } of writing) await done;
-  directoryChanged(laCode);
+  // Once every batch has committed: an import is many transactions, and search rebuilds once for all of them.
+  await announceDirectoryChange(db, laCode);
   report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return report;
 }

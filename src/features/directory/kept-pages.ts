@@ -5,9 +5,9 @@ import type { RuntimeEnvironment } from '../../config.ts';
 import { RecentlyUsed } from './recently-used.ts';
 
 /**
- * How long a page is kept. Changes made through this process are shown at once (the key names the directory's
- * generation, see `directoryGeneration`); changes made through another web process or the importer are shown
- * within this long, where before a page read its services' names and status afresh each time.
+ * How long a page is kept. A change to the directory made through Pathway, in any process, is shown as soon as
+ * this process hears of it (the key names the directory's generation, see `DirectorySearch.generation`); this
+ * bounds how long anything else a page shows may be out of date.
  */
 export const KEPT_FOR_MS = 10_000;
 /** At most this many pages, the one kept longest ago making room: a search page is about 40 KB. */

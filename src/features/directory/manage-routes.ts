@@ -1,10 +1,23 @@
 // Staff pages for keeping the directory right: a provider's and an editor's list of services, editing with
 // approval and a diff, version history with restore, public reports with a status, and the sufficiency view.
 import type { Role } from '../../domain/people.ts';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS, type SendNeed } from '../../domain/local-offer.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary } from '../../web/errors.ts';
+import {
+  formBody,
+  IdParams,
+  OneOrMany,
+  queryOf,
+  Text,
+  text,
+  textFields,
+  Uuid,
+  WholeNumber,
+  type TypeBoxTypes,
+} from '../../web/form.ts';
 import type { Translate } from '../../web/i18n.ts';
 import {
   COST_KINDS,
@@ -20,6 +33,7 @@ import {
   type DetailsForm,
 } from './details.ts';
 import { FEEDBACK_STATUSES, feedbackFor, respondToFeedback } from './feedback.ts';
+import { changeToDecide, managedServices, serviceCategories } from './service.ts';
 import { isStale } from './service-page.ts';
 import { AGE_BANDS } from '../../domain/age-bands.ts';
 import { heatMapCells, sufficiencyCounts, sufficiencyCsv, sufficiencyTable } from './sufficiency.ts';
@@ -35,7 +49,6 @@ import {
   waitingChanges,
   type ManageableService,
 } from './upkeep.ts';
-import { isUuid } from '../../web/ids.ts';
 
 const UPKEEP: readonly Role[] = ['provider', 'directory_editor'];
 const EDITORS: readonly Role[] = ['directory_editor'];
@@ -43,15 +56,32 @@ const SUFFICIENCY: readonly Role[] = ['directory_editor', 'analyst', 'dsco', 'te
 const PAGE_SIZE = 50;
 const MAX_NOTE = 2000;
 
-function uuidParam(request: FastifyRequest, name: string): string | undefined {
-  const value = (request.params as Record<string, unknown>)[name];
-  return isUuid(value) ? value.toLowerCase() : undefined;
-}
-
-function bodyText(request: FastifyRequest, name: string): string {
-  const value = ((request.body ?? {}) as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
+const SERVICE = { params: IdParams };
+const ServicesQuery = queryOf({ show: Text(), name: Text(), page: Text() });
+/** The edit form: text fields, and the ticked boxes of the three lists. */
+const DetailsBody = formBody({
+  ...textFields([
+    'name',
+    'description',
+    'status',
+    'minimumAge',
+    'maximumAge',
+    'hours',
+    'costKind',
+    'cost',
+    'url',
+    'email',
+  ]),
+  sendNeeds: OneOrMany(),
+  accessRoutes: OneOrMany(),
+  days: OneOrMany(),
+});
+const DecisionBody = formBody(
+  { note: Text() },
+  { decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), version: WholeNumber },
+);
+const FeedbackBody = formBody({ status: Text(), response: Text() });
+const SufficiencyQuery = queryOf({ category: Text(), need: Text() });
 
 function choices(t: Translate) {
   return {
@@ -63,75 +93,54 @@ function choices(t: Translate) {
   };
 }
 
-export async function manageRoutes(app: FastifyInstance) {
+export async function manageRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
 
-  async function serviceOr404(request: FastifyRequest, reply: FastifyReply): Promise<ManageableService | undefined> {
-    const id = uuidParam(request, 'id');
-    const service = id ? await manageableService(db, signedInUser(request), id) : undefined;
+  async function serviceOr404(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+  ): Promise<ManageableService | undefined> {
+    const service = await manageableService(db, signedInUser(request), id.toLowerCase());
     if (!service) reply.callNotFound();
     return service;
   }
 
-  app.get('/manage/services', { config: { access: UPKEEP } }, async (request, reply) => {
-    const user = signedInUser(request);
-    const query = request.query as Record<string, unknown>;
-    const show = query.show === 'stale' ? 'stale' : 'all';
-    const name = typeof query.name === 'string' ? query.name.trim().slice(0, 100) : '';
-    const page = typeof query.page === 'string' && /^\d{1,4}$/.test(query.page) ? Math.max(1, Number(query.page)) : 1;
-    let services = db
-      .selectFrom('services as s')
-      .leftJoin('organizations as o', 'o.id', 's.organization_id')
-      .where('s.la_code', '=', user.laCode);
-    if (!isEditor(user)) {
-      services = services.where('s.organization_id', 'in', (eb) =>
-        eb.selectFrom('organization_members').select('organization_id').where('user_id', '=', user.id),
-      );
-    }
-    if (name) services = services.where('s.name', 'ilike', `%${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (show === 'stale') services = services.where('s.stale_flagged_at', 'is not', null);
-    const [rows, total, waiting] = await Promise.all([
-      services
-        .select([
-          's.id',
-          's.name',
-          's.status',
-          's.review_by',
-          's.assured_date',
-          's.last_modified',
-          'o.name as organization_name',
-        ])
-        .orderBy('s.name')
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-        .execute(),
-      services.select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow(),
-      db
-        .selectFrom('service_changes')
-        .select('service_id')
-        .where('la_code', '=', user.laCode)
-        .where('status', '=', 'pending')
-        .execute(),
-    ]);
-    const waitingIds = new Set(waiting.map((change) => change.service_id));
-    const count = Number(total.count);
-    return reply.render('directory/views/manage-services.njk', {
-      show,
-      name,
-      page,
-      pages: Math.max(1, Math.ceil(count / PAGE_SIZE)),
-      count,
-      editor: isEditor(user),
-      services: rows.map((row) => ({
-        ...row,
-        stale: isStale(row),
-        waiting: waitingIds.has(row.id),
-      })),
-    });
-  });
+  app.get(
+    '/manage/services',
+    { config: { access: UPKEEP }, schema: { querystring: ServicesQuery } },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const query = request.query;
+      const show = query.show === 'stale' ? 'stale' : 'all';
+      const name = text(query.name).slice(0, 100);
+      const page = query.page !== undefined && /^\d{1,4}$/.test(query.page) ? Math.max(1, Number(query.page)) : 1;
+      const { rows, count, waitingIds } = await managedServices(db, user, {
+        name,
+        staleOnly: show === 'stale',
+        page,
+        pageSize: PAGE_SIZE,
+      });
+      return reply.render('directory/views/manage-services.njk', {
+        show,
+        name,
+        page,
+        pages: Math.max(1, Math.ceil(count / PAGE_SIZE)),
+        count,
+        editor: isEditor(user),
+        services: rows.map((row) => ({
+          ...row,
+          stale: isStale(row),
+          waiting: waitingIds.has(row.id),
+        })),
+      });
+    },
+  );
 
-  app.get('/manage/services/:id', { config: { access: UPKEEP } }, async (request, reply) => {
-    const service = await serviceOr404(request, reply);
+  const servicePage = { params: IdParams, querystring: queryOf({ notice: Text() }) };
+  app.get('/manage/services/:id', { config: { access: UPKEEP }, schema: servicePage }, async (request, reply) => {
+    const service = await serviceOr404(request, reply, request.params.id);
     if (!service) return reply;
     const user = signedInUser(request);
     const [history, waiting] = await Promise.all([
@@ -139,11 +148,10 @@ export async function manageRoutes(app: FastifyInstance) {
       waitingChangeFor(db, service.id),
     ]);
     const details = detailsOf(service);
-    const query = request.query as Record<string, unknown>;
     return reply.render('directory/views/manage-service.njk', {
       service,
       editor: isEditor(user),
-      notice: typeof query.notice === 'string' ? query.notice : null,
+      notice: request.query.notice ?? null,
       rows: DETAIL_FIELDS.map((field) => ({
         key: { text: request.t(`manage.fields.${field}`) },
         value: { text: describeDetail(field, details, request.t) || request.t('directory.notKnown') },
@@ -180,8 +188,8 @@ export async function manageRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/manage/services/:id/edit', { config: { access: UPKEEP } }, async (request, reply) => {
-    const service = await serviceOr404(request, reply);
+  app.get('/manage/services/:id/edit', { config: { access: UPKEEP }, schema: SERVICE }, async (request, reply) => {
+    const service = await serviceOr404(request, reply, request.params.id);
     if (!service) return reply;
     const waiting = await waitingChangeFor(db, service.id);
     // A provider carries on from the change they already sent, rather than starting again.
@@ -189,8 +197,9 @@ export async function manageRoutes(app: FastifyInstance) {
     return renderEdit(reply, request.t, service, formOf(details), [], isEditor(signedInUser(request)));
   });
 
-  app.post('/manage/services/:id/edit', { config: { access: UPKEEP } }, async (request, reply) => {
-    const service = await serviceOr404(request, reply);
+  const editForm = { params: IdParams, body: DetailsBody };
+  app.post('/manage/services/:id/edit', { config: { access: UPKEEP }, schema: editForm }, async (request, reply) => {
+    const service = await serviceOr404(request, reply, request.params.id);
     if (!service) return reply;
     const user = signedInUser(request);
     const form = readDetailsForm(request.body);
@@ -209,8 +218,8 @@ export async function manageRoutes(app: FastifyInstance) {
     );
   });
 
-  app.post('/manage/services/:id/confirm', { config: { access: UPKEEP } }, async (request, reply) => {
-    const service = await serviceOr404(request, reply);
+  app.post('/manage/services/:id/confirm', { config: { access: UPKEEP }, schema: SERVICE }, async (request, reply) => {
+    const service = await serviceOr404(request, reply, request.params.id);
     if (!service) return reply;
     await confirmStillRight(db, signedInUser(request), { serviceId: service.id, requestId: request.id });
     return reply.redirect(`/manage/services/${service.id}?notice=confirmed`, 303);
@@ -218,14 +227,15 @@ export async function manageRoutes(app: FastifyInstance) {
 
   app.post(
     '/manage/services/:id/versions/:version/restore',
-    { config: { access: EDITORS } },
+    { config: { access: EDITORS }, schema: { params: Type.Object({ id: Uuid, version: WholeNumber }) } },
     async (request, reply) => {
-      const service = await serviceOr404(request, reply);
+      const service = await serviceOr404(request, reply, request.params.id);
       if (!service) return reply;
-      const version = Number((request.params as { version: string }).version);
-      const restored = Number.isInteger(version)
-        ? await restoreVersion(db, signedInUser(request), { serviceId: service.id, version, requestId: request.id })
-        : undefined;
+      const restored = await restoreVersion(db, signedInUser(request), {
+        serviceId: service.id,
+        version: request.params.version,
+        requestId: request.id,
+      });
       if (restored === undefined) {
         reply.callNotFound();
         return reply;
@@ -234,9 +244,10 @@ export async function manageRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get('/manage/changes', { config: { access: EDITORS } }, async (request, reply) => {
+  const changesPage = { querystring: queryOf({ decided: Text() }) };
+  app.get('/manage/changes', { config: { access: EDITORS }, schema: changesPage }, async (request, reply) => {
     const changes = await waitingChanges(db, signedInUser(request).laCode);
-    const decided = (request.query as Record<string, unknown>).decided;
+    const decided = request.query.decided;
     return reply.render('directory/views/manage-changes.njk', {
       decided: decided === 'approved' || decided === 'rejected' ? decided : null,
       changes: changes.map((change) => ({
@@ -249,26 +260,16 @@ export async function manageRoutes(app: FastifyInstance) {
   async function renderChange(
     request: FastifyRequest,
     reply: FastifyReply,
+    changeId: string,
     message: string | null,
     errors: { field: string; text: string }[] = [],
   ) {
-    const user = signedInUser(request);
-    const id = uuidParam(request, 'id');
-    const change = id
-      ? await db
-          .selectFrom('service_changes as c')
-          .innerJoin('users as u', 'u.id', 'c.proposed_by')
-          .selectAll('c')
-          .select('u.display_name as proposed_by_name')
-          .where('c.id', '=', id)
-          .where('c.la_code', '=', user.laCode)
-          .executeTakeFirst()
-      : undefined;
-    const service = change ? await manageableService(db, user, change.service_id) : undefined;
-    if (!change || !service) {
+    const found = await changeToDecide(db, signedInUser(request), changeId);
+    if (!found) {
       reply.callNotFound();
       return reply;
     }
+    const { change, service } = found;
     return reply.render('directory/views/manage-change.njk', {
       change: { id: change.id, status: change.status, proposedBy: change.proposed_by_name, note: change.decision_note },
       service,
@@ -279,21 +280,18 @@ export async function manageRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/manage/changes/:id', { config: { access: EDITORS } }, async (request, reply) =>
-    renderChange(request, reply, null),
+  app.get('/manage/changes/:id', { config: { access: EDITORS }, schema: SERVICE }, async (request, reply) =>
+    renderChange(request, reply, request.params.id.toLowerCase(), null),
   );
 
-  app.post('/manage/changes/:id', { config: { access: EDITORS } }, async (request, reply) => {
-    const changeId = uuidParam(request, 'id');
-    const decision = bodyText(request, 'decision');
-    const note = bodyText(request, 'note');
-    const seenVersion = Number(bodyText(request, 'version'));
-    if (!changeId || (decision !== 'approve' && decision !== 'reject') || !Number.isInteger(seenVersion)) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
+  const decisionForm = { params: IdParams, body: DecisionBody };
+  app.post('/manage/changes/:id', { config: { access: EDITORS }, schema: decisionForm }, async (request, reply) => {
+    const changeId = request.params.id.toLowerCase();
+    const { decision, version: seenVersion } = request.body;
+    const note = text(request.body.note);
     if (note.length > MAX_NOTE || (decision === 'reject' && note === '')) {
       reply.status(400);
-      return renderChange(request, reply, null, [
+      return renderChange(request, reply, changeId, null, [
         { field: 'note', text: request.t(note === '' ? 'manage.errors.reasonMissing' : 'manage.errors.noteTooLong') },
       ]);
     }
@@ -311,14 +309,14 @@ export async function manageRoutes(app: FastifyInstance) {
     }
     if (outcome === 'already-decided' || outcome === 'changed-since') {
       reply.status(409);
-      return renderChange(request, reply, request.t(`manage.change.${outcome}`));
+      return renderChange(request, reply, changeId, request.t(`manage.change.${outcome}`));
     }
     return reply.redirect(`/manage/changes?decided=${outcome}`, 303);
   });
 
-  app.get('/manage/feedback', { config: { access: UPKEEP } }, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const status = FEEDBACK_STATUSES.find((candidate) => candidate === query.status);
+  const feedbackPage = { querystring: queryOf({ status: Text() }) };
+  app.get('/manage/feedback', { config: { access: UPKEEP }, schema: feedbackPage }, async (request, reply) => {
+    const status = FEEDBACK_STATUSES.find((candidate) => candidate === request.query.status);
     const reports = await feedbackFor(db, signedInUser(request), status);
     return reply.render('directory/views/manage-feedback.njk', {
       status: status ?? '',
@@ -331,11 +329,12 @@ export async function manageRoutes(app: FastifyInstance) {
     });
   });
 
-  app.post('/manage/feedback/:id', { config: { access: UPKEEP } }, async (request, reply) => {
-    const feedbackId = uuidParam(request, 'id');
-    const status = FEEDBACK_STATUSES.find((candidate) => candidate === bodyText(request, 'status'));
-    const response = bodyText(request, 'response');
-    if (!feedbackId || !status || response.length > MAX_NOTE) {
+  const feedbackForm = { params: IdParams, body: FeedbackBody };
+  app.post('/manage/feedback/:id', { config: { access: UPKEEP }, schema: feedbackForm }, async (request, reply) => {
+    const feedbackId = request.params.id.toLowerCase();
+    const status = FEEDBACK_STATUSES.find((candidate) => candidate === text(request.body.status));
+    const response = text(request.body.response);
+    if (!status || response.length > MAX_NOTE) {
       return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
     }
     const updated = await respondToFeedback(db, signedInUser(request), {
@@ -351,25 +350,18 @@ export async function manageRoutes(app: FastifyInstance) {
     return reply.redirect('/manage/feedback', 303);
   });
 
-  async function sufficiency(request: FastifyRequest) {
+  async function sufficiency(request: FastifyRequest, query: { category?: string; need?: string }) {
     const user = signedInUser(request);
-    const query = request.query as Record<string, unknown>;
-    const categories = await db
-      .selectFrom('taxonomy_terms as t')
-      .innerJoin('taxonomies as x', 'x.id', 't.taxonomy_id')
-      .select(['t.id', 't.name'])
-      .where('t.la_code', '=', user.laCode)
-      .where('x.name', '~*', 'categor|type|service')
-      .orderBy('t.name')
-      .execute();
+    const categories = await serviceCategories(db, user.laCode);
     const category = categories.find((candidate) => candidate.id === query.category);
     const need: SendNeed | 'any' = SEND_NEEDS.find((candidate) => candidate === query.need) ?? 'any';
     const { localities, counts } = await sufficiencyCounts(db, user.laCode, category?.id);
     return { categories, category, need, localities, counts };
   }
 
-  app.get('/manage/sufficiency', { config: { access: SUFFICIENCY } }, async (request, reply) => {
-    const { categories, category, need, localities, counts } = await sufficiency(request);
+  const sufficiencyOptions = { config: { access: SUFFICIENCY }, schema: { querystring: SufficiencyQuery } };
+  app.get('/manage/sufficiency', sufficiencyOptions, async (request, reply) => {
+    const { categories, category, need, localities, counts } = await sufficiency(request, request.query);
     const table = sufficiencyTable(localities, counts, need);
     const csvQuery = new URLSearchParams({ ...(category ? { category: category.id } : {}) }).toString();
     return reply.render('directory/views/sufficiency.njk', {
@@ -389,8 +381,8 @@ export async function manageRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get('/manage/sufficiency.csv', { config: { access: SUFFICIENCY } }, async (request, reply) => {
-    const { localities, counts } = await sufficiency(request);
+  app.get('/manage/sufficiency.csv', sufficiencyOptions, async (request, reply) => {
+    const { localities, counts } = await sufficiency(request, request.query);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="local-offer-sufficiency.csv"')

@@ -14,6 +14,7 @@ import {
 } from './feed-values.ts';
 import { ownedList } from './owned-lists.ts';
 import { classify } from './normalise-v3.ts';
+import { acceptedService } from './normalised-service.ts';
 import type { Json, LocationRecord, NormalisedRecord, ServiceStatus, TermRecord } from './records.ts';
 
 function statusOf(raw: Json): ServiceStatus | null {
@@ -103,7 +104,6 @@ export function normaliseV1Service(namespace: string, raw: Json): NormalisedReco
   if (!id || !name || !status || reasons.length > 0) {
     return { rejected: { reference: referenceOf(raw), reasons } };
   }
-  const owner = { key: 'service_id', id };
   const rawOrganization = isObject(raw.organisation)
     ? raw.organisation
     : isObject(raw.organization)
@@ -132,31 +132,22 @@ export function normaliseV1Service(namespace: string, raw: Json): NormalisedReco
   const costOptions = objects(raw, 'cost_options');
   if (raw.free === true && costOptions.length === 0)
     costOptions.push({ id: `${String(raw.id)}:free`, option: 'Free', amount: 0 });
-  const contacts = objects(raw, 'contacts');
   const terms = termsOf(namespace, raw);
   const classification = classify(terms);
   if (raw.needs_referral === false && !classification.accessRoutes.includes('self_referral'))
     classification.accessRoutes.push('self_referral');
   if (raw.needs_referral === true && !classification.accessRoutes.includes('professional_referral'))
     classification.accessRoutes.push('professional_referral');
-  const updated = text(raw, 'updated_at') ?? text(raw, 'last_modified');
-  const lastModified = updated ? new Date(updated) : new Date();
   return {
-    accepted: {
+    accepted: acceptedService(namespace, raw, {
       id,
       name,
-      description: plainText(text(raw, 'description')),
-      url: text(raw, 'url'),
-      email: text(raw, 'email'),
       status,
-      fees: text(raw, 'fees'),
-      accreditations: text(raw, 'accreditations'),
       minimumAge,
       maximumAge,
-      assuredDate: text(raw, 'assured_date')?.slice(0, 10) ?? null,
       assurerEmail: null,
       alert: null,
-      lastModified: Number.isNaN(lastModified.getTime()) ? new Date() : lastModified,
+      lastModified: text(raw, 'updated_at') ?? text(raw, 'last_modified'),
       organization:
         rawOrganization && organizationId
           ? {
@@ -170,14 +161,16 @@ export function normaliseV1Service(namespace: string, raw: Json): NormalisedReco
             }
           : null,
       locations,
-      schedules: ownedList(namespace, 'schedule', schedules, owner),
-      serviceAreas: ownedList(namespace, 'service_area', objects(raw, 'service_areas'), owner),
-      languages: ownedList(namespace, 'language', objects(raw, 'languages'), owner),
-      funding: ownedList(namespace, 'funding', objects(raw, 'fundings'), owner),
-      costOptions: ownedList(namespace, 'cost_option', costOptions, owner),
-      contacts: ownedList(namespace, 'contact', contacts, owner),
       terms,
       ...classification,
-    },
+      owned: {
+        schedules,
+        serviceAreas: objects(raw, 'service_areas'),
+        languages: objects(raw, 'languages'),
+        funding: objects(raw, 'fundings'),
+        costOptions,
+        contacts: objects(raw, 'contacts'),
+      },
+    }),
   };
 }

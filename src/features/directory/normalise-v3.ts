@@ -12,6 +12,7 @@ import {
   wholeNumber,
 } from './feed-values.ts';
 import { ownedList } from './owned-lists.ts';
+import { acceptedService } from './normalised-service.ts';
 import type { Json, LocationRecord, NormalisedRecord, ServiceStatus, TermRecord } from './records.ts';
 
 const STATUSES: ServiceStatus[] = ['active', 'inactive', 'defunct', 'temporarily closed'];
@@ -135,36 +136,28 @@ export function normaliseV3Service(namespace: string, raw: Json): NormalisedReco
     return location && serviceAtLocationId ? [{ serviceAtLocationId, location }] : [];
   });
   const terms = objects(raw, 'attributes').flatMap((attribute) => termOf(namespace, attribute) ?? []);
-  const owner = { key: 'service_id', id };
-  const lastModified = text(raw, 'last_modified');
-  const lastModifiedDate = lastModified ? new Date(lastModified) : new Date();
-
   return {
-    accepted: {
+    accepted: acceptedService(namespace, raw, {
       id,
       name,
-      description: plainText(text(raw, 'description')),
-      url: text(raw, 'url'),
-      email: text(raw, 'email'),
       status,
-      fees: text(raw, 'fees'),
-      accreditations: text(raw, 'accreditations'),
       minimumAge,
       maximumAge,
-      assuredDate: text(raw, 'assured_date')?.slice(0, 10) ?? null,
       assurerEmail: text(raw, 'assurer_email'),
       alert: text(raw, 'alert'),
-      lastModified: Number.isNaN(lastModifiedDate.getTime()) ? new Date() : lastModifiedDate,
+      lastModified: text(raw, 'last_modified'),
       organization,
       locations,
-      schedules: ownedList(namespace, 'schedule', objects(raw, 'schedules'), owner),
-      serviceAreas: ownedList(namespace, 'service_area', objects(raw, 'service_areas'), owner),
-      languages: ownedList(namespace, 'language', objects(raw, 'languages'), owner),
-      funding: ownedList(namespace, 'funding', objects(raw, 'funding'), owner),
-      costOptions: ownedList(namespace, 'cost_option', objects(raw, 'cost_options'), owner),
-      contacts: ownedList(namespace, 'contact', objects(raw, 'contacts'), owner),
       terms,
       ...classify(terms),
-    },
+      owned: {
+        schedules: objects(raw, 'schedules'),
+        serviceAreas: objects(raw, 'service_areas'),
+        languages: objects(raw, 'languages'),
+        funding: objects(raw, 'funding'),
+        costOptions: objects(raw, 'cost_options'),
+        contacts: objects(raw, 'contacts'),
+      },
+    }),
   };
 }

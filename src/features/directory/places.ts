@@ -3,7 +3,7 @@
 // directory's locations that share it.
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import type { Point } from './search.ts';
+import type { Point } from './search/filters.ts';
 
 const FULL_POSTCODE = /^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$/;
 const OUTWARD_CODE = /^[A-Z]{1,2}\d[A-Z\d]?$/;

@@ -1,5 +1,5 @@
 // The public Local Offer pages: search, a service's page, "Is something wrong?", and the saved list.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Translate } from '../../web/i18n.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { ACCESS_ROUTES, SEND_NEEDS, WEEKDAYS } from '../../domain/local-offer.ts';
@@ -9,7 +9,7 @@ import { locatePostcode } from './places.ts';
 import { RecentlyUsed } from './recently-used.ts';
 import { loadFullServices } from './read.ts';
 import { formatSavedList, parseSavedList, withService, withoutService } from './saved-list.ts';
-import { searchServices, type SearchFilters } from './search.ts';
+import type { DirectorySearch, SearchFilters } from './search/directory-search.ts';
 import {
   DISTANCE_MILES,
   KM_PER_MILE,
@@ -19,29 +19,45 @@ import {
   validateSearchForm,
 } from './search-form.ts';
 import { agesText, isStale, servicePage } from './service-page.ts';
-import { directoryGeneration, understandingFor } from './understanding.ts';
-import { isUuid } from '../../web/ids.ts';
+import { serviceCategories } from './service.ts';
+import { formBody, IdParams, OneOrMany, Text, queryOf, Uuid, type TypeBoxTypes } from '../../web/form.ts';
 import { HTML } from '../../web/views.ts';
 import { keptPagesIn } from './kept-pages.ts';
 
 const SAVED_LIST_COOKIE = 'pathway_saved';
 const FILTER_PANEL = 'directory/views/search-filters.njk';
 const FILTER_PANELS_KEPT = 200;
-export async function directoryRoutes(app: FastifyInstance) {
+
+/** The search form's fields (a GET form, so a search can be bookmarked): search-form.ts says what each may hold. */
+const SearchQuery = queryOf({
+  q: Text(),
+  age: Text(),
+  need: OneOrMany(),
+  category: Text(),
+  postcode: Text(),
+  distance: Text(),
+  cost: Text(),
+  access: OneOrMany(),
+  day: OneOrMany(),
+  sort: Text(),
+  page: Text(),
+  exact: Text(),
+});
+/** A saved list shared as a link. */
+const MyListQuery = queryOf({ ids: Text() });
+/** A service added to the saved list, or taken off it (`action=remove`). */
+const MyListBody = formBody({ action: Text() }, { serviceId: Uuid });
+
+/** The public directory's pages, searching through the app's one DirectorySearch. */
+export function directoryRoutes(search: DirectorySearch): FastifyPluginAsync {
+  return (app) => directoryPages(app, search);
+}
+
+async function directoryPages(instance: FastifyInstance, search: DirectorySearch) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
   const council = () => publicCouncil(db, app.config.councilCode);
   const secure = app.config.environment === 'production';
-
-  async function categories(laCode: string) {
-    return db
-      .selectFrom('taxonomy_terms as t')
-      .innerJoin('taxonomies as x', 'x.id', 't.taxonomy_id')
-      .select(['t.id', 't.name'])
-      .where('t.la_code', '=', laCode)
-      .where('x.name', '~*', 'categor|type|service')
-      .orderBy('t.name')
-      .execute();
-  }
 
   function options(t: Translate) {
     return {
@@ -71,16 +87,17 @@ export async function directoryRoutes(app: FastifyInstance) {
    * directory's generation, the language, how many services are on the saved list and the address.
    */
   const keptPages = keptPagesIn(app.config.environment);
+  const SEARCH_PAGE = { config: { access: 'public' as const }, schema: { querystring: SearchQuery } };
 
-  app.get('/services', { config: { access: 'public' } }, async (request, reply) => {
+  app.get('/services', SEARCH_PAGE, async (request, reply) => {
     const { laCode } = await council();
     const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
     const keptAs = request.user
       ? undefined
-      : `${directoryGeneration(laCode)} ${request.language} ${saved.length} ${request.url}`;
+      : `${search.generation(laCode)} ${request.language} ${saved.length} ${request.url}`;
     const kept = keptAs && keptPages?.find(keptAs);
     if (kept) return reply.type(HTML).send(kept);
-    const form = readSearchForm(request.query as Record<string, unknown>);
+    const form = readSearchForm(request.query);
     const errors = validateSearchForm(form, request.t);
     const filters: SearchFilters = {};
     if (errors.length === 0) {
@@ -100,19 +117,14 @@ export async function directoryRoutes(app: FastifyInstance) {
         if (form.distance) filters.maxDistanceKm = Number(form.distance) * KM_PER_MILE;
       }
     }
-    const result = await searchServices(
-      db,
-      laCode,
-      {
-        text: errors.length === 0 ? form.q : '',
-        filters,
-        ...(form.sort ? { order: form.sort } : {}),
-        page: form.page,
-        perPage: PAGE_SIZE,
-        correctSpelling: !form.exact,
-      },
-      await understandingFor(db, laCode),
-    );
+    const result = await search.services(laCode, {
+      text: errors.length === 0 ? form.q : '',
+      filters,
+      ...(form.sort ? { order: form.sort } : {}),
+      page: form.page,
+      perPage: PAGE_SIZE,
+      correctSpelling: !form.exact,
+    });
     const totalPages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
     const corrected =
       result.plan && result.plan.corrections.length > 0
@@ -135,7 +147,7 @@ export async function directoryRoutes(app: FastifyInstance) {
         },
         ageError: errorFor(errors, 'age'),
         postcodeError: errorFor(errors, 'postcode'),
-        categories: await categories(laCode),
+        categories: await serviceCategories(db, laCode),
       }),
       total: result.total,
       explanations: result.plan?.explanations ?? [],
@@ -173,10 +185,9 @@ export async function directoryRoutes(app: FastifyInstance) {
     return reply.type(HTML).send(page);
   });
 
-  async function findService(request: FastifyRequest, reply: FastifyReply) {
+  async function findService(id: string, reply: FastifyReply) {
     const { laCode } = await council();
-    const id = (request.params as { id: string }).id;
-    const [service] = isUuid(id) ? await loadFullServices(db, laCode, [id.toLowerCase()]) : [];
+    const [service] = await loadFullServices(db, laCode, [id.toLowerCase()]);
     if (!service) {
       reply.callNotFound();
       return undefined;
@@ -184,8 +195,10 @@ export async function directoryRoutes(app: FastifyInstance) {
     return { laCode, service };
   }
 
-  app.get('/services/:id', { config: { access: 'public' } }, async (request, reply) => {
-    const found = await findService(request, reply);
+  const SERVICE_PAGE = { config: { access: 'public' as const }, schema: { params: IdParams } };
+
+  app.get('/services/:id', SERVICE_PAGE, async (request, reply) => {
+    const found = await findService(request.params.id, reply);
     if (!found) return reply;
     const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
     return reply.render('directory/views/service.njk', {
@@ -209,8 +222,8 @@ export async function directoryRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/services/:id/feedback', { config: { access: 'public' } }, async (request, reply) => {
-    const found = await findService(request, reply);
+  app.get('/services/:id/feedback', SERVICE_PAGE, async (request, reply) => {
+    const found = await findService(request.params.id, reply);
     if (!found) return reply;
     return renderFeedback(
       reply,
@@ -222,9 +235,9 @@ export async function directoryRoutes(app: FastifyInstance) {
 
   app.post(
     '/services/:id/feedback',
-    { config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    { config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { params: IdParams } },
     async (request, reply) => {
-      const found = await findService(request, reply);
+      const found = await findService(request.params.id, reply);
       if (!found) return reply;
       const { row } = found.service;
       const form = readFeedbackForm(request.body);
@@ -241,18 +254,17 @@ export async function directoryRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get('/services/:id/feedback/sent', { config: { access: 'public' } }, async (request, reply) => {
-    const found = await findService(request, reply);
+  app.get('/services/:id/feedback/sent', SERVICE_PAGE, async (request, reply) => {
+    const found = await findService(request.params.id, reply);
     if (!found) return reply;
     return reply.render('directory/views/feedback-sent.njk', {
       service: { id: found.service.row.id, name: found.service.row.name },
     });
   });
 
-  app.post('/my-list', { config: { access: 'public' } }, async (request, reply) => {
-    const body = (request.body ?? {}) as { serviceId?: unknown; action?: unknown };
-    const serviceId = isUuid(body.serviceId) ? body.serviceId.toLowerCase() : null;
-    if (!serviceId) return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+  app.post('/my-list', { config: { access: 'public' }, schema: { body: MyListBody } }, async (request, reply) => {
+    const { body } = request;
+    const serviceId = body.serviceId.toLowerCase();
     const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
     const updated = body.action === 'remove' ? withoutService(saved, serviceId) : withService(saved, serviceId);
     reply.setCookie(SAVED_LIST_COOKIE, formatSavedList(updated), {
@@ -265,16 +277,20 @@ export async function directoryRoutes(app: FastifyInstance) {
     return reply.redirect(body.action === 'remove' ? '/my-list' : `/services/${serviceId}`, 303);
   });
 
-  app.get('/my-list', { config: { access: 'public' } }, async (request, reply) => {
-    const { laCode } = await council();
-    const shared = (request.query as { ids?: unknown }).ids;
-    const ids =
-      typeof shared === 'string' ? parseSavedList(shared) : parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
-    const services = await loadFullServices(db, laCode, ids);
-    return reply.render('directory/views/my-list.njk', {
-      shared: typeof shared === 'string',
-      services: services.map((service) => ({ ...servicePage(service, request.t), stale: isStale(service.row) })),
-      shareLink: `/my-list?ids=${formatSavedList(services.map((service) => service.row.id))}`,
-    });
-  });
+  app.get(
+    '/my-list',
+    { config: { access: 'public' }, schema: { querystring: MyListQuery } },
+    async (request, reply) => {
+      const { laCode } = await council();
+      const shared = request.query.ids;
+      const ids =
+        typeof shared === 'string' ? parseSavedList(shared) : parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
+      const services = await loadFullServices(db, laCode, ids);
+      return reply.render('directory/views/my-list.njk', {
+        shared: typeof shared === 'string',
+        services: services.map((service) => ({ ...servicePage(service, request.t), stale: isStale(service.row) })),
+        shareLink: `/my-list?ids=${formatSavedList(services.map((service) => service.row.id))}`,
+      });
+    },
+  );
 }

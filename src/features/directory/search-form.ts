@@ -10,7 +10,7 @@ import {
 import type { FieldError } from '../../web/errors.ts';
 import type { Translate } from '../../web/i18n.ts';
 import { parsePostcode } from './places.ts';
-import type { SearchOrder } from './search.ts';
+import type { SearchOrder } from './search/filters.ts';
 
 export const DISTANCE_MILES = [1, 3, 5, 10, 20] as const;
 export const KM_PER_MILE = 1.609344;

@@ -9,7 +9,7 @@ import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { columnsFor, detailsOf, storedDetails, type ServiceDetails } from './details.ts';
-import { directoryChanged } from './understanding.ts';
+import { announceDirectoryChange } from './search/changes.ts';
 import { refreshSearchDocuments } from './writes.ts';
 
 export const isEditor = (user: SignedInUser) => user.roles.includes('directory_editor');
@@ -107,7 +107,8 @@ export async function providerEmails(
 
 /**
  * Publishes details as the service's next version: keeps the version it replaces (the first time, as it came
- * from its feed), writes the columns, marks the entry checked today, and rebuilds its search words.
+ * from its feed), writes the columns, marks the entry checked today, rebuilds its search words, and tells search
+ * in every web process when the transaction commits.
  */
 async function publish(
   trx: Kysely<Schema>,
@@ -153,6 +154,7 @@ async function publish(
     })
     .execute();
   await refreshSearchDocuments(trx, [service.id]);
+  await announceDirectoryChange(trx, service.la_code);
   return version;
 }
 
@@ -254,7 +256,6 @@ export async function proposeChange(
     });
     return { waiting: changeId };
   });
-  if ('published' in outcome) directoryChanged(user.laCode);
   return outcome;
 }
 
@@ -320,7 +321,6 @@ export async function decideChange(
     }
     return status;
   });
-  if (outcome === 'approved') directoryChanged(user.laCode);
   return outcome;
 }
 
@@ -359,7 +359,6 @@ export async function restoreVersion(
     });
     return version;
   });
-  if (restored !== undefined) directoryChanged(user.laCode);
   return restored;
 }
 

@@ -1,13 +1,13 @@
 // Liveness (the process answers) and readiness (the database answers) for load balancers and orchestrators.
-import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
+import { checkDatabase } from './service.ts';
 
 export async function healthRoutes(app: FastifyInstance) {
   app.get('/health/live', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
 
   app.get('/health/ready', { config: { access: 'public' } }, async (request, reply) => {
     try {
-      await sql`select 1`.execute(app.deps.database.db);
+      await checkDatabase(app.deps.database.db);
       return { status: 'ok', database: 'ok' };
     } catch (error) {
       request.log.warn({ err: error }, 'database not ready');

@@ -1,6 +1,8 @@
 // The notifications outbox: every message is rendered from a template and kept, then delivered by the worker.
 import type { Kysely } from 'kysely';
 import type { OutboxStatus, Schema } from '../../db/schema.ts';
+import { primaryRole, type SignedInUser } from '../../domain/people.ts';
+import { recordAudit } from '../audit/service.ts';
 import { loadCatalogue, type Catalogue, type LanguageCode } from '../../web/i18n.ts';
 import type { MessageSender } from './senders.ts';
 
@@ -134,4 +136,18 @@ export async function recentOutbox(db: Kysely<Schema>, laCode: string, limit = 1
     .orderBy('created_at', 'desc')
     .limit(limit)
     .execute();
+}
+
+/** The outbox as an administrator reads it. Messages hold names and addresses, so reading them is audited. */
+export async function readOutbox(db: Kysely<Schema>, user: SignedInUser, requestId: string) {
+  return db.transaction().execute(async (trx) => {
+    await recordAudit(trx, {
+      laCode: user.laCode,
+      actorUserId: user.id,
+      actorRole: primaryRole(user),
+      action: 'view-notifications-outbox',
+      requestId,
+    });
+    return recentOutbox(trx, user.laCode);
+  });
 }

@@ -7,6 +7,7 @@ import type { EpisodeTier, Schema } from '../../db/schema.ts';
 import { transitionOf, type Tier } from '../../domain/pathway/tiers.ts';
 import { ASSESSMENT_AUTHORISED_DAYS, clockOf, type Clock } from '../../domain/pathway/clocks.ts';
 import { recordAudit } from '../audit/service.ts';
+import { runOverdueRound } from '../notifications/overdue-rounds.ts';
 import { tellCaseHolders, tellTeamManagers, tellUser } from './case-holders.ts';
 
 type Database = Kysely<Schema> | Transaction<Schema>;
@@ -345,54 +346,45 @@ export async function authoriseAssessment(
  * working days without the assessment being authorised.
  */
 export async function flagOverdueAssessments(db: Kysely<Schema>, options: { baseUrl: string; today?: Date }) {
-  return db.transaction().execute(async (trx) => {
-    const waiting = await trx
-      .selectFrom('episodes as e')
-      .innerJoin('children as c', 'c.id', 'e.child_id')
-      .leftJoin('referrals as r', 'r.id', 'e.referral_id')
-      .select([
-        'e.id',
-        'e.la_code',
-        'e.team_id',
-        'e.tier',
-        'e.started_at',
-        'e.assessment_authorised_at',
-        'r.received_at as referral_received_at',
-        'c.given_name',
-        'c.family_name',
-      ])
-      .where('e.tier', '=', 'specialist')
-      .where('e.ended_at', 'is', null)
-      .where('e.assessment_authorised_at', 'is', null)
-      .where('e.assessment_overdue_flagged_at', 'is', null)
-      .forUpdate('e')
-      .skipLocked()
-      .execute();
-    const overdue = waiting.filter((episode) => assessmentClock(episode, options.today)?.overdue);
+  return runOverdueRound(db, {
+    waiting: (trx) =>
+      trx
+        .selectFrom('episodes as e')
+        .innerJoin('children as c', 'c.id', 'e.child_id')
+        .leftJoin('referrals as r', 'r.id', 'e.referral_id')
+        .select([
+          'e.id',
+          'e.la_code',
+          'e.team_id',
+          'e.tier',
+          'e.started_at',
+          'e.assessment_authorised_at',
+          'r.received_at as referral_received_at',
+          'c.given_name',
+          'c.family_name',
+        ])
+        .where('e.tier', '=', 'specialist')
+        .where('e.ended_at', 'is', null)
+        .where('e.assessment_authorised_at', 'is', null)
+        .where('e.assessment_overdue_flagged_at', 'is', null)
+        .forUpdate('e')
+        .skipLocked()
+        .execute(),
+    isOverdue: (episode) => assessmentClock(episode, options.today)?.overdue ?? false,
     // Each team's managers hear about their own team's children.
-    for (const teamId of new Set(overdue.map((episode) => episode.team_id))) {
-      const team = overdue.filter((episode) => episode.team_id === teamId);
-      await tellTeamManagers(trx, teamId, {
-        laCode: team[0]!.la_code,
+    groupOf: (episode) => episode.team_id,
+    tell: (trx, overdue) =>
+      tellTeamManagers(trx, overdue[0]!.team_id, {
+        laCode: overdue[0]!.la_code,
         template: 'assessments-overdue',
         params: {
-          count: team.length,
-          children: team.map((episode) => `${episode.given_name} ${episode.family_name}`).join(', '),
+          count: overdue.length,
+          children: overdue.map((episode) => `${episode.given_name} ${episode.family_name}`).join(', '),
           link: `${options.baseUrl}/caseload`,
         },
-      });
-    }
-    if (overdue.length > 0)
-      await trx
-        .updateTable('episodes')
-        .set({ assessment_overdue_flagged_at: new Date() })
-        .where(
-          'id',
-          'in',
-          overdue.map((episode) => episode.id),
-        )
-        .execute();
-    return overdue.length;
+      }),
+    markFlagged: (trx, ids) =>
+      trx.updateTable('episodes').set({ assessment_overdue_flagged_at: new Date() }).where('id', 'in', ids).execute(),
   });
 }
 

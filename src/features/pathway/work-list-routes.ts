@@ -4,15 +4,17 @@ import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signedInUser } from '../../web/context.ts';
 import { errorSummary } from '../../web/errors.ts';
-import { formText } from '../../web/form.ts';
-import { isUuid } from '../../web/ids.ts';
+import { formBody, Uuid, UuidOrEmpty, WholeNumber, type TypeBoxTypes } from '../../web/form.ts';
 import { allocateEpisode, assessmentClock } from './service.ts';
 import { myCases, unallocatedWork } from './work-lists.ts';
 
 /** People who work in a team that holds children. */
 const TEAM_WORKERS: readonly Role[] = ['short_breaks_officer', 'social_worker', 'team_manager'];
 
-export async function workListRoutes(app: FastifyInstance) {
+const AllocateBody = formBody({ workerId: UuidOrEmpty }, { episodeId: Uuid, version: WholeNumber });
+
+export async function workListRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
 
   async function renderUnallocated(
@@ -36,13 +38,10 @@ export async function workListRoutes(app: FastifyInstance) {
     renderUnallocated(request, reply, null),
   );
 
-  app.post('/unallocated/allocate', { config: { access: ['team_manager'] } }, async (request, reply) => {
-    const episodeId = formText(request.body, 'episodeId');
-    const workerId = formText(request.body, 'workerId');
-    const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(episodeId) || !Number.isInteger(seenVersion) || (workerId !== '' && !isUuid(workerId))) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
+  const allocateOptions = { config: { access: ['team_manager' as const] }, schema: { body: AllocateBody } };
+  app.post('/unallocated/allocate', allocateOptions, async (request, reply) => {
+    const { episodeId, version: seenVersion } = request.body;
+    const workerId = request.body.workerId ?? '';
     if (workerId === '') {
       reply.status(400);
       return renderUnallocated(request, reply, null, episodeId);

@@ -2,7 +2,10 @@
 // reason, what the decision did to the child's work (which team now holds the child), and who to contact.
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
+import { primaryRole, type SignedInUser } from '../../domain/people.ts';
 import { isUuid } from '../../web/ids.ts';
+import { recordAudit } from '../audit/service.ts';
+import { viewChildRecord } from '../children/service.ts';
 
 /**
  * One sent referral with its outcome, or undefined. `childId` limits it to a referral about that child (read from
@@ -66,3 +69,30 @@ export async function referralWithOutcome(
 }
 
 export type ReferralWithOutcome = NonNullable<Awaited<ReturnType<typeof referralWithOutcome>>>;
+
+/**
+ * A referral read from the child's record, with the child, by anyone who may see the record; audited as a view of
+ * the referral. Undefined, the same answer, for a child the person may not see as for one that does not exist.
+ */
+export async function viewReferralOnRecord(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  where: { childId: string; referralId: string; requestId: string },
+) {
+  const child = await viewChildRecord(db, user, where.childId, where.requestId);
+  const referral = child
+    ? await referralWithOutcome(db, user.laCode, { id: where.referralId, childId: child.id })
+    : undefined;
+  if (!child || !referral) return undefined;
+  await recordAudit(db, {
+    laCode: user.laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action: 'view-referral',
+    requestId: where.requestId,
+    subjectChildId: child.id,
+    subjectType: 'referral',
+    subjectId: referral.id,
+  });
+  return { child, referral };
+}

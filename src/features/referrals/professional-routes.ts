@@ -21,25 +21,32 @@ import {
   startReferral,
   type ReferrersReferral,
 } from './professional.ts';
-import { formText } from '../../web/form.ts';
+import { Type } from '@sinclair/typebox';
+import { formBody, IdParams, queryOf, Text, text, textFields, Uuid, type TypeBoxTypes } from '../../web/form.ts';
 import { referralWithOutcome } from './outcomes.ts';
 
 const REFERRERS: readonly Role[] = ['professional_referrer'];
 const ACCESS = { config: { access: REFERRERS } };
+const DRAFT = { ...ACCESS, schema: { params: IdParams } };
+const SectionParams = Type.Object({ id: Uuid, section: Text(50) });
+/** Every section's fields: which of them a section reads is the section's business. */
+const SectionBody = formBody(textFields([...Object.values(SECTION_FIELDS).flat(), 'returnTo']));
+const ReturnQuery = queryOf({ return: Text() });
 
-export async function professionalReferralRoutes(app: FastifyInstance) {
+export async function professionalReferralRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
   const base = (referral: { id: string }) => `/referrals/drafts/${referral.id}`;
 
-  async function load(request: FastifyRequest, reply: FastifyReply) {
-    const referral = await referrersReferral(db, signedInUser(request), (request.params as { id: string }).id);
+  async function load(request: FastifyRequest, reply: FastifyReply, id: string) {
+    const referral = await referrersReferral(db, signedInUser(request), id);
     if (!referral) reply.callNotFound();
     return referral;
   }
 
   /** A draft to change; a sent referral goes to its confirmation instead. */
-  async function loadDraft(request: FastifyRequest, reply: FastifyReply) {
-    const referral = await load(request, reply);
+  async function loadDraft(request: FastifyRequest, reply: FastifyReply, id: string) {
+    const referral = await load(request, reply, id);
     if (referral && referral.status !== 'draft') {
       await reply.redirect(`${base(referral)}/sent`, 303);
       return undefined;
@@ -64,8 +71,9 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
 
   app.get('/referrals/new', ACCESS, async (request, reply) => renderStart(request, reply, '', []));
 
-  app.post('/referrals/new', ACCESS, async (request, reply) => {
-    const sourceCode = formText(request.body, 'sourceCode');
+  const startSchema = { body: formBody({ sourceCode: Text() }) };
+  app.post('/referrals/new', { ...ACCESS, schema: startSchema }, async (request, reply) => {
+    const sourceCode = text(request.body.sourceCode);
     if (!(PROFESSIONAL_SOURCES as readonly string[]).includes(sourceCode)) {
       reply.status(400);
       return renderStart(request, reply, '', [{ field: 'sourceCode', text: request.t('frontDoor.errors.source') }]);
@@ -74,8 +82,7 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
     return reply.redirect(`/referrals/drafts/${id}/child`, 303);
   });
 
-  function sectionOf(request: FastifyRequest): ReferralSection | undefined {
-    const section = (request.params as { section: string }).section;
+  function sectionOf(section: string): ReferralSection | undefined {
     return REFERRAL_SECTIONS.find((candidate) => candidate === section);
   }
 
@@ -86,9 +93,8 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
     section: ReferralSection,
     values: Record<string, string>,
     problems: Record<string, string>,
+    returnTo: boolean,
   ) {
-    const returnTo =
-      (request.query as Record<string, unknown>).return === 'check' || formText(request.body, 'returnTo') === 'check';
     return reply.render('referrals/views/professional-section.njk', {
       referral,
       section,
@@ -104,34 +110,37 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/referrals/drafts/:id/:section', ACCESS, async (request, reply) => {
-    const referral = await loadDraft(request, reply);
+  const sectionPage = { params: SectionParams, querystring: ReturnQuery };
+  app.get('/referrals/drafts/:id/:section', { ...ACCESS, schema: sectionPage }, async (request, reply) => {
+    const referral = await loadDraft(request, reply, request.params.id);
     if (!referral) return reply;
-    const section = sectionOf(request);
+    const section = sectionOf(request.params.section);
     if (!section) {
       reply.callNotFound();
       return reply;
     }
-    return renderSection(request, reply, referral, section, referral.details, {});
+    const returnTo = request.query.return === 'check';
+    return renderSection(request, reply, referral, section, referral.details, {}, returnTo);
   });
 
-  app.post('/referrals/drafts/:id/:section', ACCESS, async (request, reply) => {
-    const referral = await loadDraft(request, reply);
+  const sectionForm = { params: SectionParams, querystring: ReturnQuery, body: SectionBody };
+  app.post('/referrals/drafts/:id/:section', { ...ACCESS, schema: sectionForm }, async (request, reply) => {
+    const referral = await loadDraft(request, reply, request.params.id);
     if (!referral) return reply;
-    const section = sectionOf(request);
+    const section = sectionOf(request.params.section);
     if (!section) {
       reply.callNotFound();
       return reply;
     }
-    const values = Object.fromEntries(SECTION_FIELDS[section].map((name) => [name, formText(request.body, name)]));
+    const values = Object.fromEntries(SECTION_FIELDS[section].map((name) => [name, text(request.body[name])]));
     const problems = referralProblems(section, values);
+    const returnTo = request.query.return === 'check' || text(request.body.returnTo) === 'check';
     if (Object.keys(problems).length > 0) {
       reply.status(400);
-      return renderSection(request, reply, referral, section, values, problems);
+      return renderSection(request, reply, referral, section, values, problems, returnTo);
     }
     await saveReferralSection(db, referral, values);
     const next = REFERRAL_SECTIONS[REFERRAL_SECTIONS.indexOf(section) + 1];
-    const returnTo = formText(request.body, 'returnTo') === 'check';
     return reply.redirect(`${base(referral)}/${returnTo || !next ? 'check' : next}`, 303);
   });
 
@@ -180,14 +189,14 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/referrals/drafts/:id/check', ACCESS, async (request, reply) => {
-    const referral = await loadDraft(request, reply);
+  app.get('/referrals/drafts/:id/check', DRAFT, async (request, reply) => {
+    const referral = await loadDraft(request, reply, request.params.id);
     if (!referral) return reply;
     return renderCheck(request, reply, referral, []);
   });
 
-  app.post('/referrals/drafts/:id/send', ACCESS, async (request, reply) => {
-    const referral = await load(request, reply);
+  app.post('/referrals/drafts/:id/send', DRAFT, async (request, reply) => {
+    const referral = await load(request, reply, request.params.id);
     if (!referral) return reply;
     if (referral.status === 'draft' && !referralComplete(referral.details)) {
       reply.status(400);
@@ -197,8 +206,8 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
     return reply.redirect(`${base(referral)}/sent`, 303);
   });
 
-  app.get('/referrals/drafts/:id/sent', ACCESS, async (request, reply) => {
-    const referral = await load(request, reply);
+  app.get('/referrals/drafts/:id/sent', DRAFT, async (request, reply) => {
+    const referral = await load(request, reply, request.params.id);
     if (!referral) return reply;
     if (referral.status === 'draft') return reply.redirect(`${base(referral)}/check`, 303);
     return reply.render('referrals/views/professional-sent.njk', { referral });
@@ -219,12 +228,9 @@ export async function professionalReferralRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get('/referrals/mine/:id', ACCESS, async (request, reply) => {
+  app.get('/referrals/mine/:id', DRAFT, async (request, reply) => {
     const user = signedInUser(request);
-    const referral = await referralWithOutcome(db, user.laCode, {
-      id: (request.params as { id: string }).id,
-      requestedBy: user.id,
-    });
+    const referral = await referralWithOutcome(db, user.laCode, { id: request.params.id, requestedBy: user.id });
     if (!referral || referral.kind !== 'professional') {
       reply.callNotFound();
       return reply;

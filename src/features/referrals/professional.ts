@@ -93,14 +93,15 @@ export async function saveReferralSection(
 }
 
 /**
- * Sends a complete draft: it gets a reference and its time of arrival, the front door is told, and managers are
- * alerted to a safety worry. Sending twice gives the same reference. Undefined if the draft is not complete.
+ * Sends a complete draft: it gets a reference and its time of arrival (now, unless a referral that arrived earlier
+ * is being recorded, as the demo's are), the front door is told, and managers are alerted to a safety worry.
+ * Sending twice gives the same reference. Undefined if the draft is not complete.
  */
 export async function sendReferral(
   db: Kysely<Schema>,
   user: SignedInUser,
   referral: ReferrersReferral,
-  options: { requestId: string; baseUrl: string },
+  options: { requestId: string; baseUrl: string; receivedAt?: Date },
 ): Promise<string | undefined> {
   return db.transaction().execute(async (trx) => {
     const current = await trx
@@ -118,7 +119,7 @@ export async function sendReferral(
       .set((eb) => ({
         status: 'new',
         reference,
-        received_at: new Date(),
+        received_at: options.receivedAt ?? new Date(),
         primary_need_code: current.details.primaryNeed ?? null,
         safeguarding_concern: safeguarding,
         version: eb('version', '+', 1),

@@ -1,24 +1,35 @@
 // The front door's pages: new referrals with the clock to the one-working-day decision, and one referral with the
 // triage decision (and, for no further action, Local Offer services to suggest to the family).
 import type { Role } from '../../domain/people.ts';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReferralOutcome } from '../../db/schema.ts';
 import { TRIAGE_OUTCOMES } from '../../domain/front-door/referral.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
+import { formBody, IdParams, OneOrMany, Text, text, Uuid, WholeNumber, type TypeBoxTypes } from '../../web/form.ts';
 import { createChildFromReferral, linkToChild, possibleMatches, referredChild } from './linking.ts';
 import { DECISION_WORKING_DAYS, decideReferral, suggestedServices, triageQueue, viewReferral } from './triage.ts';
-import { formText, formList } from '../../web/form.ts';
 import { tierRank } from '../../domain/pathway/tiers.ts';
 import { currentEpisode } from '../pathway/service.ts';
 import { referralWithOutcome } from './outcomes.ts';
+import type { DirectorySearch } from '../directory/search/directory-search.ts';
 
 const READERS: readonly Role[] = ['triage_worker', 'social_worker', 'team_manager'];
 const DECIDERS: readonly Role[] = ['triage_worker', 'team_manager'];
 const MAX_REASON = 2000;
 
-export async function triageRoutes(app: FastifyInstance) {
+const DecideBody = formBody({ outcome: Text(), reason: Text(), signposted: OneOrMany() }, { version: WholeNumber });
+const CreateChildBody = formBody({}, { version: WholeNumber });
+const LinkBody = formBody({}, { version: WholeNumber, childId: Uuid });
+
+/** The front door's pages; the services it suggests are found through the app's one DirectorySearch. */
+export function triageRoutes(search: DirectorySearch): FastifyPluginAsync {
+  return (app) => triagePages(app, search);
+}
+
+async function triagePages(instance: FastifyInstance, search: DirectorySearch) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
 
   app.get('/referrals', { config: { access: READERS } }, async (request, reply) => {
@@ -26,16 +37,22 @@ export async function triageRoutes(app: FastifyInstance) {
     return reply.render('referrals/views/list.njk', { referrals, days: DECISION_WORKING_DAYS });
   });
 
-  async function render(request: FastifyRequest, reply: FastifyReply, message: string | null, errors: FieldError[]) {
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    message: string | null,
+    errors: FieldError[],
+  ) {
     const user = signedInUser(request);
-    const referral = await viewReferral(db, user, (request.params as { id: string }).id, request.id);
+    const referral = await viewReferral(db, user, id, request.id);
     if (!referral) {
       reply.callNotFound();
       return reply;
     }
     const suggestions =
       referral.status === 'new' && referral.allowed.includes('no_further_action')
-        ? await suggestedServices(db, user.laCode, referral)
+        ? await suggestedServices(db, search, user.laCode, referral)
         : [];
     const referred = referral.child_id ? undefined : referredChild(referral.details);
     const matches = referred ? await possibleMatches(db, user.laCode, referred) : [];
@@ -73,33 +90,31 @@ export async function triageRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/referrals/:id', { config: { access: READERS } }, async (request, reply) =>
-    render(request, reply, null, []),
+  app.get('/referrals/:id', { config: { access: READERS }, schema: { params: IdParams } }, async (request, reply) =>
+    render(request, reply, request.params.id, null, []),
   );
 
-  app.post('/referrals/:id/decide', { config: { access: DECIDERS } }, async (request, reply) => {
+  const decideSchema = { params: IdParams, body: DecideBody };
+  app.post('/referrals/:id/decide', { config: { access: DECIDERS }, schema: decideSchema }, async (request, reply) => {
     const user = signedInUser(request);
-    const id = (request.params as { id: string }).id;
-    const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(id) || !Number.isInteger(seenVersion)) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
+    const { id } = request.params;
+    const seenVersion = request.body.version;
     const referral = await viewReferral(db, user, id, request.id);
     if (!referral) {
       reply.callNotFound();
       return reply;
     }
-    const outcome = TRIAGE_OUTCOMES.find((candidate) => candidate === formText(request.body, 'outcome'));
-    const reason = formText(request.body, 'reason');
+    const outcome = TRIAGE_OUTCOMES.find((candidate) => candidate === text(request.body.outcome));
+    const reason = text(request.body.reason);
     const errors: FieldError[] = [];
     if (!outcome) errors.push({ field: 'outcome', text: request.t('frontDoor.errors.outcome') });
     if (reason === '' || reason.length > MAX_REASON)
       errors.push({ field: 'reason', text: request.t('frontDoor.errors.reason', { max: MAX_REASON }) });
     if (errors.length > 0 || !outcome) {
       reply.status(400);
-      return render(request, reply, null, errors);
+      return render(request, reply, id, null, errors);
     }
-    const signposted = outcome === 'no_further_action' ? formList(request.body, 'signposted').filter(isUuid) : [];
+    const signposted = outcome === 'no_further_action' ? (request.body.signposted ?? []).filter(isUuid) : [];
     const result = await decideReferral(db, user, {
       referral,
       seenVersion,
@@ -112,29 +127,20 @@ export async function triageRoutes(app: FastifyInstance) {
     });
     if (result === 'not-allowed') {
       reply.status(400);
-      return render(request, reply, null, [{ field: 'outcome', text: request.t('frontDoor.errors.specialistOnly') }]);
+      return render(request, reply, id, null, [
+        { field: 'outcome', text: request.t('frontDoor.errors.specialistOnly') },
+      ]);
     }
     if (result === 'needs-record') {
       reply.status(400);
-      return render(request, reply, null, [{ field: 'outcome', text: request.t('frontDoor.errors.needsRecord') }]);
+      return render(request, reply, id, null, [{ field: 'outcome', text: request.t('frontDoor.errors.needsRecord') }]);
     }
     if (result === 'changed-since') {
       reply.status(409);
-      return render(request, reply, request.t('frontDoor.alreadyDecided'), []);
+      return render(request, reply, id, request.t('frontDoor.alreadyDecided'), []);
     }
     return reply.redirect(`/referrals/${id}`, 303);
   });
-
-  /** Checks the version and id of a linking form; undefined (after answering) when they are wrong. */
-  async function linkingForm(request: FastifyRequest, reply: FastifyReply) {
-    const id = (request.params as { id: string }).id;
-    const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(id) || !Number.isInteger(seenVersion)) {
-      await reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-      return undefined;
-    }
-    return { id, seenVersion };
-  }
 
   async function afterLinking(request: FastifyRequest, reply: FastifyReply, id: string, result: string) {
     if (result === 'done') return reply.redirect(`/referrals/${id}`, 303);
@@ -143,41 +149,42 @@ export async function triageRoutes(app: FastifyInstance) {
       'nhs-number-in-use': 'frontDoor.matching.nhsInUse',
       'upn-in-use': 'frontDoor.matching.upnInUse',
     };
-    return render(request, reply, request.t(messages[result] ?? 'frontDoor.matching.changedSince'), []);
+    return render(request, reply, id, request.t(messages[result] ?? 'frontDoor.matching.changedSince'), []);
   }
 
-  app.post('/referrals/:id/link', { config: { access: DECIDERS } }, async (request, reply) => {
-    const form = await linkingForm(request, reply);
-    if (!form) return reply;
-    const childId = formText(request.body, 'childId');
-    if (!isUuid(childId))
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+  const linkSchema = { params: IdParams, body: LinkBody };
+  app.post('/referrals/:id/link', { config: { access: DECIDERS }, schema: linkSchema }, async (request, reply) => {
+    const { id } = request.params;
     const result = await linkToChild(db, signedInUser(request), {
-      referralId: form.id,
-      seenVersion: form.seenVersion,
-      childId,
+      referralId: id,
+      seenVersion: request.body.version,
+      childId: request.body.childId,
       requestId: request.id,
       baseUrl: app.config.publicUrl,
     });
-    return afterLinking(request, reply, form.id, result);
+    return afterLinking(request, reply, id, result);
   });
 
-  app.post('/referrals/:id/create-child', { config: { access: DECIDERS } }, async (request, reply) => {
-    const form = await linkingForm(request, reply);
-    if (!form) return reply;
-    const referral = await viewReferral(db, signedInUser(request), form.id, request.id);
-    const referred = referral && !referral.child_id ? referredChild(referral.details) : undefined;
-    if (!referred) {
-      reply.callNotFound();
-      return reply;
-    }
-    const result = await createChildFromReferral(db, signedInUser(request), {
-      referralId: form.id,
-      seenVersion: form.seenVersion,
-      referred,
-      requestId: request.id,
-      baseUrl: app.config.publicUrl,
-    });
-    return afterLinking(request, reply, form.id, result);
-  });
+  const createSchema = { params: IdParams, body: CreateChildBody };
+  app.post(
+    '/referrals/:id/create-child',
+    { config: { access: DECIDERS }, schema: createSchema },
+    async (request, reply) => {
+      const { id } = request.params;
+      const referral = await viewReferral(db, signedInUser(request), id, request.id);
+      const referred = referral && !referral.child_id ? referredChild(referral.details) : undefined;
+      if (!referred) {
+        reply.callNotFound();
+        return reply;
+      }
+      const result = await createChildFromReferral(db, signedInUser(request), {
+        referralId: id,
+        seenVersion: request.body.version,
+        referred,
+        requestId: request.id,
+        baseUrl: app.config.publicUrl,
+      });
+      return afterLinking(request, reply, id, result);
+    },
+  );
 }

@@ -14,9 +14,9 @@ import { notifyRole } from '../accounts/service.ts';
 import { notifyChildsFamily } from '../children/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { locatePostcode } from '../directory/places.ts';
-import { searchServices, type SearchHit } from '../directory/search.ts';
-import { understandingFor } from '../directory/understanding.ts';
+import type { DirectorySearch, SearchHit } from '../directory/search/directory-search.ts';
 import { queueNotification } from '../notifications/service.ts';
+import { runOverdueRound } from '../notifications/overdue-rounds.ts';
 import { tellCaseHolders } from '../pathway/case-holders.ts';
 import { COUNCIL_SERVICES_SOURCE } from './service.ts';
 import { addTimelineEvent, childNameOf, currentEpisode, makeMove, openEpisode } from '../pathway/service.ts';
@@ -133,26 +133,22 @@ export type TriageReferral = NonNullable<Awaited<ReturnType<typeof viewReferral>
 /** Local Offer services for the child's age near their postcode: what a family could use without a referral. */
 export async function suggestedServices(
   db: Kysely<Schema>,
+  search: DirectorySearch,
   laCode: string,
   referral: { dateOfBirth: string | null; details: Record<string, string> },
 ): Promise<SearchHit[]> {
   const near = referral.details.postcode ? await locatePostcode(db, laCode, referral.details.postcode) : null;
-  const result = await searchServices(
-    db,
-    laCode,
-    {
-      text: '',
-      filters: {
-        ...(referral.dateOfBirth ? { age: ageOn(referral.dateOfBirth, new Date()) } : {}),
-        ...(near ? { near, maxDistanceKm: 10 } : {}),
-        activeOnly: true,
-      },
-      order: near ? 'distance' : 'name',
-      page: 1,
-      perPage: 5,
+  const result = await search.services(laCode, {
+    text: '',
+    filters: {
+      ...(referral.dateOfBirth ? { age: ageOn(referral.dateOfBirth, new Date()) } : {}),
+      ...(near ? { near, maxDistanceKm: 10 } : {}),
+      activeOnly: true,
     },
-    await understandingFor(db, laCode),
-  );
+    order: near ? 'distance' : 'name',
+    page: 1,
+    perPage: 5,
+  });
   return result.hits;
 }
 
@@ -355,39 +351,28 @@ export async function decideReferral(
  */
 export async function flagOverdueReferrals(db: Kysely<Schema>, options: { baseUrl: string; today?: Date }) {
   const todayIso = toIsoDate(options.today ?? new Date());
-  return db.transaction().execute(async (trx) => {
-    const waiting = await trx
-      .selectFrom('referrals')
-      .select(['id', 'la_code', 'reference', 'received_at'])
-      .where('status', '=', 'new')
-      .where('overdue_flagged_at', 'is', null)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    const overdue = waiting.filter(
-      (referral) => workingDaysBetween(toIsoDate(referral.received_at), todayIso) > DECISION_WORKING_DAYS,
-    );
-    for (const laCode of new Set(overdue.map((referral) => referral.la_code))) {
-      const mine = overdue.filter((referral) => referral.la_code === laCode);
-      await notifyRole(trx, laCode, 'team_manager', {
+  return runOverdueRound(db, {
+    waiting: (trx) =>
+      trx
+        .selectFrom('referrals')
+        .select(['id', 'la_code', 'reference', 'received_at'])
+        .where('status', '=', 'new')
+        .where('overdue_flagged_at', 'is', null)
+        .forUpdate()
+        .skipLocked()
+        .execute(),
+    isOverdue: (referral) => workingDaysBetween(toIsoDate(referral.received_at), todayIso) > DECISION_WORKING_DAYS,
+    groupOf: (referral) => referral.la_code,
+    tell: (trx, overdue) =>
+      notifyRole(trx, overdue[0]!.la_code, 'team_manager', {
         template: 'referrals-overdue',
         params: {
-          count: mine.length,
-          references: mine.map((referral) => referral.reference ?? 'a family’s request').join(', '),
+          count: overdue.length,
+          references: overdue.map((referral) => referral.reference ?? 'a family’s request').join(', '),
           link: `${options.baseUrl}/referrals`,
         },
-      });
-    }
-    if (overdue.length > 0)
-      await trx
-        .updateTable('referrals')
-        .set({ overdue_flagged_at: new Date() })
-        .where(
-          'id',
-          'in',
-          overdue.map((referral) => referral.id),
-        )
-        .execute();
-    return overdue.length;
+      }),
+    markFlagged: (trx, ids) =>
+      trx.updateTable('referrals').set({ overdue_flagged_at: new Date() }).where('id', 'in', ids).execute(),
   });
 }

@@ -2,6 +2,7 @@
 // conditions and outcome, on forms; add, remove and reorder; try the draft against past applications; publish.
 // Every form carries the draft's version, so two administrators cannot save over each other unseen.
 import type { Role } from '../../domain/people.ts';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   OUTCOME_KINDS,
@@ -13,6 +14,7 @@ import {
   moveRule,
   removeQuestion,
   removeRule,
+  type EditResult,
   type FieldErrors,
   type Fields,
 } from '../../domain/scoring/edit.ts';
@@ -25,6 +27,7 @@ import {
 } from '../../domain/scoring/model.ts';
 import { signedInUser } from '../../web/context.ts';
 import { problemsForForm } from '../../web/errors.ts';
+import { Text, type TypeBoxTypes } from '../../web/form.ts';
 import { conditionText } from './describe.ts';
 import { currentDraft, discardDraft, publishDraft, saveDraftModel, startDraft, type Draft } from './drafts.ts';
 import { tryDraft } from './service.ts';
@@ -33,15 +36,37 @@ const ADMINISTRATORS: readonly Role[] = ['administrator'];
 const ACCESS = { config: { access: ADMINISTRATORS } };
 const EDITOR = '/admin/scoring/editor';
 
-function fieldsOf(body: unknown): Fields {
-  const fields: Fields = {};
-  for (const [name, value] of Object.entries((body as Record<string, unknown> | undefined) ?? {})) {
-    if (typeof value === 'string') fields[name] = value;
-  }
-  return fields;
+/**
+ * Every editor form: text fields only, named by what they change (`label-0`, `flag-safeguarding`), with the draft's
+ * version. Which names mean something is the domain's business (src/domain/scoring/edit.ts).
+ */
+const EditorForm = Type.Record(Type.String(), Text());
+const PartParams = Type.Object({ partId: Text(200) });
+
+type Render = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  draft: Draft,
+  id: string,
+  fields: Fields | null,
+  errors: FieldErrors,
+) => FastifyReply;
+
+/** A part of the model the editor changes a page at a time: a question, or a rule. The same pages serve both. */
+interface EditablePart {
+  /** Its pages' folder under the editor: `questions` or `rules`. */
+  folder: string;
+  exists(model: ScoringModel, id: string): boolean;
+  /** The form's field that, set to 'yes', asks for the part to be removed. */
+  removeField: string;
+  remove(model: ScoringModel, id: string): ScoringModel;
+  edit(model: ScoringModel, id: string, fields: Fields): EditResult;
+  add(model: ScoringModel): { model: ScoringModel; id: string };
+  render: Render;
 }
 
-export async function scoringEditorRoutes(app: FastifyInstance) {
+export async function scoringEditorRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
 
   async function renderOverview(
@@ -90,8 +115,8 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
   }
 
   /** Saves a change made to the draft the form was filled in on; tells the administrator if it moved on. */
-  async function save(request: FastifyRequest, reply: FastifyReply, model: ScoringModel, next: string) {
-    const seenVersion = Number(fieldsOf(request.body).version);
+  async function save(request: FastifyRequest, reply: FastifyReply, fields: Fields, model: ScoringModel, next: string) {
+    const seenVersion = Number(fields.version);
     const saved = Number.isInteger(seenVersion)
       ? await saveDraftModel(db, signedInUser(request), { seenVersion, model, requestId: request.id })
       : 'changed-since';
@@ -112,6 +137,49 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
     await startDraft(db, signedInUser(request), request.id);
     return reply.redirect(EDITOR, 303);
   });
+
+  /** A part's page, its form (change or remove it) and adding a new one, which opens its page. */
+  function editorPages(part: EditablePart) {
+    const page = `${EDITOR}/${part.folder}/:partId`;
+
+    /** The draft when it has the part; otherwise undefined, with the editor's start or "Page not found" sent. */
+    async function draftWithPart(request: FastifyRequest, reply: FastifyReply, id: string) {
+      const draft = await loadDraft(request, reply);
+      if (draft && !part.exists(draft.model, id)) {
+        reply.callNotFound();
+        return undefined;
+      }
+      return draft;
+    }
+
+    app.get(page, { ...ACCESS, schema: { params: PartParams } }, async (request, reply) => {
+      const id = request.params.partId;
+      const draft = await draftWithPart(request, reply, id);
+      if (!draft) return reply;
+      return part.render(request, reply, draft, id, null, {});
+    });
+
+    app.post(page, { ...ACCESS, schema: { params: PartParams, body: EditorForm } }, async (request, reply) => {
+      const id = request.params.partId;
+      const draft = await draftWithPart(request, reply, id);
+      if (!draft) return reply;
+      const fields: Fields = request.body;
+      if (fields[part.removeField] === 'yes') return save(request, reply, fields, part.remove(draft.model, id), EDITOR);
+      const edited = part.edit(draft.model, id, fields);
+      if (edited.errors) {
+        reply.status(400);
+        return part.render(request, reply, draft, id, fields, edited.errors);
+      }
+      return save(request, reply, fields, edited.model, EDITOR);
+    });
+
+    app.post(`${EDITOR}/${part.folder}`, { ...ACCESS, schema: { body: EditorForm } }, async (request, reply) => {
+      const draft = await loadDraft(request, reply);
+      if (!draft) return reply;
+      const added = part.add(draft.model);
+      return save(request, reply, request.body, added.model, `${EDITOR}/${part.folder}/${added.id}`);
+    });
+  }
 
   function renderQuestion(
     request: FastifyRequest,
@@ -165,40 +233,14 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get(`${EDITOR}/questions/:questionId`, ACCESS, async (request, reply) => {
-    const draft = await loadDraft(request, reply);
-    if (!draft) return reply;
-    const { questionId } = request.params as { questionId: string };
-    if (!draft.model.questions.some((question) => question.id === questionId)) {
-      reply.callNotFound();
-      return reply;
-    }
-    return renderQuestion(request, reply, draft, questionId, null, {});
-  });
-
-  app.post(`${EDITOR}/questions/:questionId`, ACCESS, async (request, reply) => {
-    const draft = await loadDraft(request, reply);
-    if (!draft) return reply;
-    const { questionId } = request.params as { questionId: string };
-    if (!draft.model.questions.some((question) => question.id === questionId)) {
-      reply.callNotFound();
-      return reply;
-    }
-    const fields = fieldsOf(request.body);
-    if (fields.removeQuestion === 'yes') return save(request, reply, removeQuestion(draft.model, questionId), EDITOR);
-    const edited = editQuestion(draft.model, questionId, fields);
-    if (edited.errors) {
-      reply.status(400);
-      return renderQuestion(request, reply, draft, questionId, fields, edited.errors);
-    }
-    return save(request, reply, edited.model, EDITOR);
-  });
-
-  app.post(`${EDITOR}/questions`, ACCESS, async (request, reply) => {
-    const draft = await loadDraft(request, reply);
-    if (!draft) return reply;
-    const added = addQuestion(draft.model);
-    return save(request, reply, added.model, `${EDITOR}/questions/${added.id}`);
+  editorPages({
+    folder: 'questions',
+    exists: (model, id) => model.questions.some((question) => question.id === id),
+    removeField: 'removeQuestion',
+    remove: removeQuestion,
+    edit: editQuestion,
+    add: addQuestion,
+    render: renderQuestion,
   });
 
   function renderRule(
@@ -248,48 +290,22 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get(`${EDITOR}/rules/:ruleId`, ACCESS, async (request, reply) => {
-    const draft = await loadDraft(request, reply);
-    if (!draft) return reply;
-    const { ruleId } = request.params as { ruleId: string };
-    if (!draft.model.rules.some((rule) => rule.id === ruleId)) {
-      reply.callNotFound();
-      return reply;
-    }
-    return renderRule(request, reply, draft, ruleId, null, {});
+  editorPages({
+    folder: 'rules',
+    exists: (model, id) => model.rules.some((rule) => rule.id === id),
+    removeField: 'removeRule',
+    remove: removeRule,
+    edit: editRule,
+    add: addRule,
+    render: renderRule,
   });
 
-  app.post(`${EDITOR}/rules/:ruleId`, ACCESS, async (request, reply) => {
+  const moveSchema = { params: PartParams, body: EditorForm };
+  app.post(`${EDITOR}/rules/:partId/move`, { ...ACCESS, schema: moveSchema }, async (request, reply) => {
     const draft = await loadDraft(request, reply);
     if (!draft) return reply;
-    const { ruleId } = request.params as { ruleId: string };
-    if (!draft.model.rules.some((rule) => rule.id === ruleId)) {
-      reply.callNotFound();
-      return reply;
-    }
-    const fields = fieldsOf(request.body);
-    if (fields.removeRule === 'yes') return save(request, reply, removeRule(draft.model, ruleId), EDITOR);
-    const edited = editRule(draft.model, ruleId, fields);
-    if (edited.errors) {
-      reply.status(400);
-      return renderRule(request, reply, draft, ruleId, fields, edited.errors);
-    }
-    return save(request, reply, edited.model, EDITOR);
-  });
-
-  app.post(`${EDITOR}/rules`, ACCESS, async (request, reply) => {
-    const draft = await loadDraft(request, reply);
-    if (!draft) return reply;
-    const added = addRule(draft.model);
-    return save(request, reply, added.model, `${EDITOR}/rules/${added.id}`);
-  });
-
-  app.post(`${EDITOR}/rules/:ruleId/move`, ACCESS, async (request, reply) => {
-    const draft = await loadDraft(request, reply);
-    if (!draft) return reply;
-    const { ruleId } = request.params as { ruleId: string };
-    const direction = fieldsOf(request.body).direction === 'up' ? 'up' : 'down';
-    return save(request, reply, moveRule(draft.model, ruleId, direction), EDITOR);
+    const direction = request.body.direction === 'up' ? 'up' : 'down';
+    return save(request, reply, request.body, moveRule(draft.model, request.params.partId, direction), EDITOR);
   });
 
   app.post(`${EDITOR}/try`, ACCESS, async (request, reply) => {
@@ -303,14 +319,14 @@ export async function scoringEditorRoutes(app: FastifyInstance) {
     return renderOverview(request, reply, draft, { comparison });
   });
 
-  app.post(`${EDITOR}/publish`, ACCESS, async (request, reply) => {
+  app.post(`${EDITOR}/publish`, { ...ACCESS, schema: { body: EditorForm } }, async (request, reply) => {
     const draft = await loadDraft(request, reply);
     if (!draft) return reply;
     if (problemsWithModel(draft.model).length > 0) {
       reply.status(400);
       return renderOverview(request, reply, draft);
     }
-    const seenVersion = Number(fieldsOf(request.body).version);
+    const seenVersion = Number(request.body.version);
     const published = await publishDraft(db, signedInUser(request), { seenVersion, requestId: request.id });
     if (published === 'changed-since') {
       reply.status(409);

@@ -3,24 +3,25 @@
 import type { Role } from '../../domain/people.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { signedInUser } from '../../web/context.ts';
+import { formBody, queryOf, Text, type TypeBoxTypes } from '../../web/form.ts';
 import { describeModel } from './describe.ts';
 import { modelInUse, publishModel, readDraft, tryDraft } from './service.ts';
 
 const READERS: readonly Role[] = ['administrator', 'team_manager', 'analyst'];
 const ADMINISTRATORS: readonly Role[] = ['administrator'];
 
-function draftText(body: unknown): string {
-  const draft = (body as Record<string, unknown> | undefined)?.draft;
-  return typeof draft === 'string' ? draft : '';
-}
+/** A pasted model, as it was pasted: its problems are shown beside it, so it is not trimmed. */
+const DraftForm = { config: { access: ADMINISTRATORS }, schema: { body: formBody({ draft: Text() }) } };
 
-export async function scoringRoutes(app: FastifyInstance) {
+export async function scoringRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
 
-  app.get('/admin/scoring', { config: { access: READERS } }, async (request, reply) => {
+  const modelPage = { config: { access: READERS }, schema: { querystring: queryOf({ published: Text() }) } };
+  app.get('/admin/scoring', modelPage, async (request, reply) => {
     const user = signedInUser(request);
     const inUse = await modelInUse(db, user.laCode);
-    const published = (request.query as Record<string, unknown>).published;
+    const published = request.query.published;
     return reply.render('scoring/views/model.njk', {
       model: describeModel(inUse.model, request.t),
       publishedAt: inUse.publishedAt,
@@ -51,8 +52,8 @@ export async function scoringRoutes(app: FastifyInstance) {
     return renderDraft(reply, { text: JSON.stringify(model, null, 2), problems: [] });
   });
 
-  app.post('/admin/scoring/draft', { config: { access: ADMINISTRATORS } }, async (request, reply) => {
-    const text = draftText(request.body);
+  app.post('/admin/scoring/draft', DraftForm, async (request, reply) => {
+    const text = request.body.draft ?? '';
     const draft = readDraft(text);
     if (!('model' in draft)) {
       reply.status(400);
@@ -62,8 +63,8 @@ export async function scoringRoutes(app: FastifyInstance) {
     return renderDraft(reply, { text, problems: [], comparison });
   });
 
-  app.post('/admin/scoring/publish', { config: { access: ADMINISTRATORS } }, async (request, reply) => {
-    const text = draftText(request.body);
+  app.post('/admin/scoring/publish', DraftForm, async (request, reply) => {
+    const text = request.body.draft ?? '';
     const draft = readDraft(text);
     if (!('model' in draft)) {
       reply.status(400);

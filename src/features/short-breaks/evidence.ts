@@ -168,3 +168,19 @@ export async function downloadEvidence(
     return file;
   });
 }
+
+/** A file of a sent application, for staff: a draft's files are the family's own until they send it. Audited. */
+export async function downloadSentEvidence(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  where: { applicationId: string; evidenceId: string; requestId: string },
+) {
+  const application = await db
+    .selectFrom('short_break_applications')
+    .select(['id', 'child_id'])
+    .where('id', '=', where.applicationId)
+    .where('la_code', '=', user.laCode)
+    .where('status', '!=', 'draft')
+    .executeTakeFirst();
+  return application ? downloadEvidence(db, user, application, where.evidenceId, where.requestId) : undefined;
+}

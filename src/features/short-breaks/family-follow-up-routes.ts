@@ -1,11 +1,11 @@
 // The family's pages around an application: uploading evidence (while the application is a draft, or while an
 // officer is waiting for more information), downloading what they uploaded, and answering an officer's questions.
 import fastifyMultipart from '@fastify/multipart';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
-import { isUuid } from '../../web/ids.ts';
 import {
   MAX_EVIDENCE_BYTES,
   addEvidence,
@@ -16,17 +16,26 @@ import {
 } from './evidence.ts';
 import { MAX_ANSWER, answerFamilyQuestions, informationRequests } from './information-requests.ts';
 import { familyApplication, type FamilyApplication } from './service.ts';
-import { formText } from '../../web/form.ts';
+import { fieldOf, IdParams, Text, text, Uuid, type TypeBoxTypes } from '../../web/form.ts';
 
 const ACCESS = { access: FAMILY_ROLES };
 const CAN_ADD_EVIDENCE = ['draft', 'more_information_requested'];
 
-/** A multipart field as @fastify/multipart gives it when fields are attached to the body. */
-interface UploadedPart {
-  type?: string;
+const APPLICATION = { config: ACCESS, schema: { params: IdParams } };
+const EvidenceParams = Type.Object({ id: Uuid, evidenceId: Uuid });
+/** The answers to the officer's questions, one field a question (`answer-<id>`), all text. */
+const AnswersBody = Type.Record(Type.String(), Text());
+
+/** A file as @fastify/multipart gives it when fields are attached to the body. */
+interface UploadedFile {
+  type: 'file';
   filename?: string;
   file?: { truncated?: boolean };
-  toBuffer?: () => Promise<Buffer>;
+  toBuffer: () => Promise<Buffer>;
+}
+
+function isUploadedFile(part: unknown): part is UploadedFile {
+  return fieldOf(part, 'type') === 'file' && typeof fieldOf(part, 'toBuffer') === 'function';
 }
 
 /** Sends a stored file so the browser saves it rather than opening it inside Pathway's pages. */
@@ -40,13 +49,14 @@ export function sendFile(
     .send(file.content);
 }
 
-export async function familyFollowUpRoutes(app: FastifyInstance) {
+export async function familyFollowUpRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
   const backTo = (application: FamilyApplication) =>
     `/short-breaks/applications/${application.id}${application.status === 'draft' ? '' : '/more-information'}`;
 
-  async function load(request: FastifyRequest, reply: FastifyReply) {
-    const application = await familyApplication(db, signedInUser(request), (request.params as { id: string }).id);
+  async function load(request: FastifyRequest, reply: FastifyReply, id: string) {
+    const application = await familyApplication(db, signedInUser(request), id);
     if (!application) reply.callNotFound();
     return application;
   }
@@ -62,8 +72,8 @@ export async function familyFollowUpRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/short-breaks/applications/:id/evidence', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  app.get('/short-breaks/applications/:id/evidence', APPLICATION, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
     return renderEvidence(reply, application, []);
   });
@@ -76,17 +86,16 @@ export async function familyFollowUpRoutes(app: FastifyInstance) {
       limits: { fileSize: MAX_EVIDENCE_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 6 },
     });
 
-    uploads.post('/short-breaks/applications/:id/evidence', { config: ACCESS }, async (request, reply) => {
-      const application = await load(request, reply);
+    // The body is multipart, checked here part by part rather than by a schema.
+    const typedUploads = uploads.withTypeProvider<TypeBoxTypes>();
+    typedUploads.post('/short-breaks/applications/:id/evidence', APPLICATION, async (request, reply) => {
+      const application = await load(request, reply, request.params.id);
       if (!application) return reply;
       if (!CAN_ADD_EVIDENCE.includes(application.status)) return reply.redirect(backTo(application), 303);
-      const part = (request.body as Record<string, UploadedPart | undefined> | undefined)?.evidence;
-      const isFile = part?.type === 'file' && typeof part.toBuffer === 'function';
-      const file = {
-        name: isFile ? (part.filename ?? '') : '',
-        content: isFile && part.toBuffer ? await part.toBuffer() : Buffer.alloc(0),
-        truncated: isFile ? part.file?.truncated === true : false,
-      };
+      const part = fieldOf(request.body, 'evidence');
+      const file = isUploadedFile(part)
+        ? { name: part.filename ?? '', content: await part.toBuffer(), truncated: part.file?.truncated === true }
+        : { name: '', content: Buffer.alloc(0), truncated: false };
       const problem = evidenceProblem(file);
       const stored = problem === null && (await addEvidence(db, signedInUser(request), application, file, request.id));
       if (!stored) {
@@ -99,23 +108,21 @@ export async function familyFollowUpRoutes(app: FastifyInstance) {
     });
   });
 
-  app.post('/short-breaks/applications/:id/evidence/:evidenceId/remove', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  const evidenceFile = { config: ACCESS, schema: { params: EvidenceParams } };
+  app.post('/short-breaks/applications/:id/evidence/:evidenceId/remove', evidenceFile, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
-    const { evidenceId } = request.params as { evidenceId: string };
-    if (CAN_ADD_EVIDENCE.includes(application.status) && isUuid(evidenceId)) {
+    const { evidenceId } = request.params;
+    if (CAN_ADD_EVIDENCE.includes(application.status)) {
       await removeEvidence(db, signedInUser(request), application, evidenceId, request.id);
     }
     return reply.redirect(`/short-breaks/applications/${application.id}/evidence`, 303);
   });
 
-  app.get('/short-breaks/applications/:id/evidence/:evidenceId', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  app.get('/short-breaks/applications/:id/evidence/:evidenceId', evidenceFile, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
-    const { evidenceId } = request.params as { evidenceId: string };
-    const file = isUuid(evidenceId)
-      ? await downloadEvidence(db, signedInUser(request), application, evidenceId, request.id)
-      : undefined;
+    const file = await downloadEvidence(db, signedInUser(request), application, request.params.evidenceId, request.id);
     if (!file) {
       reply.callNotFound();
       return reply;
@@ -141,18 +148,19 @@ export async function familyFollowUpRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/short-breaks/applications/:id/more-information', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  app.get('/short-breaks/applications/:id/more-information', APPLICATION, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
     if (application.status === 'draft') return reply.redirect(`/short-breaks/applications/${application.id}`, 303);
     return renderQuestions(reply, application, {}, []);
   });
 
-  app.post('/short-breaks/applications/:id/more-information', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  const answersForm = { config: ACCESS, schema: { params: IdParams, body: AnswersBody } };
+  app.post('/short-breaks/applications/:id/more-information', answersForm, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
     const open = (await informationRequests(db, application.id)).filter((item) => item.answered_at === null);
-    const answers = Object.fromEntries(open.map((item) => [item.id, formText(request.body, `answer-${item.id}`)]));
+    const answers = Object.fromEntries(open.map((item) => [item.id, text(request.body[`answer-${item.id}`])]));
     const errors: FieldError[] = [];
     for (const item of open) {
       const answer = answers[item.id] ?? '';

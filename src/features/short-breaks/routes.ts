@@ -1,10 +1,10 @@
 // The family's short-breaks application, GOV.UK style: a start page, a task list, the gateway, one question per
 // page, check your answers with a declaration, and a confirmation with a reference. Drafts are saved as the
 // family goes, so they can stop and come back.
-import { primaryRole } from '../../domain/people.ts';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome, ScoringModel } from '../../domain/scoring/model.ts';
-import { EVIDENCE, ageOn, ineligibleReasons, type Gateway } from '../../domain/short-breaks/eligibility.ts';
+import { EVIDENCE, ageOn, ineligibleReasons } from '../../domain/short-breaks/eligibility.ts';
 import {
   ABOUT_FIELDS,
   ETHNICITY_CODES,
@@ -17,14 +17,17 @@ import {
 } from '../../domain/short-breaks/about.ts';
 import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
-import { recordAudit } from '../audit/service.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { modelInUse } from '../scoring/service.ts';
 import { evidenceList } from './evidence.ts';
 import { reviewDue, startReview } from './reviews.ts';
 import {
+  auditDecisionView,
+  councilName as councilNameOf,
   familyApplication,
   familyApplications,
+  gatewayOf,
+  isEligible as passesGateway,
   mayWithdraw,
   withdrawApplication,
   saveDraft,
@@ -32,33 +35,32 @@ import {
   submitApplication,
   type FamilyApplication,
 } from './service.ts';
-import { formText } from '../../web/form.ts';
+import { formBody, IdParams, queryOf, Text, text, textFields, Uuid, type TypeBoxTypes } from '../../web/form.ts';
 
 const ACCESS = { access: FAMILY_ROLES };
+const APPLICATION = { config: ACCESS, schema: { params: IdParams } };
 const MAX_NOTE = 2000;
 
-function gatewayOf(application: FamilyApplication): Gateway | undefined {
-  const { livesInArea, evidence } = application.eligibility;
-  const evidenceChoice = EVIDENCE.find((choice) => choice === evidence);
-  return (livesInArea === 'yes' || livesInArea === 'no') && evidenceChoice
-    ? { livesInArea, evidence: evidenceChoice }
-    : undefined;
-}
+const ReturnQuery = queryOf({ return: Text() });
+const AboutParams = Type.Object({ id: Uuid, section: Text(50) });
+const AboutBody = formBody(textFields([...ABOUT_FIELDS.child, ...ABOUT_FIELDS.family, 'returnTo']));
+const QuestionParams = Type.Object({ id: Uuid, questionId: Text(200) });
+const QuestionBody = formBody({ answer: Text(), note: Text(), returnTo: Text() });
 
-export async function shortBreaksRoutes(app: FastifyInstance) {
+export async function shortBreaksRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
   const ages = app.config.shortBreaks.ages;
 
-  async function load(request: FastifyRequest, reply: FastifyReply) {
-    const id = (request.params as { id: string }).id;
+  async function load(request: FastifyRequest, reply: FastifyReply, id: string) {
     const application = await familyApplication(db, signedInUser(request), id);
     if (!application) reply.callNotFound();
     return application;
   }
 
   /** A draft to change; a sent application goes to its confirmation instead, unchanged. */
-  async function loadDraft(request: FastifyRequest, reply: FastifyReply) {
-    const application = await load(request, reply);
+  async function loadDraft(request: FastifyRequest, reply: FastifyReply, id: string) {
+    const application = await load(request, reply, id);
     if (application && application.status !== 'draft') {
       await reply.redirect(`/short-breaks/applications/${application.id}/confirmation`, 303);
       return undefined;
@@ -66,24 +68,14 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     return application;
   }
 
-  const isEligible = (application: FamilyApplication) => {
-    const gateway = gatewayOf(application);
-    return (
-      gateway !== undefined &&
-      ineligibleReasons(gateway, ageOn(application.date_of_birth, new Date()), ages).length === 0
-    );
-  };
+  const isEligible = (application: FamilyApplication) => passesGateway(application, ages);
 
+  // A council's name does not change while the app runs, and the gateway's pages ask for it often.
   const councilNames = new Map<string, string>();
   async function councilName(laCode: string): Promise<string> {
     let name = councilNames.get(laCode);
     if (!name) {
-      const row = await db
-        .selectFrom('councils')
-        .select('name')
-        .where('la_code', '=', laCode)
-        .executeTakeFirstOrThrow();
-      name = row.name;
+      name = await councilNameOf(db, laCode);
       councilNames.set(laCode, name);
     }
     return name;
@@ -101,8 +93,9 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     });
   });
 
-  app.post('/short-breaks/start', { config: ACCESS }, async (request, reply) => {
-    const id = await startApplication(db, signedInUser(request), formText(request.body, 'childId'), request.id);
+  const startSchema = { body: formBody({ childId: Text() }) };
+  app.post('/short-breaks/start', { config: ACCESS, schema: startSchema }, async (request, reply) => {
+    const id = await startApplication(db, signedInUser(request), text(request.body.childId), request.id);
     if (!id) {
       reply.callNotFound();
       return reply;
@@ -110,15 +103,15 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     return reply.redirect(`/short-breaks/applications/${id}`, 303);
   });
 
-  app.post('/short-breaks/applications/:id/review', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  app.post('/short-breaks/applications/:id/review', APPLICATION, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
     const id = await startReview(db, signedInUser(request), application, request.id);
     return reply.redirect(id ? `/short-breaks/applications/${id}` : '/short-breaks', 303);
   });
 
-  app.get('/short-breaks/applications/:id', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  app.get('/short-breaks/applications/:id', APPLICATION, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
     if (application.status !== 'draft') return reply.redirect(link(application, '/confirmation'), 303);
     const { model } = await modelInUse(db, signedInUser(request).laCode);
@@ -158,40 +151,47 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/short-breaks/applications/:id/eligibility', { config: ACCESS }, async (request, reply) => {
-    const application = await loadDraft(request, reply);
+  app.get('/short-breaks/applications/:id/eligibility', APPLICATION, async (request, reply) => {
+    const application = await loadDraft(request, reply, request.params.id);
     if (!application) return reply;
     return renderGateway(request, reply, application, []);
   });
 
-  app.post('/short-breaks/applications/:id/eligibility', { config: ACCESS }, async (request, reply) => {
-    const application = await loadDraft(request, reply);
-    if (!application) return reply;
-    const livesInArea = formText(request.body, 'livesInArea');
-    const evidence = EVIDENCE.find((choice) => choice === formText(request.body, 'evidence'));
-    const errors: FieldError[] = [];
-    if (livesInArea !== 'yes' && livesInArea !== 'no')
-      errors.push({
-        field: 'livesInArea',
-        text: request.t('shortBreaks.errors.livesInArea', { council: await councilName(signedInUser(request).laCode) }),
-      });
-    if (!evidence) errors.push({ field: 'evidence', text: request.t('shortBreaks.errors.evidence') });
-    if (errors.length > 0 || !evidence || (livesInArea !== 'yes' && livesInArea !== 'no')) {
-      reply.status(400);
-      return renderGateway(
-        request,
-        reply,
-        { ...application, eligibility: { livesInArea, evidence: evidence ?? '' } },
-        errors,
-      );
-    }
-    await saveDraft(db, application, { eligibility: { livesInArea, evidence } });
-    const reasons = ineligibleReasons({ livesInArea, evidence }, ageOn(application.date_of_birth, new Date()), ages);
-    return reply.redirect(link(application, reasons.length > 0 ? '/not-eligible' : ''), 303);
-  });
+  const eligibilitySchema = { params: IdParams, body: formBody({ livesInArea: Text(), evidence: Text() }) };
+  app.post(
+    '/short-breaks/applications/:id/eligibility',
+    { config: ACCESS, schema: eligibilitySchema },
+    async (request, reply) => {
+      const application = await loadDraft(request, reply, request.params.id);
+      if (!application) return reply;
+      const livesInArea = text(request.body.livesInArea);
+      const evidence = EVIDENCE.find((choice) => choice === text(request.body.evidence));
+      const errors: FieldError[] = [];
+      if (livesInArea !== 'yes' && livesInArea !== 'no')
+        errors.push({
+          field: 'livesInArea',
+          text: request.t('shortBreaks.errors.livesInArea', {
+            council: await councilName(signedInUser(request).laCode),
+          }),
+        });
+      if (!evidence) errors.push({ field: 'evidence', text: request.t('shortBreaks.errors.evidence') });
+      if (errors.length > 0 || !evidence || (livesInArea !== 'yes' && livesInArea !== 'no')) {
+        reply.status(400);
+        return renderGateway(
+          request,
+          reply,
+          { ...application, eligibility: { livesInArea, evidence: evidence ?? '' } },
+          errors,
+        );
+      }
+      await saveDraft(db, application, { eligibility: { livesInArea, evidence } });
+      const reasons = ineligibleReasons({ livesInArea, evidence }, ageOn(application.date_of_birth, new Date()), ages);
+      return reply.redirect(link(application, reasons.length > 0 ? '/not-eligible' : ''), 303);
+    },
+  );
 
-  app.get('/short-breaks/applications/:id/not-eligible', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  app.get('/short-breaks/applications/:id/not-eligible', APPLICATION, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
     const gateway = gatewayOf(application);
     if (!gateway) return reply.redirect(link(application, '/eligibility'), 303);
@@ -203,8 +203,7 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     });
   });
 
-  function sectionOf(request: FastifyRequest): AboutSection | undefined {
-    const section = (request.params as { section: string }).section;
+  function sectionOf(section: string): AboutSection | undefined {
     return section === 'child' || section === 'family' ? section : undefined;
   }
 
@@ -215,6 +214,7 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     section: AboutSection,
     values: Record<string, string>,
     errors: FieldError[],
+    returnTo: string,
   ) {
     const choices = (name: string, codes: readonly string[]) =>
       codes.map((code) => ({
@@ -222,10 +222,6 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
         text: request.t(`shortBreaks.about.${name}.options.${code}`, { name: application.given_name }),
         checked: values[name] === code,
       }));
-    const returnTo =
-      (request.query as Record<string, unknown>).return === 'check' || formText(request.body, 'returnTo') === 'check'
-        ? 'check'
-        : '';
     return reply.render('short-breaks/views/about.njk', {
       application,
       section,
@@ -242,46 +238,57 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/short-breaks/applications/:id/about/:section', { config: ACCESS }, async (request, reply) => {
-    const application = await loadDraft(request, reply);
-    if (!application) return reply;
-    const section = sectionOf(request);
-    if (!section) {
-      reply.callNotFound();
-      return reply;
-    }
-    if (!isEligible(application)) return reply.redirect(link(application, '/eligibility'), 303);
-    return renderAbout(request, reply, application, section, application.about, []);
-  });
+  const aboutPage = { params: AboutParams, querystring: ReturnQuery };
+  app.get(
+    '/short-breaks/applications/:id/about/:section',
+    { config: ACCESS, schema: aboutPage },
+    async (request, reply) => {
+      const application = await loadDraft(request, reply, request.params.id);
+      if (!application) return reply;
+      const section = sectionOf(request.params.section);
+      if (!section) {
+        reply.callNotFound();
+        return reply;
+      }
+      if (!isEligible(application)) return reply.redirect(link(application, '/eligibility'), 303);
+      const returnTo = request.query.return === 'check' ? 'check' : '';
+      return renderAbout(request, reply, application, section, application.about, [], returnTo);
+    },
+  );
 
-  app.post('/short-breaks/applications/:id/about/:section', { config: ACCESS }, async (request, reply) => {
-    const application = await loadDraft(request, reply);
-    if (!application) return reply;
-    const section = sectionOf(request);
-    if (!section || !isEligible(application)) {
-      reply.callNotFound();
-      return reply;
-    }
-    const values = Object.fromEntries(ABOUT_FIELDS[section].map((name) => [name, formText(request.body, name).trim()]));
-    const problems = aboutProblems(section, values);
-    const errors = Object.entries(problems).map(([name, problem]) => ({
-      field: name,
-      text: request.t(`shortBreaks.about.${name}.errors.${problem}`, {
-        name: application.given_name,
-        max: MAX_CONDITION,
-      }),
-    }));
-    if (errors.length > 0) {
-      reply.status(400);
-      return renderAbout(request, reply, application, section, values, errors);
-    }
-    await saveDraft(db, application, { about: values });
-    const returnTo = formText(request.body, 'returnTo') === 'check';
-    return reply.redirect(link(application, returnTo ? '/check' : ''), 303);
-  });
+  const aboutForm = { params: AboutParams, querystring: ReturnQuery, body: AboutBody };
+  app.post(
+    '/short-breaks/applications/:id/about/:section',
+    { config: ACCESS, schema: aboutForm },
+    async (request, reply) => {
+      const application = await loadDraft(request, reply, request.params.id);
+      if (!application) return reply;
+      const section = sectionOf(request.params.section);
+      if (!section || !isEligible(application)) {
+        reply.callNotFound();
+        return reply;
+      }
+      const values = Object.fromEntries(ABOUT_FIELDS[section].map((name) => [name, text(request.body[name])]));
+      const returnTo = text(request.body.returnTo) === 'check';
+      const problems = aboutProblems(section, values);
+      const errors = Object.entries(problems).map(([name, problem]) => ({
+        field: name,
+        text: request.t(`shortBreaks.about.${name}.errors.${problem}`, {
+          name: application.given_name,
+          max: MAX_CONDITION,
+        }),
+      }));
+      if (errors.length > 0) {
+        reply.status(400);
+        const returnToPage = request.query.return === 'check' || returnTo ? 'check' : '';
+        return renderAbout(request, reply, application, section, values, errors, returnToPage);
+      }
+      await saveDraft(db, application, { about: values });
+      return reply.redirect(link(application, returnTo ? '/check' : ''), 303);
+    },
+  );
 
-  function questionOf(model: ScoringModel, request: FastifyRequest) {
-    const questionId = (request.params as { questionId: string }).questionId;
+  function questionOf(model: ScoringModel, questionId: string) {
     return model.questions.find((question) => question.id === questionId);
   }
 
@@ -309,46 +316,56 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/short-breaks/applications/:id/questions/:questionId', { config: ACCESS }, async (request, reply) => {
-    const application = await loadDraft(request, reply);
-    if (!application) return reply;
-    if (!isEligible(application)) return reply.redirect(link(application, '/eligibility'), 303);
-    const { model } = await modelInUse(db, signedInUser(request).laCode);
-    const question = questionOf(model, request);
-    if (!question) {
-      reply.callNotFound();
-      return reply;
-    }
-    const returnTo = (request.query as Record<string, unknown>).return === 'check' ? 'check' : '';
-    const chosen = { answer: application.answers[question.id] ?? '', note: application.notes[question.id] ?? '' };
-    return renderQuestion(reply, application, question, chosen, [], returnTo);
-  });
+  const questionPage = { params: QuestionParams, querystring: ReturnQuery };
+  app.get(
+    '/short-breaks/applications/:id/questions/:questionId',
+    { config: ACCESS, schema: questionPage },
+    async (request, reply) => {
+      const application = await loadDraft(request, reply, request.params.id);
+      if (!application) return reply;
+      if (!isEligible(application)) return reply.redirect(link(application, '/eligibility'), 303);
+      const { model } = await modelInUse(db, signedInUser(request).laCode);
+      const question = questionOf(model, request.params.questionId);
+      if (!question) {
+        reply.callNotFound();
+        return reply;
+      }
+      const returnTo = request.query.return === 'check' ? 'check' : '';
+      const chosen = { answer: application.answers[question.id] ?? '', note: application.notes[question.id] ?? '' };
+      return renderQuestion(reply, application, question, chosen, [], returnTo);
+    },
+  );
 
-  app.post('/short-breaks/applications/:id/questions/:questionId', { config: ACCESS }, async (request, reply) => {
-    const application = await loadDraft(request, reply);
-    if (!application) return reply;
-    const { model } = await modelInUse(db, signedInUser(request).laCode);
-    const question = questionOf(model, request);
-    if (!question || !isEligible(application)) {
-      reply.callNotFound();
-      return reply;
-    }
-    const answer = formText(request.body, 'answer');
-    const note = formText(request.body, 'note').trim();
-    const returnTo = formText(request.body, 'returnTo') === 'check' ? 'check' : '';
-    const errors: FieldError[] = [];
-    if (!question.options.some((option) => option.id === answer))
-      errors.push({ field: 'answer', text: request.t('shortBreaks.errors.answer') });
-    if (note.length > MAX_NOTE)
-      errors.push({ field: 'note', text: request.t('shortBreaks.errors.note', { max: MAX_NOTE }) });
-    if (errors.length > 0) {
-      reply.status(400);
-      return renderQuestion(reply, application, question, { answer, note }, errors, returnTo);
-    }
-    await saveDraft(db, application, { questionId: question.id, optionId: answer, note });
-    const next = model.questions[model.questions.indexOf(question) + 1];
-    return reply.redirect(link(application, returnTo === 'check' || !next ? '/check' : `/questions/${next.id}`), 303);
-  });
+  const questionForm = { params: QuestionParams, body: QuestionBody };
+  app.post(
+    '/short-breaks/applications/:id/questions/:questionId',
+    { config: ACCESS, schema: questionForm },
+    async (request, reply) => {
+      const application = await loadDraft(request, reply, request.params.id);
+      if (!application) return reply;
+      const { model } = await modelInUse(db, signedInUser(request).laCode);
+      const question = questionOf(model, request.params.questionId);
+      if (!question || !isEligible(application)) {
+        reply.callNotFound();
+        return reply;
+      }
+      const answer = text(request.body.answer);
+      const note = text(request.body.note);
+      const returnTo = text(request.body.returnTo) === 'check' ? 'check' : '';
+      const errors: FieldError[] = [];
+      if (!question.options.some((option) => option.id === answer))
+        errors.push({ field: 'answer', text: request.t('shortBreaks.errors.answer') });
+      if (note.length > MAX_NOTE)
+        errors.push({ field: 'note', text: request.t('shortBreaks.errors.note', { max: MAX_NOTE }) });
+      if (errors.length > 0) {
+        reply.status(400);
+        return renderQuestion(reply, application, question, { answer, note }, errors, returnTo);
+      }
+      await saveDraft(db, application, { questionId: question.id, optionId: answer, note });
+      const next = model.questions[model.questions.indexOf(question) + 1];
+      return reply.redirect(link(application, returnTo === 'check' || !next ? '/check' : `/questions/${next.id}`), 303);
+    },
+  );
 
   async function renderCheck(
     request: FastifyRequest,
@@ -401,87 +418,86 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/short-breaks/applications/:id/check', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  app.get('/short-breaks/applications/:id/check', APPLICATION, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
     if (application.status !== 'draft') return reply.redirect(link(application, '/confirmation'), 303);
     return renderCheck(request, reply, application, []);
   });
 
-  app.post('/short-breaks/applications/:id/submit', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
-    if (!application) return reply;
-    if (application.status !== 'draft') return reply.redirect(link(application, '/confirmation'), 303);
-    const { model } = await modelInUse(db, signedInUser(request).laCode);
-    const errors: FieldError[] = [];
-    if (!isEligible(application)) errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.gateway') });
-    else if (
-      model.questions.some((question) => application.answers[question.id] === undefined) ||
-      !aboutDone('child', application.about) ||
-      !aboutDone('family', application.about)
-    )
-      errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.unanswered') });
-    else if (formText(request.body, 'declaration') !== 'yes')
-      errors.push({ field: 'declaration', text: request.t('shortBreaks.errors.declaration') });
-    if (errors.length > 0) {
-      reply.status(400);
-      return renderCheck(request, reply, application, errors);
-    }
-    await submitApplication(db, signedInUser(request), application, {
-      requestId: request.id,
-      serviceStandardDays: app.config.shortBreaks.serviceStandardDays,
-      baseUrl: app.config.publicUrl,
-    });
-    return reply.redirect(link(application, '/confirmation'), 303);
-  });
+  /** What the check page says when a draft cannot be sent yet. */
+  const NOT_READY = {
+    'not-eligible': 'shortBreaks.errors.gateway',
+    unanswered: 'shortBreaks.errors.unanswered',
+    'not-declared': 'shortBreaks.errors.declaration',
+  } as const;
 
-  app.get('/short-breaks/applications/:id/decision', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
-    if (!application) return reply;
-    const decision = application.decision as (Outcome & { reason?: string; explanations?: string[] }) | null;
-    if (application.status !== 'decided' || !decision || !application.decided_at) {
+  const submitSchema = { params: IdParams, body: formBody({ declaration: Text() }) };
+  app.post(
+    '/short-breaks/applications/:id/submit',
+    { config: ACCESS, schema: submitSchema },
+    async (request, reply) => {
+      const application = await load(request, reply, request.params.id);
+      if (!application) return reply;
+      if (application.status !== 'draft') return reply.redirect(link(application, '/confirmation'), 303);
+      const result = await submitApplication(db, signedInUser(request), application, {
+        requestId: request.id,
+        serviceStandardDays: app.config.shortBreaks.serviceStandardDays,
+        baseUrl: app.config.publicUrl,
+        ages,
+        declared: text(request.body.declaration) === 'yes',
+      });
+      if (!result.submitted) {
+        reply.status(400);
+        return renderCheck(request, reply, application, [
+          { field: 'declaration', text: request.t(NOT_READY[result.notReady]) },
+        ]);
+      }
       return reply.redirect(link(application, '/confirmation'), 303);
-    }
-    const user = signedInUser(request);
-    // The decision is part of the child's record, so reading it is audited, as every view of the record is.
-    await recordAudit(db, {
-      laCode: user.laCode,
-      actorUserId: user.id,
-      actorRole: primaryRole(user),
-      action: 'view-short-breaks-decision',
-      requestId: request.id,
-      subjectChildId: application.child_id,
-      subjectType: 'short_break_application',
-      subjectId: application.id,
-    });
-    const proposal = application.outcome as { reason?: string; explanations?: string[] } | null;
-    // Whoever last changed the outcome the answers suggested says why: the resource panel, or a manager.
-    const changedBecause = application.panel_changed
-      ? request.t('shortBreaksLetter.changedByPanel', { reason: application.panel_reason ?? '' })
-      : application.override_reason
-        ? request.t('shortBreaksLetter.changedByManager', { reason: application.override_reason })
-        : undefined;
-    // An annual review: the family is invited after eleven months, for support to go on after twelve.
-    // Months, formatted in the family's language by the page's monthYear filter.
-    const monthsAfter = (months: number) => {
-      const date = new Date(application.decided_at!);
-      date.setUTCMonth(date.getUTCMonth() + months);
-      return date;
-    };
-    const easyRead = (request.query as Record<string, unknown>).format === 'easy-read';
-    return reply.render(`short-breaks/views/${easyRead ? 'decision-easy-read' : 'decision'}.njk`, {
-      application,
-      decision,
-      amount: decision.amountPerYear?.toLocaleString('en-GB') ?? '',
-      reason: changedBecause ?? proposal?.reason ?? '',
-      answers: changedBecause ? [] : (proposal?.explanations ?? []).map((explanation) => ({ explanation })),
-      invite: monthsAfter(11),
-      review: monthsAfter(12),
-    });
-  });
+    },
+  );
 
-  app.get('/short-breaks/applications/:id/confirmation', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  const decisionSchema = { params: IdParams, querystring: queryOf({ format: Text() }) };
+  app.get(
+    '/short-breaks/applications/:id/decision',
+    { config: ACCESS, schema: decisionSchema },
+    async (request, reply) => {
+      const application = await load(request, reply, request.params.id);
+      if (!application) return reply;
+      const decision = application.decision as (Outcome & { reason?: string; explanations?: string[] }) | null;
+      if (application.status !== 'decided' || !decision || !application.decided_at) {
+        return reply.redirect(link(application, '/confirmation'), 303);
+      }
+      await auditDecisionView(db, signedInUser(request), application, request.id);
+      const proposal = application.outcome as { reason?: string; explanations?: string[] } | null;
+      // Whoever last changed the outcome the answers suggested says why: the resource panel, or a manager.
+      const changedBecause = application.panel_changed
+        ? request.t('shortBreaksLetter.changedByPanel', { reason: application.panel_reason ?? '' })
+        : application.override_reason
+          ? request.t('shortBreaksLetter.changedByManager', { reason: application.override_reason })
+          : undefined;
+      // An annual review: the family is invited after eleven months, for support to go on after twelve.
+      // Months, formatted in the family's language by the page's monthYear filter.
+      const monthsAfter = (months: number) => {
+        const date = new Date(application.decided_at!);
+        date.setUTCMonth(date.getUTCMonth() + months);
+        return date;
+      };
+      const easyRead = request.query.format === 'easy-read';
+      return reply.render(`short-breaks/views/${easyRead ? 'decision-easy-read' : 'decision'}.njk`, {
+        application,
+        decision,
+        amount: decision.amountPerYear?.toLocaleString('en-GB') ?? '',
+        reason: changedBecause ?? proposal?.reason ?? '',
+        answers: changedBecause ? [] : (proposal?.explanations ?? []).map((explanation) => ({ explanation })),
+        invite: monthsAfter(11),
+        review: monthsAfter(12),
+      });
+    },
+  );
+
+  app.get('/short-breaks/applications/:id/confirmation', APPLICATION, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
     if (application.status === 'draft') return reply.redirect(link(application), 303);
     return reply.render('short-breaks/views/confirmation.njk', {
@@ -491,26 +507,31 @@ export async function shortBreaksRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get('/short-breaks/applications/:id/withdraw', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
+  app.get('/short-breaks/applications/:id/withdraw', APPLICATION, async (request, reply) => {
+    const application = await load(request, reply, request.params.id);
     if (!application) return reply;
     if (!mayWithdraw(application.status)) return reply.redirect(link(application, '/confirmation'), 303);
     return reply.render('short-breaks/views/withdraw.njk', { application, errors: [] });
   });
 
-  app.post('/short-breaks/applications/:id/withdraw', { config: ACCESS }, async (request, reply) => {
-    const application = await load(request, reply);
-    if (!application) return reply;
-    const answer = formText(request.body, 'withdraw');
-    if (answer !== 'yes' && answer !== 'no') {
-      reply.status(400);
-      return reply.render('short-breaks/views/withdraw.njk', {
-        application,
-        errors: errorSummary([{ field: 'withdraw', text: request.t('shortBreaks.withdraw.error') }]),
-        withdrawError: { text: request.t('shortBreaks.withdraw.error') },
-      });
-    }
-    if (answer === 'yes') await withdrawApplication(db, signedInUser(request), application, request.id);
-    return reply.redirect(answer === 'yes' ? '/short-breaks' : link(application, '/confirmation'), 303);
-  });
+  const withdrawSchema = { params: IdParams, body: formBody({ withdraw: Text() }) };
+  app.post(
+    '/short-breaks/applications/:id/withdraw',
+    { config: ACCESS, schema: withdrawSchema },
+    async (request, reply) => {
+      const application = await load(request, reply, request.params.id);
+      if (!application) return reply;
+      const answer = text(request.body.withdraw);
+      if (answer !== 'yes' && answer !== 'no') {
+        reply.status(400);
+        return reply.render('short-breaks/views/withdraw.njk', {
+          application,
+          errors: errorSummary([{ field: 'withdraw', text: request.t('shortBreaks.withdraw.error') }]),
+          withdrawError: { text: request.t('shortBreaks.withdraw.error') },
+        });
+      }
+      if (answer === 'yes') await withdrawApplication(db, signedInUser(request), application, request.id);
+      return reply.redirect(answer === 'yes' ? '/short-breaks' : link(application, '/confirmation'), 303);
+    },
+  );
 }

@@ -6,7 +6,14 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { SAFEGUARDING_FLAG } from '../../domain/scoring/model.ts';
 import { scoreApplication, type ScoreResult } from '../../domain/scoring/score.ts';
-import { ageOn, type Gateway } from '../../domain/short-breaks/eligibility.ts';
+import { aboutDone } from '../../domain/short-breaks/about.ts';
+import {
+  EVIDENCE,
+  ageOn,
+  ineligibleReasons,
+  type AgeRange,
+  type Gateway,
+} from '../../domain/short-breaks/eligibility.ts';
 import { addWorkingDays, calendarFromDates, toIsoDate, type IsoDate } from '../../domain/working-days.ts';
 import { recordAudit } from '../audit/service.ts';
 import { childOfFamilyMember, notifyChildsFamily } from '../children/service.ts';
@@ -199,24 +206,63 @@ export function decisionDueOn(sentOn: IsoDate, standardDays: number): IsoDate {
   }
 }
 
+/** The family's answers to the gateway's two questions, once both are answered. */
+export function gatewayOf(application: FamilyApplication): Gateway | undefined {
+  const { livesInArea, evidence } = application.eligibility;
+  const evidenceChoice = EVIDENCE.find((choice) => choice === evidence);
+  return (livesInArea === 'yes' || livesInArea === 'no') && evidenceChoice
+    ? { livesInArea, evidence: evidenceChoice }
+    : undefined;
+}
+
+/** Whether the child passes the gateway: the family has answered it, and nothing in the answers or age rules them out. */
+export function isEligible(application: FamilyApplication, ages: AgeRange, today = new Date()): boolean {
+  const gateway = gatewayOf(application);
+  return (
+    gateway !== undefined && ineligibleReasons(gateway, ageOn(application.date_of_birth, today), ages).length === 0
+  );
+}
+
+/** The name of the family's council, as the gateway's question about where they live names it. */
+export async function councilName(db: Kysely<Schema>, laCode: string): Promise<string> {
+  const council = await db
+    .selectFrom('councils')
+    .select('name')
+    .where('la_code', '=', laCode)
+    .executeTakeFirstOrThrow();
+  return council.name;
+}
+
+/** Why a draft cannot be sent yet, in the order the family would put it right. */
+export type NotReady = 'not-eligible' | 'unanswered' | 'not-declared';
+
 const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /**
- * Submits a draft: scores it with the council's model in use and stores the version, scores, the rule that fired
- * and the outcome, with a reference, and tells the family's carers by email that it arrived, what happens next and
- * by when. Submitting twice (a double click, a resent form) changes nothing, sends no second message and gives the
- * same reference.
+ * Submits a draft once it is complete: the child passes the gateway, every question of the council's model in use
+ * and both "about" sections are answered, and the family has made the declaration. It is scored with that model,
+ * and the version, scores, the rule that fired and the outcome are stored with a reference; the family's carers are
+ * told by email that it arrived, what happens next and by when. Submitting twice (a double click, a resent form)
+ * changes nothing, sends no second message and gives the same reference.
  */
 export async function submitApplication(
   db: Kysely<Schema>,
   user: SignedInUser,
   application: FamilyApplication,
-  options: { requestId: string; serviceStandardDays: number; baseUrl: string },
+  options: { requestId: string; serviceStandardDays: number; baseUrl: string; ages: AgeRange; declared: boolean },
   today = new Date(),
-): Promise<string> {
+): Promise<{ submitted: true; reference: string } | { submitted: false; notReady: NotReady }> {
   const { requestId } = options;
   const { model } = await modelInUse(db, user.laCode);
-  return db.transaction().execute(async (trx) => {
+  if (!isEligible(application, options.ages, today)) return { submitted: false, notReady: 'not-eligible' };
+  if (
+    model.questions.some((question) => application.answers[question.id] === undefined) ||
+    !aboutDone('child', application.about) ||
+    !aboutDone('family', application.about)
+  )
+    return { submitted: false, notReady: 'unanswered' };
+  if (!options.declared) return { submitted: false, notReady: 'not-declared' };
+  const sent = await db.transaction().execute(async (trx) => {
     const current = await trx
       .selectFrom('short_break_applications')
       .select(['status', 'reference', 'answers'])
@@ -280,6 +326,26 @@ export async function submitApplication(
         link: `${options.baseUrl}/short-breaks/queue/${application.id}`,
       });
     return reference;
+  });
+  return { submitted: true, reference: sent };
+}
+
+/** The family reads the decision. It is part of the child's record, so reading it is audited, as every view of the record is. */
+export async function auditDecisionView(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  application: FamilyApplication,
+  requestId: string,
+): Promise<void> {
+  await recordAudit(db, {
+    laCode: user.laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action: 'view-short-breaks-decision',
+    requestId,
+    subjectChildId: application.child_id,
+    subjectType: 'short_break_application',
+    subjectId: application.id,
   });
 }
 

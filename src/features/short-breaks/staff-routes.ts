@@ -1,6 +1,7 @@
 // Staff pages for short-breaks applications: the queue, an application with its evidence files and questions to
 // the family, the officer's evidence check or question, the manager's decision and the resource panel's.
 import type { Role } from '../../domain/people.ts';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome } from '../../domain/scoring/model.ts';
 import { scoreApplication } from '../../domain/scoring/score.ts';
@@ -13,17 +14,18 @@ import {
   EVIDENCE_CHECKS,
   decideApplication,
   needsPanel,
+  proposedOutcome,
   recordPanelDecision,
   staffQueue,
   verifyApplication,
   viewApplication,
+  type StaffOutcome,
 } from './staff.ts';
-import { isUuid } from '../../web/ids.ts';
-import { downloadEvidence, evidenceList } from './evidence.ts';
+import { downloadSentEvidence, evidenceList } from './evidence.ts';
 import { MAX_QUESTION, askFamily, informationRequests } from './information-requests.ts';
 import { sendFile } from './family-follow-up-routes.ts';
 import { OUTCOME_KINDS, fairnessGroups, scoredApplications } from './fairness.ts';
-import { formText, formList } from '../../web/form.ts';
+import { formBody, IdParams, OneOrMany, Text, text, Uuid, WholeNumber, type TypeBoxTypes } from '../../web/form.ts';
 import { ABOUT_FIELDS, ETHNICITY_CODES, PARENT_CARERS, YOUNG_CARERS } from '../../domain/short-breaks/about.ts';
 import type { Translate } from '../../web/i18n.ts';
 
@@ -33,6 +35,20 @@ const PANEL: readonly Role[] = ['panel_member'];
 const STAFF: readonly Role[] = [...OFFICERS, ...MANAGERS, ...PANEL];
 const FAIRNESS_READERS: readonly Role[] = ['analyst', 'team_manager', 'dsco'];
 const MAX_REASON = 2000;
+
+/** Every form on an application's page carries the version the person saw. */
+const SEEN = { version: WholeNumber };
+const VerifyBody = formBody({ checks: OneOrMany() }, SEEN);
+const AskBody = formBody({ question: Text() }, SEEN);
+// Which button was pressed is the page's own choice, so anything else is a bad request.
+const DecideBody = formBody(
+  { outcome: Text(), overrideReason: Text() },
+  { ...SEEN, decision: Type.Union([Type.Literal('ratify'), Type.Literal('override')]) },
+);
+const PanelBody = formBody(
+  { outcome: Text(), panelReason: Text() },
+  { ...SEEN, decision: Type.Union([Type.Literal('agree'), Type.Literal('change')]) },
+);
 
 /** An outcome's words as stored with an application, or nothing. */
 function labelOf(outcome: Record<string, unknown> | null): string {
@@ -63,7 +79,8 @@ function aboutRows(t: Translate, about: Record<string, string>, childName: strin
     });
 }
 
-export async function shortBreaksStaffRoutes(app: FastifyInstance) {
+export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
   const settings = app.config.shortBreaks;
 
@@ -72,6 +89,11 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
     const { model } = await modelInUse(db, laCode);
     const unique = new Map(model.rules.map((rule) => [rule.outcome.label, rule.outcome]));
     return [...unique.values()];
+  }
+
+  /** The outcome of the model in use that a manager or the panel chose by its words, if it is one. */
+  async function chosenOutcome(laCode: string, label: string | undefined): Promise<Outcome | undefined> {
+    return (await outcomesFor(laCode)).find((candidate) => candidate.label === text(label));
   }
 
   async function renderQueue(request: FastifyRequest, reply: FastifyReply, panelOnly: boolean) {
@@ -112,10 +134,15 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
     renderQueue(request, reply, true),
   );
 
-  async function render(request: FastifyRequest, reply: FastifyReply, message: string | null, errors: FieldError[]) {
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    message: string | null,
+    errors: FieldError[],
+  ) {
     const user = signedInUser(request);
-    const id = (request.params as { id: string }).id;
-    const application = isUuid(id) ? await viewApplication(db, user, id, request.id) : undefined;
+    const application = await viewApplication(db, user, id, request.id);
     if (!application) {
       reply.callNotFound();
       return reply;
@@ -172,168 +199,157 @@ export async function shortBreaksStaffRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/short-breaks/queue/:id', { config: { access: STAFF } }, async (request, reply) =>
-    render(request, reply, null, []),
+  /**
+   * After a change to an application: back to it, or, when someone changed it first, the page as it is now with
+   * what happened (`changedSince`, a translation key).
+   */
+  async function afterChange(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    result: StaffOutcome,
+    changedSince: string,
+  ) {
+    if (result === 'done') return reply.redirect(`/short-breaks/queue/${id}`, 303);
+    reply.status(409);
+    return render(request, reply, id, request.t(changedSince), []);
+  }
+
+  /** A form's problems: the page again, with status 400 and the GOV.UK error summary. */
+  async function refuse(request: FastifyRequest, reply: FastifyReply, id: string, errors: FieldError[]) {
+    reply.status(400);
+    return render(request, reply, id, null, errors);
+  }
+
+  app.get(
+    '/short-breaks/queue/:id',
+    { config: { access: STAFF }, schema: { params: IdParams } },
+    async (request, reply) => render(request, reply, request.params.id, null, []),
   );
 
-  app.post('/short-breaks/queue/:id/verify', { config: { access: OFFICERS } }, async (request, reply) => {
-    const id = (request.params as { id: string }).id;
-    const checked = formList(request.body, 'checks');
-    const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(id) || !Number.isInteger(seenVersion)) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
-    if (EVIDENCE_CHECKS.some((check) => !checked.includes(check))) {
-      reply.status(400);
-      return render(request, reply, null, [{ field: 'checks', text: request.t('shortBreaksStaff.errors.checks') }]);
-    }
-    const outcome = await verifyApplication(db, signedInUser(request), {
-      id,
-      seenVersion,
-      checks: Object.fromEntries(EVIDENCE_CHECKS.map((check) => [check, true])),
-      requestId: request.id,
-    });
-    if (outcome === 'changed-since') {
-      reply.status(409);
-      return render(request, reply, request.t('shortBreaksStaff.changedSince'), []);
-    }
-    return reply.redirect(`/short-breaks/queue/${id}`, 303);
-  });
-
-  app.post('/short-breaks/queue/:id/decide', { config: { access: MANAGERS } }, async (request, reply) => {
-    const user = signedInUser(request);
-    const id = (request.params as { id: string }).id;
-    const seenVersion = Number(formText(request.body, 'version'));
-    const decision = formText(request.body, 'decision');
-    if (!isUuid(id) || !Number.isInteger(seenVersion) || (decision !== 'ratify' && decision !== 'override')) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
-    const current = await db
-      .selectFrom('short_break_applications')
-      .select('outcome')
-      .where('id', '=', id)
-      .where('la_code', '=', user.laCode)
-      .executeTakeFirst();
-    if (!current?.outcome) {
-      reply.callNotFound();
-      return reply;
-    }
-    let outcome = current.outcome as unknown as Outcome;
-    let overrideReason: string | null = null;
-    if (decision === 'override') {
-      const chosen = (await outcomesFor(user.laCode)).find(
-        (candidate) => candidate.label === formText(request.body, 'outcome'),
-      );
-      overrideReason = formText(request.body, 'overrideReason');
-      const errors: FieldError[] = [];
-      if (!chosen) errors.push({ field: 'outcome', text: request.t('shortBreaksStaff.errors.outcome') });
-      if (overrideReason === '' || overrideReason.length > MAX_REASON)
-        errors.push({ field: 'overrideReason', text: request.t('shortBreaksStaff.errors.reason') });
-      if (errors.length > 0 || !chosen) {
-        reply.status(400);
-        return render(request, reply, null, errors);
+  const verifySchema = { params: IdParams, body: VerifyBody };
+  app.post(
+    '/short-breaks/queue/:id/verify',
+    { config: { access: OFFICERS }, schema: verifySchema },
+    async (request, reply) => {
+      const { id } = request.params;
+      const checked = request.body.checks ?? [];
+      if (EVIDENCE_CHECKS.some((check) => !checked.includes(check))) {
+        return refuse(request, reply, id, [{ field: 'checks', text: request.t('shortBreaksStaff.errors.checks') }]);
       }
-      outcome = chosen;
-    }
-    const result = await decideApplication(db, user, {
-      id,
-      seenVersion,
-      outcome,
-      overrideReason,
-      panelAmount: settings.panelAmount,
-      requestId: request.id,
-      baseUrl: app.config.publicUrl,
-    });
-    if (result === 'changed-since') {
-      reply.status(409);
-      return render(request, reply, request.t('shortBreaksStaff.alreadyDecided'), []);
-    }
-    return reply.redirect(`/short-breaks/queue/${id}`, 303);
-  });
+      const result = await verifyApplication(db, signedInUser(request), {
+        id,
+        seenVersion: request.body.version,
+        checks: Object.fromEntries(EVIDENCE_CHECKS.map((check) => [check, true])),
+        requestId: request.id,
+      });
+      return afterChange(request, reply, id, result, 'shortBreaksStaff.changedSince');
+    },
+  );
 
-  app.post('/short-breaks/queue/:id/ask', { config: { access: OFFICERS } }, async (request, reply) => {
-    const id = (request.params as { id: string }).id;
-    const seenVersion = Number(formText(request.body, 'version'));
-    if (!isUuid(id) || !Number.isInteger(seenVersion)) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
-    const question = formText(request.body, 'question');
-    if (question === '' || question.length > MAX_QUESTION) {
-      reply.status(400);
-      return render(request, reply, null, [
-        { field: 'question', text: request.t('shortBreaksStaff.errors.question', { max: MAX_QUESTION }) },
-      ]);
-    }
-    const outcome = await askFamily(db, signedInUser(request), {
-      id,
-      seenVersion,
-      question,
-      requestId: request.id,
-      baseUrl: app.config.publicUrl,
-    });
-    if (outcome === 'changed-since') {
-      reply.status(409);
-      return render(request, reply, request.t('shortBreaksStaff.changedSince'), []);
-    }
-    return reply.redirect(`/short-breaks/queue/${id}`, 303);
-  });
+  const decideSchema = { params: IdParams, body: DecideBody };
+  app.post(
+    '/short-breaks/queue/:id/decide',
+    { config: { access: MANAGERS }, schema: decideSchema },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const { id } = request.params;
+      const proposed = await proposedOutcome(db, user.laCode, id);
+      if (!proposed) {
+        reply.callNotFound();
+        return reply;
+      }
+      let outcome = proposed;
+      let overrideReason: string | null = null;
+      if (request.body.decision === 'override') {
+        const chosen = await chosenOutcome(user.laCode, request.body.outcome);
+        overrideReason = text(request.body.overrideReason);
+        const errors: FieldError[] = [];
+        if (!chosen) errors.push({ field: 'outcome', text: request.t('shortBreaksStaff.errors.outcome') });
+        if (overrideReason === '' || overrideReason.length > MAX_REASON)
+          errors.push({ field: 'overrideReason', text: request.t('shortBreaksStaff.errors.reason') });
+        if (errors.length > 0 || !chosen) return refuse(request, reply, id, errors);
+        outcome = chosen;
+      }
+      const result = await decideApplication(db, user, {
+        id,
+        seenVersion: request.body.version,
+        outcome,
+        overrideReason,
+        panelAmount: settings.panelAmount,
+        requestId: request.id,
+        baseUrl: app.config.publicUrl,
+      });
+      return afterChange(request, reply, id, result, 'shortBreaksStaff.alreadyDecided');
+    },
+  );
 
-  app.post('/short-breaks/queue/:id/panel', { config: { access: PANEL } }, async (request, reply) => {
-    const user = signedInUser(request);
-    const id = (request.params as { id: string }).id;
-    const seenVersion = Number(formText(request.body, 'version'));
-    const decision = formText(request.body, 'decision');
-    if (!isUuid(id) || !Number.isInteger(seenVersion) || (decision !== 'agree' && decision !== 'change')) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
-    }
-    const reason = formText(request.body, 'panelReason');
-    const chosen =
-      decision === 'change'
-        ? (await outcomesFor(user.laCode)).find((candidate) => candidate.label === formText(request.body, 'outcome'))
-        : null;
-    const errors: FieldError[] = [];
-    if (chosen === undefined) errors.push({ field: 'outcome', text: request.t('shortBreaksStaff.errors.outcome') });
-    if (reason === '' || reason.length > MAX_REASON)
-      errors.push({ field: 'panelReason', text: request.t('shortBreaksStaff.errors.panelReason') });
-    if (errors.length > 0 || chosen === undefined) {
-      reply.status(400);
-      return render(request, reply, null, errors);
-    }
-    const result = await recordPanelDecision(db, user, {
-      id,
-      seenVersion,
-      outcome: chosen,
-      reason,
-      requestId: request.id,
-      baseUrl: app.config.publicUrl,
-    });
-    if (result === 'changed-since') {
-      reply.status(409);
-      return render(request, reply, request.t('shortBreaksStaff.alreadyDecided'), []);
-    }
-    return reply.redirect(`/short-breaks/queue/${id}`, 303);
-  });
+  const askSchema = { params: IdParams, body: AskBody };
+  app.post(
+    '/short-breaks/queue/:id/ask',
+    { config: { access: OFFICERS }, schema: askSchema },
+    async (request, reply) => {
+      const { id } = request.params;
+      const question = text(request.body.question);
+      if (question === '' || question.length > MAX_QUESTION) {
+        return refuse(request, reply, id, [
+          { field: 'question', text: request.t('shortBreaksStaff.errors.question', { max: MAX_QUESTION }) },
+        ]);
+      }
+      const result = await askFamily(db, signedInUser(request), {
+        id,
+        seenVersion: request.body.version,
+        question,
+        requestId: request.id,
+        baseUrl: app.config.publicUrl,
+      });
+      return afterChange(request, reply, id, result, 'shortBreaksStaff.changedSince');
+    },
+  );
 
-  app.get('/short-breaks/queue/:id/evidence/:evidenceId', { config: { access: STAFF } }, async (request, reply) => {
-    const user = signedInUser(request);
-    const { id, evidenceId } = request.params as { id: string; evidenceId: string };
-    const application =
-      isUuid(id) && isUuid(evidenceId)
-        ? await db
-            .selectFrom('short_break_applications')
-            .select(['id', 'child_id'])
-            .where('id', '=', id)
-            .where('la_code', '=', user.laCode)
-            .where('status', '!=', 'draft')
-            .executeTakeFirst()
-        : undefined;
-    const file = application ? await downloadEvidence(db, user, application, evidenceId, request.id) : undefined;
-    if (!file) {
-      reply.callNotFound();
-      return reply;
-    }
-    return sendFile(reply, file);
-  });
+  const panelSchema = { params: IdParams, body: PanelBody };
+  app.post(
+    '/short-breaks/queue/:id/panel',
+    { config: { access: PANEL }, schema: panelSchema },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const { id } = request.params;
+      const reason = text(request.body.panelReason);
+      const chosen = request.body.decision === 'change' ? await chosenOutcome(user.laCode, request.body.outcome) : null;
+      const errors: FieldError[] = [];
+      if (chosen === undefined) errors.push({ field: 'outcome', text: request.t('shortBreaksStaff.errors.outcome') });
+      if (reason === '' || reason.length > MAX_REASON)
+        errors.push({ field: 'panelReason', text: request.t('shortBreaksStaff.errors.panelReason') });
+      if (errors.length > 0 || chosen === undefined) return refuse(request, reply, id, errors);
+      const result = await recordPanelDecision(db, user, {
+        id,
+        seenVersion: request.body.version,
+        outcome: chosen,
+        reason,
+        requestId: request.id,
+        baseUrl: app.config.publicUrl,
+      });
+      return afterChange(request, reply, id, result, 'shortBreaksStaff.alreadyDecided');
+    },
+  );
+
+  const evidenceParams = { params: Type.Object({ id: Uuid, evidenceId: Uuid }) };
+  app.get(
+    '/short-breaks/queue/:id/evidence/:evidenceId',
+    { config: { access: STAFF }, schema: evidenceParams },
+    async (request, reply) => {
+      const file = await downloadSentEvidence(db, signedInUser(request), {
+        applicationId: request.params.id,
+        evidenceId: request.params.evidenceId,
+        requestId: request.id,
+      });
+      if (!file) {
+        reply.callNotFound();
+        return reply;
+      }
+      return sendFile(reply, file);
+    },
+  );
 
   app.get('/short-breaks/fairness', { config: { access: FAIRNESS_READERS } }, async (request, reply) => {
     const applications = await scoredApplications(db, signedInUser(request).laCode);

@@ -9,6 +9,7 @@ import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/work
 import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { notifyChildsFamily } from '../children/service.ts';
+import { runOverdueRound } from '../notifications/overdue-rounds.ts';
 import { tellTeamManagers } from '../pathway/case-holders.ts';
 import { addTimelineEvent, teamFor } from '../pathway/service.ts';
 import { referForSocialWorkAssessment } from '../referrals/service.ts';
@@ -221,6 +222,17 @@ async function tellFamily(
   });
 }
 
+/** The outcome the answers proposed for a sent application, which a manager ratifies or overrides. */
+export async function proposedOutcome(db: Kysely<Schema>, laCode: string, id: string): Promise<Outcome | undefined> {
+  const application = await db
+    .selectFrom('short_break_applications')
+    .select('outcome')
+    .where('id', '=', id)
+    .where('la_code', '=', laCode)
+    .executeTakeFirst();
+  return application?.outcome ? (application.outcome as unknown as Outcome) : undefined;
+}
+
 /**
  * A manager decides: the proposed outcome, or another with a reason. Two managers deciding at once: the first
  * wins; the second writes nothing and is told. An outcome above the panel amount waits for the resource panel
@@ -341,43 +353,38 @@ export async function flagOverdueApplications(
   options: { baseUrl: string; standardDays: number; today?: Date },
 ) {
   const todayIso = toIsoDate(options.today ?? new Date());
-  return db.transaction().execute(async (trx) => {
-    const waiting = await trx
-      .selectFrom('short_break_applications')
-      .select(['id', 'la_code', 'reference', 'submitted_at'])
-      .where('status', 'in', WAITING)
-      .where('overdue_flagged_at', 'is', null)
-      .where('submitted_at', 'is not', null)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    const overdue = waiting.filter(
-      (item) => workingDaysBetween(toIsoDate(item.submitted_at!), todayIso) > options.standardDays,
-    );
-    for (const laCode of new Set(overdue.map((item) => item.la_code))) {
-      const references = overdue.filter((item) => item.la_code === laCode).map((item) => item.reference ?? '');
-      // The short breaks team's own managers, not every team's.
+  return runOverdueRound(db, {
+    waiting: (trx) =>
+      trx
+        .selectFrom('short_break_applications')
+        .select(['id', 'la_code', 'reference', 'submitted_at'])
+        .where('status', 'in', WAITING)
+        .where('overdue_flagged_at', 'is', null)
+        .where('submitted_at', 'is not', null)
+        .forUpdate()
+        .skipLocked()
+        .execute(),
+    isOverdue: (item) => workingDaysBetween(toIsoDate(item.submitted_at!), todayIso) > options.standardDays,
+    groupOf: (item) => item.la_code,
+    // The short breaks team's own managers, not every team's.
+    tell: async (trx, overdue) => {
+      const laCode = overdue[0]!.la_code;
       await tellTeamManagers(trx, (await teamFor(trx, laCode, 'targeted')).id, {
         laCode,
         template: 'short-breaks-overdue',
         params: {
-          count: references.length,
+          count: overdue.length,
           days: options.standardDays,
-          references: references.join(', '),
+          references: overdue.map((item) => item.reference ?? '').join(', '),
           link: `${options.baseUrl}/short-breaks/queue`,
         },
       });
-    }
-    if (overdue.length > 0)
-      await trx
+    },
+    markFlagged: (trx, ids) =>
+      trx
         .updateTable('short_break_applications')
         .set({ overdue_flagged_at: new Date() })
-        .where(
-          'id',
-          'in',
-          overdue.map((item) => item.id),
-        )
-        .execute();
-    return overdue.length;
+        .where('id', 'in', ids)
+        .execute(),
   });
 }

@@ -2,10 +2,12 @@
 // real borough has (the rural locality has fewer services, and no short breaks for children under 8), and the
 // demo provider account speaking for one organisation.
 import { sql, type Kysely } from 'kysely';
-import type { Schema } from '../schema.ts';
-import { generateServices, type Place } from '../../features/directory/generate.ts';
-import { importItems } from '../../features/directory/import.ts';
-import { DEMO_COUNCIL, DEMO_LOCALITIES } from './demo.ts';
+import type { Schema } from '../db/schema.ts';
+import { generateServices, type Place } from './generate-services.ts';
+import { importItems } from '../features/directory/import.ts';
+import { accountByEmail } from '../features/accounts/service.ts';
+import { addOrganizationMember } from '../features/administration/service.ts';
+import { DEMO_ACTOR, DEMO_COUNCIL, DEMO_LOCALITIES } from './council.ts';
 
 export const DEMO_DIRECTORY_SIZE = 320;
 export const DEMO_PROVIDER_EMAIL = 'provider@demo.pathway.test';
@@ -48,16 +50,10 @@ export async function seedDemoDirectory(db: Kysely<Schema>, today = new Date()):
       join localities loc on loc.id = l.locality_id
      where s.la_code = ${laCode} and loc.name = 'Brookfield' and s.organization_id is not null
      group by s.organization_id order by count(*) desc, s.organization_id limit 1`.execute(db);
-  const provider = await db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', DEMO_PROVIDER_EMAIL)
-    .executeTakeFirstOrThrow();
+  const provider = await accountByEmail(db, DEMO_PROVIDER_EMAIL);
+  if (!provider) throw new Error('The demo provider is missing: seed the demo council first');
   const organizationId = rows[0]?.organization_id;
   if (organizationId) {
-    await db
-      .insertInto('organization_members')
-      .values({ organization_id: organizationId, user_id: provider.id, la_code: laCode })
-      .execute();
+    await addOrganizationMember(db, laCode, { userId: provider.id, organizationId }, DEMO_ACTOR);
   }
 }

@@ -1,13 +1,15 @@
 // Demo short-breaks applications in every state, scored with the shipped model, so each staff page has work on it
 // and the scoring pages have past applications to replay a draft model against.
 import type { Kysely } from 'kysely';
-import type { ApplicationStatus, Schema } from '../schema.ts';
-import { NEED_LEVELS, type Question } from '../../domain/scoring/model.ts';
-import { scoreApplication } from '../../domain/scoring/score.ts';
-import { ageOn } from '../../domain/short-breaks/eligibility.ts';
-import { SHIPPED_MODEL } from '../../features/scoring/service.ts';
-import { proposalOf } from '../../features/short-breaks/service.ts';
-import { DEMO_COUNCIL } from './demo.ts';
+import type { ApplicationStatus, Schema } from '../db/schema.ts';
+import { NEED_LEVELS, type Question } from '../domain/scoring/model.ts';
+import { scoreApplication } from '../domain/scoring/score.ts';
+import { ageOn } from '../domain/short-breaks/eligibility.ts';
+import { SHIPPED_MODEL } from '../features/scoring/service.ts';
+import { proposalOf } from '../features/short-breaks/service.ts';
+import { accountByEmail } from '../features/accounts/service.ts';
+import { askFamily } from '../features/short-breaks/information-requests.ts';
+import { DEMO_COUNCIL, DEMO_REQUEST_ID } from './council.ts';
 
 /** The oldest age short breaks serve unless a council sets SHORT_BREAKS_MAX_AGE (config shortBreaks.ages.max). */
 const DEFAULT_MAX_AGE = 17;
@@ -75,22 +77,21 @@ function monthsBefore(today: Date, months: number): Date {
  * Seeds the demo applications as of `today`. An application is sent while its child is within the age limit
  * (`maxAge`, the council's shortBreaks.ages.max): a child who has since grown past it applied on the last day they
  * could, and any decision on it moves back with it, so no application records an age the gateway would refuse.
+ * Links in the messages it queues point at `baseUrl` (by default the address `npm start` serves on).
  */
 export async function seedDemoApplications(
   db: Kysely<Schema>,
   today = new Date(),
   maxAge = DEFAULT_MAX_AGE,
+  baseUrl = 'http://localhost:3000',
 ): Promise<void> {
   const children = await db
     .selectFrom('children')
     .select(['id', 'given_name', 'date_of_birth'])
     .where('la_code', '=', DEMO_COUNCIL.laCode)
     .execute();
-  const officer = await db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', 'short.breaks@demo.pathway.test')
-    .executeTakeFirstOrThrow();
+  const officer = await accountByEmail(db, 'short.breaks@demo.pathway.test');
+  if (!officer) throw new Error('The demo short breaks officer is missing: seed the demo council first');
   for (const [index, demo] of DEMO_APPLICATIONS.entries()) {
     const child = children.find((candidate) => candidate.given_name === demo.child);
     if (!child) throw new Error(`No demo child called ${demo.child}`);
@@ -109,12 +110,16 @@ export async function seedDemoApplications(
     const childAge = ageOn(child.date_of_birth, submittedAt);
     const scored = demo.status === 'draft' ? null : scoreApplication(SHIPPED_MODEL, { answers, childAge });
     const decided = scored !== null && (demo.status === 'decided' || demo.status === 'awaiting_panel');
-    const { id } = await db
+    // Written directly rather than through the family's short-breaks service: that service starts and sends an
+    // application now, from a carer's own account, while the demo records applications sent and decided months
+    // ago, some for families with no account (the Hussains, the Nowaks). It is scored as submitApplication scores.
+    const { id, version } = await db
       .insertInto('short_break_applications')
       .values({
         la_code: DEMO_COUNCIL.laCode,
         child_id: child.id,
-        status: demo.status,
+        // An application waiting for the family's answers is sent first; the officer's question moves it on below.
+        status: demo.question ? 'submitted' : demo.status,
         eligibility: JSON.stringify({ livesInArea: 'yes', evidence: 'diagnosis' }),
         about: JSON.stringify({
           condition: 'Autism and a learning disability',
@@ -133,13 +138,17 @@ export async function seedDemoApplications(
         submitted_at: scored ? submittedAt : null,
         reference: scored ? `SB-DEMO${String(index + 1).padStart(4, '0')}` : null,
       })
-      .returning('id')
+      .returning(['id', 'version'])
       .executeTakeFirstOrThrow();
     if (demo.question) {
-      await db
-        .insertInto('short_break_information_requests')
-        .values({ la_code: DEMO_COUNCIL.laCode, application_id: id, question: demo.question, asked_by: officer.id })
-        .execute();
+      const outcome = await askFamily(db, officer, {
+        id,
+        seenVersion: version,
+        question: demo.question,
+        requestId: DEMO_REQUEST_ID,
+        baseUrl,
+      });
+      if (outcome !== 'done') throw new Error(`The demo question about ${demo.child} was not asked: ${outcome}`);
     }
   }
 }

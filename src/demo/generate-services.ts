@@ -1,8 +1,8 @@
 // Generates realistic Local Offer services as Open Referral UK 3.0 JSON, for the demo council's directory and
 // the national-scale search benchmark. The services go through the same importer as a council's real feed.
 // Deterministic: the same seed and places give the same directory.
-import { stableId } from './feed-values.ts';
-import type { Json } from './records.ts';
+import { stableId } from '../features/directory/feed-values.ts';
+import type { Json } from '../features/directory/records.ts';
 
 export interface Place {
   name: string;

@@ -1,9 +1,12 @@
 // The demo council: a fictional place with its own localities, a user for every role, and a few families.
 // Demo passwords are published in the README, so this refuses to run in production.
 import type { Kysely } from 'kysely';
-import type { EpisodeTier, Schema } from '../schema.ts';
-import type { Role } from '../../domain/people.ts';
-import { hashPassword } from '../../features/accounts/passwords.ts';
+import type { EpisodeTier, Schema } from '../db/schema.ts';
+import type { Role } from '../domain/people.ts';
+import { hashPassword } from '../features/accounts/passwords.ts';
+import { addLocality, createCouncil, createTeam, createUsers } from '../features/administration/service.ts';
+import type { Actor } from '../features/audit/service.ts';
+import { registerFamily } from '../features/children/service.ts';
 
 export const DEMO_COUNCIL = { laCode: 'Z99', name: 'Northmoor Borough Council' } as const;
 export const DEMO_PASSWORD = 'Pathway-demo-2026';
@@ -97,9 +100,9 @@ const DEMO_FAMILIES = [
 
 export class SeedRefusedError extends Error {}
 
-export async function hasCouncil(db: Kysely<Schema>): Promise<boolean> {
-  return (await db.selectFrom('councils').select('la_code').limit(1).executeTakeFirst()) !== undefined;
-}
+/** The demo is written by a command, not a person: its audit rows say so. */
+export const DEMO_REQUEST_ID = 'seed-demo';
+export const DEMO_ACTOR: Actor = { userId: null, role: 'system', requestId: DEMO_REQUEST_ID };
 
 export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): Promise<void> {
   if (environment === 'production') {
@@ -110,73 +113,53 @@ export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): 
   // Every demo user shares one password, so hash it once (argon2id is slow on purpose).
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const laCode = DEMO_COUNCIL.laCode;
+  // One transaction: the council appears whole or not at all (a council is what says the demo is seeded).
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('councils').values({ la_code: laCode, name: DEMO_COUNCIL.name }).execute();
-    const localities = await trx
-      .insertInto('localities')
-      .values(
-        DEMO_LOCALITIES.map((locality) => ({
-          la_code: laCode,
-          name: locality.name,
-          postcode_districts: [...locality.districts],
-        })),
-      )
-      .returning(['id', 'name'])
-      .execute();
-    const teams = await trx
-      .insertInto('teams')
-      .values(DEMO_TEAMS.map((name) => ({ la_code: laCode, name, serves_tier: DEMO_TEAM_TIERS[name] ?? null })))
-      .returning(['id', 'name'])
-      .execute();
-    const userIds = new Map<string, string>();
-    for (const person of DEMO_USERS) {
-      const { id } = await trx
-        .insertInto('users')
-        .values({
-          la_code: laCode,
-          email: person.email,
-          display_name: person.name,
-          password_hash: passwordHash,
-          oidc_subject: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      userIds.set(person.email, id);
-      await trx
-        .insertInto('user_roles')
-        .values(person.roles.map((role) => ({ user_id: id, la_code: laCode, role })))
-        .execute();
-      const team = teams.find((candidate) => candidate.name === person.team);
-      if (team)
-        await trx.insertInto('team_members').values({ team_id: team.id, user_id: id, la_code: laCode }).execute();
+    await createCouncil(trx, DEMO_COUNCIL, DEMO_ACTOR);
+    const localityIds = new Map<string, string>();
+    for (const locality of DEMO_LOCALITIES) {
+      const id = await addLocality(
+        trx,
+        laCode,
+        { name: locality.name, postcodeDistricts: locality.districts },
+        DEMO_ACTOR,
+      );
+      localityIds.set(locality.name, id);
     }
+    const teamIds = new Map<string, string>();
+    for (const name of DEMO_TEAMS) {
+      teamIds.set(name, await createTeam(trx, laCode, { name, servesTier: DEMO_TEAM_TIERS[name] ?? null }, DEMO_ACTOR));
+    }
+    const userIds = await createUsers(
+      trx,
+      laCode,
+      DEMO_USERS.map((person) => {
+        const teamId = person.team && teamIds.get(person.team);
+        return {
+          email: person.email,
+          displayName: person.name,
+          roles: person.roles,
+          teamIds: teamId ? [teamId] : [],
+          passwordHash,
+        };
+      }),
+      DEMO_ACTOR,
+    );
     for (const family of DEMO_FAMILIES) {
-      const locality = localities.find((candidate) => candidate.name === family.locality);
-      const { id: familyId } = await trx
-        .insertInto('families')
-        .values({ la_code: laCode, family_name: family.familyName, locality_id: locality?.id ?? null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
       const carerId = family.carer && userIds.get(family.carer);
-      if (carerId) {
-        const relationship = family.carer === 'young.person@demo.pathway.test' ? 'self' : 'parent';
-        await trx
-          .insertInto('family_carers')
-          .values({ family_id: familyId, user_id: carerId, la_code: laCode, relationship })
-          .execute();
-      }
-      await trx
-        .insertInto('children')
-        .values(
-          family.children.map(([givenName, dateOfBirth]) => ({
-            la_code: laCode,
-            family_id: familyId,
-            given_name: givenName,
-            family_name: family.familyName,
-            date_of_birth: dateOfBirth,
-          })),
-        )
-        .execute();
+      await registerFamily(
+        trx,
+        laCode,
+        {
+          familyName: family.familyName,
+          localityId: localityIds.get(family.locality) ?? null,
+          carers: carerId
+            ? [{ userId: carerId, relationship: family.carer === 'young.person@demo.pathway.test' ? 'self' : 'parent' }]
+            : [],
+          children: family.children.map(([givenName, dateOfBirth]) => ({ givenName, dateOfBirth })),
+        },
+        DEMO_ACTOR,
+      );
     }
   });
 }

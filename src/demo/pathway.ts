@@ -2,9 +2,16 @@
 // referral waiting past its working day, a safety worry waiting today, and a decided one, so every queue,
 // caseload and timeline has something on it.
 import type { Kysely } from 'kysely';
-import type { EpisodeTier, Schema } from '../schema.ts';
-import { addWorkingDays, toIsoDate } from '../../domain/working-days.ts';
-import { DEMO_COUNCIL } from './demo.ts';
+import type { EpisodeTier, Schema } from '../db/schema.ts';
+import { addWorkingDays, toIsoDate } from '../domain/working-days.ts';
+import { accountByEmail } from '../features/accounts/service.ts';
+import {
+  referrersReferral,
+  saveReferralSection,
+  sendReferral,
+  startReferral,
+} from '../features/referrals/professional.ts';
+import { DEMO_COUNCIL, DEMO_REQUEST_ID } from './council.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -33,7 +40,14 @@ const DEMO_EPISODES: DemoEpisode[] = [
   },
 ];
 
-const DEMO_REFERRALS = [
+interface DemoReferral {
+  /** The referral form's answers, as the referrer typed them. */
+  details: Record<string, string> & { givenName: string };
+  sourceCode: string;
+  workingDaysAgo: number;
+}
+
+const DEMO_REFERRALS: DemoReferral[] = [
   {
     details: {
       givenName: 'Leo',
@@ -73,7 +87,15 @@ const DEMO_REFERRALS = [
   },
 ];
 
-export async function seedDemoPathway(db: Kysely<Schema>, now = new Date()): Promise<void> {
+/**
+ * Seeds the front door and pathway as of `now`. Links in the messages it queues point at `baseUrl` (by default the
+ * address `npm start` serves on).
+ */
+export async function seedDemoPathway(
+  db: Kysely<Schema>,
+  now = new Date(),
+  baseUrl = 'http://localhost:3000',
+): Promise<void> {
   const laCode = DEMO_COUNCIL.laCode;
   const children = await db.selectFrom('children').select(['id', 'given_name']).where('la_code', '=', laCode).execute();
   const users = await db.selectFrom('users').select(['id', 'email']).where('la_code', '=', laCode).execute();
@@ -81,6 +103,9 @@ export async function seedDemoPathway(db: Kysely<Schema>, now = new Date()): Pro
   const teams = await db.selectFrom('teams').select(['id', 'serves_tier']).where('la_code', '=', laCode).execute();
   const manager = userId('manager@demo.pathway.test');
 
+  // The children's histories are written directly: the pathway and record-keeping services record a step taken now
+  // by a member of staff (with its timeline entry and messages to the team), while the demo sets down steps taken
+  // weeks and months ago. The referrals below arrive through the front door's own service.
   for (const [index, demo] of DEMO_EPISODES.entries()) {
     const child = children.find((candidate) => candidate.given_name === demo.child)!;
     const started = new Date(now.getTime() - (30 + index * 10) * DAY);
@@ -192,29 +217,25 @@ export async function seedDemoPathway(db: Kysely<Schema>, now = new Date()): Pro
     })
     .execute();
 
-  const referrer = userId('referrer@demo.pathway.test');
+  // The referrals are sent through the front door as the demo referrer would send them, back-dated to when they
+  // arrived, so the triage workers (and, for the safety worry, the team managers) are told as they would be.
+  const referrer = await accountByEmail(db, 'referrer@demo.pathway.test');
+  if (!referrer) throw new Error('The demo referrer is missing: seed the demo council first');
   const today = toIsoDate(now);
-  for (const [index, demo] of DEMO_REFERRALS.entries()) {
+  for (const demo of DEMO_REFERRALS) {
     // Received on the working day that many working days before today, at ten in the morning.
     let received = today;
     while (addWorkingDays(received, demo.workingDaysAgo) > today) {
       received = toIsoDate(new Date(Date.parse(`${received}T12:00:00Z`) - DAY));
     }
-    await db
-      .insertInto('referrals')
-      .values({
-        la_code: laCode,
-        child_id: null,
-        kind: 'professional',
-        source_code: demo.sourceCode,
-        requested_by: referrer,
-        status: 'new',
-        reference: `RF-DEMO000${index + 1}`,
-        details: JSON.stringify(demo.details),
-        primary_need_code: demo.details.primaryNeed,
-        safeguarding_concern: demo.details.safeguarding === 'yes',
-        received_at: demo.workingDaysAgo === 0 ? now : new Date(`${received}T10:00:00Z`),
-      })
-      .execute();
+    const id = await startReferral(db, referrer, demo.sourceCode, DEMO_REQUEST_ID);
+    const draft = (await referrersReferral(db, referrer, id))!;
+    await saveReferralSection(db, draft, demo.details);
+    const reference = await sendReferral(db, referrer, draft, {
+      requestId: DEMO_REQUEST_ID,
+      baseUrl,
+      receivedAt: demo.workingDaysAgo === 0 ? now : new Date(`${received}T10:00:00Z`),
+    });
+    if (!reference) throw new Error(`The demo referral about ${demo.details.givenName} is not complete`);
   }
 }

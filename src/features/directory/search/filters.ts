@@ -1,6 +1,5 @@
-// What a directory search may ask for besides its words: filters and an order. Its own file, so the search
-// (search.ts) and the index it asks (search-index.ts) share these types without importing each other.
-import type { AccessRoute, SendNeed, Weekday } from '../../domain/local-offer.ts';
+// What a directory search may ask for besides its words: filters and an order.
+import type { AccessRoute, SendNeed, Weekday } from '../../../domain/local-offer.ts';
 
 export interface Point {
   latitude: number;
