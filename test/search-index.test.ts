@@ -148,6 +148,8 @@ for (const target of databaseTargets()) {
         ...generateServices({ places: englishPlaces(40), count: 3000, seed: 5, namespace: 'index-scale' }),
       ].map((raw) => ({ edition: 'v3' as const, raw, origin: 'test' }));
       await importItems(database.db, 'Z99', items, { source: 'index-scale' });
+      // The import is announced through the database, as a change from any process is.
+      await directorySearch.caughtUp();
       let manyMatches = 0;
       for (const query of QUERIES) {
         const firstPage = await search(query, 10);
