@@ -14,7 +14,7 @@ const FEATURE_IMPORTS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'scripts/*.mjs', 'eslint.config.js', 'test/helpers/*.mjs', 'bench/*.mjs', 'src/web/static/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist.next-*/', 'dist.old-*/', 'data/', 'scripts/*.mjs', 'eslint.config.js', 'test/helpers/*.mjs', 'bench/*.mjs', 'src/web/static/'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

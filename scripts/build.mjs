@@ -7,7 +7,7 @@
 // both run what the sources say. A production install (`npm ci --omit=dev`) has no TypeScript: there it runs the
 // dist/ already built by `npm ci` from the same sources (docs/operations.md).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -51,12 +51,24 @@ if (!tsc) {
   process.exit(1);
 }
 
-// A file removed from src/ must not live on in dist/.
-rmSync(DIST, { recursive: true, force: true });
-const compiled = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-if (compiled.status !== 0) process.exit(compiled.status ?? 1);
-cpSync(SRC, DIST, {
+// Built beside dist/ and swapped in whole: a Pathway already running from dist/ (a build started by `npm run
+// migrate` on a live server, say) keeps finding its views and migrations, and a file removed from src/ does not
+// live on in dist/. The names carry this process's id, so two builds at once never share a folder.
+const next = `${DIST}.next-${process.pid}`;
+const old = `${DIST}.old-${process.pid}`;
+rmSync(next, { recursive: true, force: true });
+const compiled = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', next], {
+  stdio: 'inherit',
+});
+if (compiled.status !== 0) {
+  rmSync(next, { recursive: true, force: true });
+  process.exit(compiled.status ?? 1);
+}
+cpSync(SRC, next, {
   recursive: true,
   filter: (source) => statSync(source).isDirectory() || !source.endsWith('.ts'),
 });
-writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+writeFileSync(join(next, '.built'), `${new Date().toISOString()}\n`);
+if (existsSync(DIST)) renameSync(DIST, old);
+renameSync(next, DIST);
+rmSync(old, { recursive: true, force: true });

@@ -1,35 +1,30 @@
 // What both Open Referral readers (1.0 in normalise-v1.ts, 3.0 in normalise-v3.ts) do once each has found a
 // service's parts its own way: take the fields both versions name alike, give the lists the service owns stable
 // ids, and read its needs and access routes from its terms.
-import { plainText, text } from './feed-values.ts';
+import { plainText, text, webAddress } from './feed-values.ts';
 import { ownedList } from './owned-lists.ts';
-import type { Json, LocationRecord, OrganizationRecord, ServiceRecord, ServiceStatus, TermRecord } from './records.ts';
-import type { AccessRoute, SendNeed } from '../../domain/local-offer.ts';
+import type { Json, ServiceRecord } from './records.ts';
 
 /** The parts whose names or shapes differ between the versions, as each reader found them. */
-export interface ServiceParts {
-  id: string;
-  name: string;
-  status: ServiceStatus;
-  minimumAge: number | null;
-  maximumAge: number | null;
-  assurerEmail: string | null;
-  alert: string | null;
+export interface ServiceParts extends Pick<
+  ServiceRecord,
+  | 'id'
+  | 'name'
+  | 'status'
+  | 'minimumAge'
+  | 'maximumAge'
+  | 'assurerEmail'
+  | 'alert'
+  | 'organization'
+  | 'locations'
+  | 'terms'
+  | 'sendNeeds'
+  | 'accessRoutes'
+> {
   /** The feed's own "last changed" timestamp, if it gave one. */
   lastModified: string | null;
-  organization: OrganizationRecord | null;
-  locations: { serviceAtLocationId: string; location: LocationRecord }[];
-  terms: TermRecord[];
-  sendNeeds: SendNeed[];
-  accessRoutes: AccessRoute[];
-  owned: {
-    schedules: Json[];
-    serviceAreas: Json[];
-    languages: Json[];
-    funding: Json[];
-    costOptions: Json[];
-    contacts: Json[];
-  };
+  /** The lists the service owns, as the feed gave them, before they are given stable ids. */
+  owned: Pick<ServiceRecord, 'schedules' | 'serviceAreas' | 'languages' | 'funding' | 'costOptions' | 'contacts'>;
 }
 
 export function acceptedService(namespace: string, raw: Json, parts: ServiceParts): ServiceRecord {
@@ -39,7 +34,7 @@ export function acceptedService(namespace: string, raw: Json, parts: ServicePart
     id: parts.id,
     name: parts.name,
     description: plainText(text(raw, 'description')),
-    url: text(raw, 'url'),
+    url: webAddress(raw, 'url'),
     email: text(raw, 'email'),
     status: parts.status,
     fees: text(raw, 'fees'),
