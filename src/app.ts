@@ -3,6 +3,8 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
+import { administrationRoutes } from './features/administration/routes.ts';
+import { setPasswordRoutes } from './features/accounts/set-password-routes.ts';
 import { childIdentityRoutes } from './features/children/identity-routes.ts';
 import { childrenRoutes } from './features/children/routes.ts';
 import { childSearchRoutes } from './features/children/search-routes.ts';
@@ -41,10 +43,12 @@ function features(search: DirectorySearch): FastifyPluginAsync[] {
     healthRoutes,
     homeRoutes,
     accountRoutes,
+    setPasswordRoutes,
     childrenRoutes,
     childSearchRoutes,
     childIdentityRoutes,
     notificationRoutes,
+    administrationRoutes,
     orukApiRoutes(search),
     directoryRoutes(search),
     answeringOnceSearchHears(search, manageRoutes),

@@ -1,11 +1,26 @@
-// One entry for operators: serve, worker, migrate, seed.
+// One entry for operators: serve, worker, migrate, seed, import-oruk, setup, backup, restore.
 import cluster, { type Worker } from 'node:cluster';
+import { existsSync, readFileSync, rmSync, renameSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { dataFolderHolder, DataFolderInUseError } from './db/data-folder-lock.ts';
+import {
+  answerBackupRequests,
+  askRunningProcessForBackup,
+  BackupError,
+  clearForRestore,
+  holdsDatabase,
+  writeBackup,
+} from './db/backup.ts';
 import { migrate } from './db/migrate.ts';
 import { seedDemo } from './demo/seed.ts';
 import { hasCouncil } from './features/administration/service.ts';
+import {
+  ENGLISH_COUNCIL_CODE,
+  newAdministratorLink,
+  setUpFirstCouncil,
+} from './features/administration/first-council.ts';
 import { describeReport, importFeed } from './features/directory/import.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
@@ -15,11 +30,27 @@ function say(message: string) {
   process.stdout.write(`${message}\n`);
 }
 
+/** A command that would do harm, or nothing useful, stops with its reason and exit code 1. */
+class CommandRefused extends Error {}
+
+/** `--name value` from a command's arguments. */
+function optionIn(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+/** The first argument that is neither an option nor an option's value. */
+function positionalIn(args: string[], flags: readonly string[] = []): string | undefined {
+  return args.find(
+    (arg, index) => !arg.startsWith('--') && !(args[index - 1]?.startsWith('--') && !flags.includes(args[index - 1]!)),
+  );
+}
+
 function databaseOf(config: Config): Promise<Database> {
   return openDatabase(
     config.databaseUrl
       ? { url: config.databaseUrl, preparedStatements: config.databasePreparedStatements }
-      : { dataDir: config.dataDir },
+      : { dataDir: config.dataDir, say },
   );
 }
 
@@ -35,7 +66,6 @@ async function seedIfEmpty(config: Config, database: Database) {
   if (await hasCouncil(database.db)) return;
   await seedDemo(database.db, {
     environment: config.environment,
-    shortBreaksMaxAge: config.shortBreaks.ages.max,
     publicUrl: config.publicUrl,
   });
   say('Seeded the demo council (Northmoor Borough Council). Demo sign-ins are listed in the README.');
@@ -81,6 +111,8 @@ async function serve(config: Config) {
 async function serveInOneProcess(config: Config, options: { prepared: boolean }) {
   const database = options.prepared ? await databaseOf(config) : await openAndMigrate(config);
   if (!options.prepared) await seedIfEmpty(config, database);
+  // The backup command cannot open the folder this process holds, so it asks this process (src/db/backup.ts).
+  if (database.kind === 'embedded') answerBackupRequests(database, config.dataDir, say);
   const app: FastifyInstance = await buildApp(config, { database });
   let jobs: JobQueue | undefined;
   if (config.inProcessWorker && !options.prepared) {
@@ -154,11 +186,8 @@ async function worker(config: Config) {
 
 /** `npm run import:oruk -- <file-or-folder-or-URL> [--council CODE] [--source NAME]` */
 async function importOruk(config: Config, args: string[]) {
-  const option = (name: string) => {
-    const index = args.indexOf(name);
-    return index >= 0 ? args[index + 1] : undefined;
-  };
-  const input = args.find((arg, index) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'));
+  const option = (name: string) => optionIn(args, name);
+  const input = positionalIn(args);
   if (!input) throw new ConfigError('Say what to import: npm run import:oruk -- <file, folder or URL>');
   const database = await openAndMigrate(config);
   try {
@@ -176,6 +205,144 @@ async function importOruk(config: Config, args: string[]) {
   } finally {
     await database.close();
   }
+}
+
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * `npm run setup -- --council-code E08000032 --council-name "…" --admin-email … [--admin-name "…"]`: the council and
+ * its first administrator on an empty database, once. `npm run setup -- --new-link --admin-email …` gives an
+ * administrator who has lost their link, or let it expire, a new one.
+ */
+async function setup(config: Config, args: string[]) {
+  const adminEmail = optionIn(args, '--admin-email')?.trim() ?? '';
+  if (!EMAIL_SHAPE.test(adminEmail)) {
+    throw new ConfigError(
+      'Give the first administrator’s email address with --admin-email, like it.lead@council.gov.uk',
+    );
+  }
+  if (args.includes('--new-link')) return newLinkForAdministrator(config, adminEmail);
+  const laCode = optionIn(args, '--council-code')?.trim().toUpperCase() ?? '';
+  const name = optionIn(args, '--council-name')?.trim() ?? '';
+  const adminName = optionIn(args, '--admin-name')?.trim() || 'Administrator';
+  if (!ENGLISH_COUNCIL_CODE.test(laCode)) {
+    throw new ConfigError(
+      `--council-code must be an English council's code from the Office for National Statistics: E06, E07, E08, E09 ` +
+        `or E10 and six digits, like E08000032 for Bradford${laCode ? `, not "${laCode}"` : ''}.`,
+    );
+  }
+  if (name === '' || name.length > 200) {
+    throw new ConfigError('Give the council’s name with --council-name, like "Bradford Metropolitan District Council"');
+  }
+  const database = await openAndMigrate(config);
+  let result;
+  try {
+    result = await setUpFirstCouncil(database.db, { laCode, name, adminEmail, adminName, publicUrl: config.publicUrl });
+  } finally {
+    await database.close();
+  }
+  if (result.outcome === 'already-set-up') {
+    const councils = result.councils.map((council) => `${council.name} (${council.laCode})`).join(', ');
+    throw new CommandRefused(
+      [
+        `Pathway is already set up in this database, for ${councils}. Nothing was changed.`,
+        'Set-up runs once, on an empty database. To add people, teams and localities, sign in as an administrator.',
+        'If the first administrator never created a password, give them a new link:',
+        `  npm run setup -- --new-link --admin-email ${adminEmail}`,
+      ].join('\n'),
+    );
+  }
+  say(`Set up ${name} (${laCode}) with its first administrator, ${adminEmail}.`);
+  describeLink(config, adminEmail, result.link);
+}
+
+async function newLinkForAdministrator(config: Config, adminEmail: string) {
+  const database = await openAndMigrate(config);
+  let link;
+  try {
+    link = await newAdministratorLink(database.db, { email: adminEmail, publicUrl: config.publicUrl });
+  } finally {
+    await database.close();
+  }
+  if (!link) throw new CommandRefused(`No active administrator has the email address ${adminEmail}.`);
+  describeLink(config, adminEmail, link);
+}
+
+function describeLink(config: Config, email: string, link: { url: string; expiresAt: Date }) {
+  say('');
+  say(
+    `Link to create a password (it works once, until ${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC):`,
+  );
+  say(`  ${link.url}`);
+  say('');
+  say(
+    config.notify
+      ? `It is also queued as an email to ${email}; GOV.UK Notify sends it once Pathway runs.`
+      : `It is also kept as an email to ${email} in the outbox; set NOTIFY_API_KEY for Pathway to send emails.`,
+  );
+  say('Keep this link private: whoever opens it first can create the password. Only its hash is stored.');
+  say('Next: start Pathway (npm start), open the link, create a password and sign in.');
+}
+
+/** `npm run backup -- <file>`: the embedded database and its evidence files, whether or not Pathway is running. */
+async function backup(config: Config, args: string[]) {
+  const file = positionalIn(args);
+  if (!file) throw new ConfigError('Say where to write the backup: npm run backup -- <file>.tar.gz');
+  if (config.databaseUrl) {
+    throw new CommandRefused('DATABASE_URL is set: back up a PostgreSQL server with pg_dump (docs/operations.md).');
+  }
+  if (!holdsDatabase(config.dataDir)) {
+    throw new CommandRefused(`There is no embedded database in ${config.dataDir} to back up (set DATA_DIR).`);
+  }
+  if (existsSync(file)) throw new CommandRefused(`${file} already exists: choose a new name for the backup.`);
+  const holder = dataFolderHolder(config.dataDir);
+  let bytes: number;
+  if (holder) {
+    if (!holder.answersBackups) throw new DataFolderInUseError(config.dataDir, holder);
+    bytes = await askRunningProcessForBackup(config.dataDir, holder.pid, file);
+    say(`The running Pathway (process ${holder.pid}) wrote the backup.`);
+  } else {
+    const database = await databaseOf(config);
+    try {
+      bytes = await writeBackup(database, file);
+    } finally {
+      await database.close();
+    }
+  }
+  say(`Backed up ${config.dataDir} to ${file} (${(bytes / 1_048_576).toFixed(1)} MB).`);
+}
+
+/** `npm run restore -- <file> [--replace]`: into an empty data folder, or in place of one with --replace. */
+async function restore(config: Config, args: string[]) {
+  const file = positionalIn(args, ['--replace']);
+  if (!file) throw new ConfigError('Say which backup to restore: npm run restore -- <file>.tar.gz');
+  if (config.databaseUrl) {
+    throw new CommandRefused('DATABASE_URL is set: restore a PostgreSQL server with pg_restore (docs/operations.md).');
+  }
+  if (!existsSync(file)) throw new CommandRefused(`There is no file ${file}.`);
+  const archive = readFileSync(file);
+  // gzip's first two bytes: checked before anything is moved, so a wrong file name changes nothing.
+  if (archive[0] !== 0x1f || archive[1] !== 0x8b) {
+    throw new CommandRefused(`${file} is not a backup made by npm run backup.`);
+  }
+  const aside = clearForRestore(config.dataDir, args.includes('--replace'));
+  let councils: number;
+  try {
+    const database = await openDatabase({ dataDir: config.dataDir, loadDataDir: new Blob([archive]), say });
+    try {
+      councils = (await database.db.selectFrom('councils').select('la_code').execute()).length;
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    // The folder as it was goes back, so a failed restore leaves things as they were.
+    rmSync(config.dataDir, { recursive: true, force: true });
+    if (aside) renameSync(aside, config.dataDir);
+    throw error;
+  }
+  say(`Restored ${file} into ${config.dataDir} (${councils} council${councils === 1 ? '' : 's'}).`);
+  if (aside) say(`The folder as it was is kept at ${aside}: delete it once you are content.`);
+  say('Start Pathway with npm start; it applies any migrations newer than the backup.');
 }
 
 async function main(command: string | undefined) {
@@ -199,7 +366,6 @@ async function main(command: string | undefined) {
         } else {
           await seedDemo(database.db, {
             environment: config.environment,
-            shortBreaksMaxAge: config.shortBreaks.ages.max,
             publicUrl: config.publicUrl,
           });
           say('Seeded the demo council.');
@@ -211,14 +377,31 @@ async function main(command: string | undefined) {
     }
     case 'import-oruk':
       return importOruk(config, process.argv.slice(3));
+    case 'setup':
+      return setup(config, process.argv.slice(3));
+    case 'backup':
+      return backup(config, process.argv.slice(3));
+    case 'restore':
+      return restore(config, process.argv.slice(3));
     default:
       throw new ConfigError(
-        `Unknown command "${command ?? ''}". Use one of: serve, worker, migrate, seed, import-oruk.`,
+        `Unknown command "${command ?? ''}". Use one of: serve, worker, migrate, seed, import-oruk, setup, backup, restore.`,
       );
   }
 }
 
-main(process.argv[2]).catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `Configuration problem: ${error.message}` : error);
-  process.exit(1);
-});
+const command = process.argv[2];
+main(command).then(
+  () => {
+    // A command that has done its work ends here: PGlite can leave a PostgreSQL timer (setitimer) running after it
+    // closes, which would keep the process waiting for minutes. serve and worker run until they are stopped.
+    if (command !== 'serve' && command !== 'worker') process.exit(0);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(`Configuration problem: ${error.message}`);
+    else if (error instanceof CommandRefused || error instanceof DataFolderInUseError || error instanceof BackupError) {
+      console.error(error.message);
+    } else console.error(error);
+    process.exit(1);
+  },
+);

@@ -49,16 +49,6 @@ export interface Config {
   apiRateLimitPerMinute: number;
   /** Where people reach Pathway, for links in emails (no trailing slash). */
   publicUrl: string;
-  shortBreaks: ShortBreaksSettings;
-}
-
-export interface ShortBreaksSettings {
-  /** The ages, in whole years, the council's short breaks serve. */
-  ages: { min: number; max: number };
-  /** Working days from an application being sent to its decision that the council aims for. */
-  serviceStandardDays: number;
-  /** Decisions worth more than this many pounds a year go to the resource panel after the manager. */
-  panelAmount: number;
 }
 
 export class ConfigError extends Error {}
@@ -160,11 +150,6 @@ export function loadConfig(env: Env = process.env): Config {
     webProcesses: integer(env, 'WEB_PROCESSES', 1, 1, 64),
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     publicUrl: publicUrlOf(env, port),
-    shortBreaks: {
-      ages: { min: 0, max: integer(env, 'SHORT_BREAKS_MAX_AGE', 17, 0, 25) },
-      serviceStandardDays: integer(env, 'SHORT_BREAKS_SERVICE_STANDARD_DAYS', 20, 1, 250),
-      panelAmount: integer(env, 'SHORT_BREAKS_PANEL_AMOUNT', 5000, 0, 10_000_000),
-    },
   };
   if (databaseUrl) config.databaseUrl = databaseUrl;
   if (config.webProcesses > 1 && !databaseUrl) {

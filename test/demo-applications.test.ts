@@ -10,7 +10,7 @@ import { ageOn } from '../src/domain/short-breaks/eligibility.ts';
 import { SHIPPED_MODEL } from '../src/features/scoring/service.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 
-/** The amount above which the resource panel decides, by default (SHORT_BREAKS_PANEL_AMOUNT). */
+/** The amount above which the resource panel decides, by default (the council setting short_breaks_panel_amount). */
 const PANEL_AMOUNT = 5000;
 
 for (const target of databaseTargets()) {

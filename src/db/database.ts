@@ -8,6 +8,7 @@ import type { Schema } from './schema.ts';
 import { PGliteDialect, TurnLock } from './pglite-dialect.ts';
 import { preparingPool } from './prepared-statements.ts';
 import { listenOnServer, type ListenHandlers, type Listening } from './listening.ts';
+import { lockDataFolder } from './data-folder-lock.ts';
 
 export type { ListenHandlers, Listening } from './listening.ts';
 
@@ -31,16 +32,26 @@ export interface Database {
    * until the listening or the database is closed.
    */
   listen(channel: string, handlers: ListenHandlers): Promise<Listening>;
-  /** Embedded only: the whole data folder as a tar archive, which `loadDataDir` opens again (tests' templates). */
-  dumpDataDir?(): Promise<Blob>;
+  /**
+   * Embedded only: the whole data folder as a tar archive (gzipped when asked), which `loadDataDir` opens again:
+   * tests' templates, and backups (src/db/backup.ts). Taken between transactions, after a checkpoint.
+   */
+  dumpDataDir?(compression?: 'none' | 'gzip'): Promise<Blob>;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
   /** PostgreSQL URL; when absent, PGlite is used. */
   url?: string;
-  /** Folder for PGlite's files; when absent, PGlite keeps everything in memory (tests). */
+  /**
+   * Folder for PGlite's files; when absent, PGlite keeps everything in memory (tests). The folder is locked for
+   * this process until close (src/db/data-folder-lock.ts): another process opening it is refused.
+   */
   dataDir?: string;
+  /** What the lock file says this process is, for the message another process shows; the command line by default. */
+  command?: string;
+  /** Where a note goes, such as taking over a lock left by a process that died; standard error by default. */
+  say?: (note: string) => void;
   /**
    * A PGlite data folder archived by dumpDataDir() to start from, instead of a new empty database. Tests start each
    * file from one migrated archive: loading it takes a fraction of the time of creating and migrating.
@@ -58,15 +69,31 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.url
     ? openServerDatabase(options.url, options.poolSize ?? 10, options.preparedStatements ?? true)
-    : openEmbeddedDatabase(options.dataDir, options.loadDataDir);
+    : openEmbeddedDatabase(options);
 }
 
-async function openEmbeddedDatabase(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
+async function openEmbeddedDatabase(options: DatabaseOptions): Promise<Database> {
+  const { dataDir, loadDataDir } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ?? 'memory://', {
-    parsers: { [DATE_OID]: (value: string) => value },
-    loadDataDir,
-  });
+  const folderLock = dataDir
+    ? lockDataFolder(
+        dataDir,
+        options.command ?? ['node', ...process.argv.slice(1)].join(' '),
+        options.say ?? ((note) => process.stderr.write(`${note}\n`)),
+      )
+    : undefined;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir ?? 'memory://', {
+      parsers: { [DATE_OID]: (value: string) => value },
+      loadDataDir,
+    });
+  } catch (error) {
+    folderLock?.release();
+    throw error;
+  }
+  // An archive loaded into the folder (a restore) brings the lock file of the process it was taken from.
+  if (loadDataDir) folderLock?.reassert();
   const lock = new TurnLock(30_000);
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite, lock) });
   const executeSql = async (text: string, values?: unknown[]): Promise<SqlRows> => {
@@ -110,16 +137,22 @@ async function openEmbeddedDatabase(dataDir: string | undefined, loadDataDir: Bl
         },
       };
     },
-    async dumpDataDir() {
+    async dumpDataDir(compression = 'none') {
       const release = await lock.acquire();
       try {
-        return await pglite.dumpDataDir('none');
+        // Everything committed is written to the data files, so a restore needs no recovery from the log.
+        await pglite.exec('checkpoint');
+        return await pglite.dumpDataDir(compression);
       } finally {
         release();
       }
     },
     async close() {
-      await db.destroy();
+      try {
+        await db.destroy();
+      } finally {
+        folderLock?.release();
+      }
     },
   };
 }

@@ -36,12 +36,26 @@ export interface UsersTable {
   display_name: string;
   password_hash: string | null;
   oidc_subject: string | null;
+  /** Signs in only through the council's identity provider: no password, no link to set one. */
+  identity_provider_only: Generated<boolean>;
   failed_sign_in_attempts: Generated<number>;
   locked_until: Timestamp | null;
   preferred_language: Generated<string>;
   active: Generated<boolean>;
   created_at: CreatedAt;
   version: Generated<number>;
+}
+
+/** Council policy by the day it takes effect; rows are only ever added (migration 0018). */
+export interface CouncilSettingsTable {
+  id: Generated<string>;
+  la_code: string;
+  name: string;
+  value: number;
+  effective_from: CalendarDate;
+  reason: string;
+  set_by: string | null;
+  set_at: CreatedAt;
 }
 
 export interface UserRolesTable {
@@ -56,12 +70,34 @@ export interface TeamMembersTable {
   la_code: string;
 }
 
+/** Wrong passwords per account and address (migration 0020); the email only as a hash. */
+export interface SignInFailuresTable {
+  email_hash: string;
+  address: string;
+  la_code: string | null;
+  failed_attempts: number;
+  locked_until: Timestamp | null;
+  last_failed_at: Timestamp;
+}
+
 export interface SessionsTable {
   id_hash: string;
   user_id: string;
   la_code: string;
   created_at: CreatedAt;
   last_seen_at: Timestamp;
+}
+
+export type SetPasswordPurpose = 'setup' | 'invitation' | 'reset';
+
+export interface SetPasswordLinksTable {
+  token_hash: string;
+  la_code: string;
+  user_id: string;
+  purpose: SetPasswordPurpose;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
 }
 
 export interface FamiliesTable {
@@ -479,8 +515,11 @@ export interface Schema {
   teams: TeamsTable;
   users: UsersTable;
   user_roles: UserRolesTable;
+  council_settings: CouncilSettingsTable;
   team_members: TeamMembersTable;
   sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  set_password_links: SetPasswordLinksTable;
   families: FamiliesTable;
   family_carers: FamilyCarersTable;
   children: ChildrenTable;

@@ -11,7 +11,7 @@ import { accountByEmail } from '../features/accounts/service.ts';
 import { askFamily } from '../features/short-breaks/information-requests.ts';
 import { DEMO_COUNCIL, DEMO_REQUEST_ID } from './council.ts';
 
-/** The oldest age short breaks serve unless a council sets SHORT_BREAKS_MAX_AGE (config shortBreaks.ages.max). */
+/** The oldest age short breaks serve unless the council's short_breaks_max_age setting says otherwise. */
 const DEFAULT_MAX_AGE = 17;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -75,7 +75,7 @@ function monthsBefore(today: Date, months: number): Date {
 
 /**
  * Seeds the demo applications as of `today`. An application is sent while its child is within the age limit
- * (`maxAge`, the council's shortBreaks.ages.max): a child who has since grown past it applied on the last day they
+ * (`maxAge`, the council's short_breaks_max_age setting): a child who has since grown past it applied on the last day they
  * could, and any decision on it moves back with it, so no application records an age the gateway would refuse.
  * Links in the messages it queues point at `baseUrl` (by default the address `npm start` serves on).
  */

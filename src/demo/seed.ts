@@ -3,17 +3,21 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { seedDemoApplications } from './applications.ts';
-import { seedDemoCouncil } from './council.ts';
+import { DEMO_COUNCIL, seedDemoCouncil } from './council.ts';
+import { councilSetting } from '../features/administration/settings.ts';
+import { toIsoDate } from '../domain/working-days.ts';
 import { seedDemoDirectory } from './directory.ts';
 import { seedDemoPathway } from './pathway.ts';
 
 export async function seedDemo(
   db: Kysely<Schema>,
-  options: { environment: string; shortBreaksMaxAge: number; publicUrl: string; today?: Date },
+  options: { environment: string; publicUrl: string; today?: Date },
 ): Promise<void> {
   const today = options.today ?? new Date();
   await seedDemoCouncil(db, options.environment);
   await seedDemoDirectory(db, today);
-  await seedDemoApplications(db, today, options.shortBreaksMaxAge, options.publicUrl);
+  // The demo's applications are made for the oldest age the council's short breaks serve (a council setting).
+  const maxAge = await councilSetting(db, DEMO_COUNCIL.laCode, 'short_breaks_max_age', toIsoDate(today));
+  await seedDemoApplications(db, today, maxAge, options.publicUrl);
   await seedDemoPathway(db, today, options.publicUrl);
 }

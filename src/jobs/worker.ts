@@ -43,10 +43,7 @@ export function scheduledJobs(config: Config, database: Database): ScheduledJob[
       name: 'short-breaks-overdue-round',
       cron: '0 7 * * 1-5',
       handler: async () => {
-        await flagOverdueApplications(database.db, {
-          baseUrl: config.publicUrl,
-          standardDays: config.shortBreaks.serviceStandardDays,
-        });
+        await flagOverdueApplications(database.db, { baseUrl: config.publicUrl });
       },
     },
     {

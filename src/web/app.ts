@@ -3,6 +3,7 @@ import type { Role } from '../domain/people.ts';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, {
+  type FastifyError,
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyReply,
@@ -82,6 +83,7 @@ export async function buildPlatform(
   parts: PlatformParts,
 ): Promise<FastifyInstance> {
   const production = config.environment === 'production';
+  const catalogue = loadCatalogue();
   const app = Fastify({
     logger: logOptions(config.logLevel, deps.logDestination),
     genReqId: () => randomUUID(),
@@ -89,6 +91,9 @@ export async function buildPlatform(
     trustProxy: config.trustProxy,
     bodyLimit: FORM_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true },
+    // An address the router cannot read ('/%', a broken %-escape) fails before any hook has run, with a request and
+    // reply that have none of ours: it gets the error page in English (JSON under /api/), not the framework's JSON.
+    frameworkErrors: refuseUnreadableAddress,
   });
   app.decorate('deps', deps);
   app.decorate('config', config);
@@ -121,7 +126,6 @@ export async function buildPlatform(
     }
   });
 
-  const catalogue = loadCatalogue();
   const views = createViewEnvironment({ watch: config.environment === 'development' });
 
   await app.register(fastifyCookie, { secret: config.sessionSecret });
@@ -224,10 +228,27 @@ export async function buildPlatform(
     return payload;
   });
 
-  app.decorateReply('renderPage', function (this: FastifyReply, template: string, context: Record<string, unknown>) {
-    const request = this.request;
-    // One token serves every form on the page (a record page has half a dozen), so it is made once.
-    let csrfToken: string | undefined;
+  function refuseUnreadableAddress(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    request.log.info({ statusCode: 400, code: error.code }, 'request refused');
+    request.language = 'en';
+    request.t = catalogue.translator('en');
+    reply.status(400);
+    if (wantsJson(request)) {
+      void reply.send({ error: { status: 400, message: request.t('errors.badRequest.title') } });
+      return;
+    }
+    const page = pageFor(request, null, () => '', 'error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    void reply.type(HTML).send(page);
+  }
+
+  /** A page in the layout, for the person asking (if signed in) in their language. */
+  function pageFor(
+    request: FastifyRequest,
+    user: SignedInUser | null,
+    csrfToken: () => string,
+    template: string,
+    context: Record<string, unknown>,
+  ) {
     return views.render(template, {
       ...context,
       t: request.t,
@@ -235,17 +256,18 @@ export async function buildPlatform(
       dir: directionOf(request.language),
       languageLinks: languageLinks(request),
       jsEnabledScript: JS_ENABLED_SCRIPT,
-      csrfToken: () => (csrfToken ??= this.generateCsrf()),
-      user: request.user,
-      hasRole: (role: Role) => request.user?.roles.includes(role) ?? false,
-      menu: menuFor(
-        NAVIGATION,
-        (href) => pageAccess.get(href),
-        request.user?.roles ?? null,
-        request.url.split('?')[0]!,
-      ),
+      csrfToken,
+      user,
+      hasRole: (role: Role) => user?.roles.includes(role) ?? false,
+      menu: menuFor(NAVIGATION, (href) => pageAccess.get(href), user?.roles ?? null, request.url.split('?')[0]!),
       currentPath: request.url.split('?')[0],
     });
+  }
+
+  app.decorateReply('renderPage', function (this: FastifyReply, template: string, context: Record<string, unknown>) {
+    // One token serves every form on the page (a record page has half a dozen), so it is made once.
+    let csrfToken: string | undefined;
+    return pageFor(this.request, this.request.user, () => (csrfToken ??= this.generateCsrf()), template, context);
   });
 
   app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {

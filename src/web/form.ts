@@ -43,11 +43,18 @@ export const Uuid = Type.String({ pattern: UUID_PATTERN });
 export const UuidOrEmpty = Type.String({ pattern: `${UUID_PATTERN}|^$` });
 
 /**
- * A text field, at most `max` characters. Without a limit it is bounded by the body's (100 KB), so a long answer
- * always reaches the feature's own check and its message; give a limit only where no person could send more.
+ * Text with no control characters other than tab, line feed and carriage return (which a long answer holds). No
+ * one types the others, and a NUL cannot even be stored in PostgreSQL text, so a form holding one is a bad request.
+ */
+const WITHOUT_CONTROL_CHARACTERS = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
+
+/**
+ * A text field, at most `max` characters, without control characters (a plain 400 page). Without a limit it is
+ * bounded by the body's (100 KB), so a long answer always reaches the feature's own check and its message; give a
+ * limit only where no person could send more.
  */
 export function Text(max = 100 * 1024) {
-  return Type.String({ maxLength: max });
+  return Type.String({ maxLength: max, pattern: WITHOUT_CONTROL_CHARACTERS });
 }
 
 /** A field that may repeat, as ticked checkboxes do: one value arrives as a list of one. */

@@ -37,6 +37,11 @@ export const NAVIGATION: readonly NavigationEntry[] = [
     alsoActiveUnder: ['/manage/changes', '/manage/feedback'],
   },
   { href: '/manage/sufficiency', labelKey: 'nav.sufficiency' },
+  {
+    href: '/admin/users',
+    labelKey: 'nav.administration',
+    alsoActiveUnder: ['/admin/teams', '/admin/localities', '/admin/settings'],
+  },
   { href: '/admin/scoring', labelKey: 'nav.scoring' },
   { href: '/admin/notifications', labelKey: 'nav.outbox', exact: true },
   { href: '/sign-in', labelKey: 'nav.signIn', signedOutOnly: true, exact: true },

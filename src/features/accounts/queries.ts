@@ -126,3 +126,70 @@ export async function activeEmailsWithRole(db: Kysely<Schema>, laCode: string, r
     .execute();
   return rows.map((row) => row.email);
 }
+
+/** Wrong passwords for one email from one address, and the lock they brought, if any. */
+export async function findSignInFailures(db: Kysely<Schema>, key: { emailHash: string; address: string }) {
+  return db
+    .selectFrom('sign_in_failures')
+    .select(['failed_attempts', 'locked_until'])
+    .where('email_hash', '=', key.emailHash)
+    .where('address', '=', key.address)
+    .executeTakeFirst();
+}
+
+/**
+ * Counts one more wrong password for an email from an address, starting again after a lock that has ended, and
+ * returns the count. Rows a day past their last failure are removed on the way.
+ */
+export async function countSignInFailure(
+  db: Kysely<Schema>,
+  key: { emailHash: string; address: string },
+  laCode: string | null,
+  now: Date,
+): Promise<number> {
+  await db
+    .deleteFrom('sign_in_failures')
+    .where('last_failed_at', '<', new Date(now.getTime() - 24 * 60 * 60_000))
+    .execute();
+  const { failed_attempts } = await db
+    .insertInto('sign_in_failures')
+    .values({
+      email_hash: key.emailHash,
+      address: key.address,
+      la_code: laCode,
+      failed_attempts: 1,
+      last_failed_at: now,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['email_hash', 'address']).doUpdateSet((eb) => ({
+        failed_attempts: eb
+          .case()
+          .when('sign_in_failures.locked_until', 'is not', null)
+          .then(1)
+          .else(eb('sign_in_failures.failed_attempts', '+', 1))
+          .end(),
+        locked_until: null,
+        last_failed_at: now,
+        la_code: laCode,
+      })),
+    )
+    .returning('failed_attempts')
+    .executeTakeFirstOrThrow();
+  return failed_attempts;
+}
+
+export async function lockSignIns(db: Kysely<Schema>, key: { emailHash: string; address: string }, until: Date) {
+  await db
+    .updateTable('sign_in_failures')
+    .set({ failed_attempts: 0, locked_until: until })
+    .where('email_hash', '=', key.emailHash)
+    .where('address', '=', key.address)
+    .execute();
+}
+
+/** Forgets the wrong passwords for an email: from one address (a right password there), or from every address. */
+export async function clearSignInFailures(db: Kysely<Schema>, emailHash: string, address?: string) {
+  let query = db.deleteFrom('sign_in_failures').where('email_hash', '=', emailHash);
+  if (address !== undefined) query = query.where('address', '=', address);
+  await query.execute();
+}

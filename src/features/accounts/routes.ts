@@ -1,14 +1,18 @@
 // Sign in (password or the council's identity provider), sign out, and the signed-in person's home.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formBody, queryOf, Text, type TypeBoxTypes } from '../../web/form.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
-import { OIDC_COOKIE, SESSION_COOKIE } from '../../web/cookies.ts';
+import { CSRF_COOKIE, OIDC_COOKIE, SESSION_COOKIE } from '../../web/cookies.ts';
 import { OidcSignIn, type PendingOidcSignIn } from './oidc.ts';
 import { signInWithOidc, signInWithPassword, signOut, startSession } from './service.ts';
 import { readSignInForm, safeReturnTo, validateSignInForm, type SignInForm } from './validation.ts';
 
-const SignInQuery = queryOf({ returnTo: Text(), expired: Text() });
-const SignInBody = formBody({ email: Text(), password: Text(), returnTo: Text() });
+// Where to go after signing in is any text: safeReturnTo replaces anything but a path on this site with the account
+// page, so a crafted link still shows the sign-in page rather than an error.
+const ReturnTo = Type.String({ maxLength: 2048 });
+const SignInQuery = queryOf({ returnTo: ReturnTo, expired: Text() });
+const SignInBody = formBody({ email: Text(), password: Text(), returnTo: ReturnTo });
 
 export async function accountRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypes>();
@@ -43,6 +47,8 @@ export async function accountRoutes(instance: FastifyInstance) {
   ) {
     const sessionId = await startSession(db, user, request.sessionId);
     reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+    // A new CSRF secret with the new session (the next page makes it), so no token from before signing in works.
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return reply.redirect(returnTo, 303);
   }
 
@@ -72,7 +78,7 @@ export async function accountRoutes(instance: FastifyInstance) {
       }
       const result = await signInWithPassword(
         db,
-        { email: form.email, password: form.password, requestId: request.id },
+        { email: form.email, password: form.password, address: request.ip, requestId: request.id },
         app.config.signIn,
       );
       if (result.outcome === 'signed-in') return beginSession(request, reply, result, returnTo);
@@ -88,6 +94,8 @@ export async function accountRoutes(instance: FastifyInstance) {
   app.post('/sign-out', { config: { access: 'signed-in' } }, async (request, reply) => {
     if (request.user && request.sessionId) await signOut(db, request.sessionId, request.user, request.id);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    // Nor does a token from the signed-in session work after signing out.
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return reply.redirect('/signed-out', 303);
   });
 

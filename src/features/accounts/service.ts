@@ -25,37 +25,55 @@ export function hashSessionId(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest('base64url');
 }
 
+/** How an email is kept in the count of wrong passwords: hashed, in lower case as sign-in matches it. */
+export function hashEmailForSignIn(email: string): string {
+  return createHash('sha256').update(email.toLowerCase()).digest('base64url');
+}
+
+/**
+ * Checks a password. Wrong passwords are counted per email and address: after `maxFailedAttempts` from one address,
+ * that address is refused for that email for `lockoutMinutes`, whether the email is an account or not, so the
+ * answers never tell which emails have accounts, and a stranger's guesses never lock the account holder out from
+ * their own address. The account holder is emailed when an address is locked out of their account (once while a
+ * lock lasts), and an administrator can end every lock on an account (`endSignInLockOuts`).
+ */
 export async function signInWithPassword(
   db: Kysely<Schema>,
-  attempt: { email: string; password: string; requestId: string },
+  attempt: { email: string; password: string; address: string; requestId: string },
   policy: SignInPolicy,
   now = new Date(),
 ): Promise<SignInResult> {
+  const key = { emailHash: hashEmailForSignIn(attempt.email), address: attempt.address };
+  const failures = await queries.findSignInFailures(db, key);
+  if (failures?.locked_until && failures.locked_until > now) {
+    return { outcome: 'locked', minutes: Math.ceil((failures.locked_until.getTime() - now.getTime()) / MINUTE) };
+  }
   const account = await queries.findUserForSignIn(db, attempt.email);
   if (!account || !account.active || !account.password_hash) {
     await spendTimeLikeAPasswordCheck(attempt.password);
-    return { outcome: 'wrong-details' };
-  }
-  if (account.locked_until && account.locked_until > now) {
-    return { outcome: 'locked', minutes: Math.ceil((account.locked_until.getTime() - now.getTime()) / MINUTE) };
+    return db.transaction().execute(async (trx) => countFailure(trx, key, null, policy, now));
   }
   const audit = { laCode: account.la_code, actorUserId: account.id, actorRole: null, requestId: attempt.requestId };
   if (await passwordMatches(account.password_hash, attempt.password)) {
     await db.transaction().execute(async (trx) => {
       await queries.clearFailedAttempts(trx, account.id);
+      await queries.clearSignInFailures(trx, key.emailHash, key.address);
       await recordAudit(trx, { ...audit, action: 'sign-in', details: { method: 'password' } });
     });
     return { outcome: 'signed-in', userId: account.id, laCode: account.la_code };
   }
-  const locks = account.failed_sign_in_attempts + 1 >= policy.maxFailedAttempts;
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    const result = await countFailure(trx, key, account.la_code, policy, now);
+    const locks = result.outcome === 'locked';
+    // Told once while a lock lasts, so a stranger trying from many addresses does not fill their inbox.
+    const alreadyTold = account.locked_until !== null && account.locked_until > now;
     await queries.recordFailedAttempt(
       trx,
       account.id,
       locks ? new Date(now.getTime() + policy.lockoutMinutes * MINUTE) : null,
     );
     await recordAudit(trx, { ...audit, action: locks ? 'account-locked' : 'sign-in-failed' });
-    if (locks) {
+    if (locks && !alreadyTold) {
       await queueNotification(trx, {
         laCode: account.la_code,
         template: 'account-locked',
@@ -63,8 +81,27 @@ export async function signInWithPassword(
         params: { minutes: policy.lockoutMinutes },
       });
     }
+    return result;
   });
-  return locks ? { outcome: 'locked', minutes: policy.lockoutMinutes } : { outcome: 'wrong-details' };
+}
+
+/** Counts a wrong password for an email from an address, locking that address out of it at the limit. */
+async function countFailure(
+  db: Kysely<Schema>,
+  key: { emailHash: string; address: string },
+  laCode: string | null,
+  policy: SignInPolicy,
+  now: Date,
+): Promise<SignInResult> {
+  const failed = await queries.countSignInFailure(db, key, laCode, now);
+  if (failed < policy.maxFailedAttempts) return { outcome: 'wrong-details' };
+  await queries.lockSignIns(db, key, new Date(now.getTime() + policy.lockoutMinutes * MINUTE));
+  return { outcome: 'locked', minutes: policy.lockoutMinutes };
+}
+
+/** Ends every lock on an account after wrong passwords, from every address, as an administrator's unlock does. */
+export async function endSignInLockOuts(db: Kysely<Schema>, email: string) {
+  await queries.clearSignInFailures(db, hashEmailForSignIn(email));
 }
 
 /** Starts a fresh session (a new id at every sign-in) and returns the id for the cookie. */

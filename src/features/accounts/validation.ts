@@ -26,10 +26,27 @@ export function validateSignInForm(form: SignInForm, t: Translate): FieldError[]
   return errors;
 }
 
-/** Only a path on this site, so a crafted link cannot send someone elsewhere after signing in. */
+/**
+ * A path on this site: one leading slash, then no second slash or backslash (which browsers read as another site),
+ * no backslash anywhere, and no control character (browsers drop a tab or line break, so '/\t/host' becomes
+ * '//host').
+ */
+function isSameSitePath(path: string): boolean {
+  return /^\/(?![/\\])/.test(path) && !path.includes('\\') && !/[\u0000-\u001f\u007f]/.test(path);
+}
+
+/**
+ * Only a path on this site, so a crafted link cannot send someone elsewhere after signing in; anything else goes to
+ * the account page. The path must hold no whitespace as given, and be a same-site path once its %-escapes are
+ * decoded too ('/%2F/host'), in case something on the way decodes them.
+ */
 export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) {
+  if (typeof value !== 'string' || !isSameSitePath(value) || /\s/.test(value)) return '/account';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
     return '/account';
   }
-  return value;
+  return isSameSitePath(decoded) ? value : '/account';
 }

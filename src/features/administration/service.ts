@@ -3,9 +3,13 @@
 // administration pages (issue 17) are meant to use them too.
 import type { Kysely } from 'kysely';
 import type { EpisodeTier, Schema } from '../../db/schema.ts';
-import type { Role } from '../../domain/people.ts';
+import { primaryRole, type Role, type SignedInUser } from '../../domain/people.ts';
+import { endSignInLockOuts } from '../accounts/service.ts';
+import { createSetPasswordLink } from '../accounts/set-password.ts';
 import { recordAudit, recordAudits, type Actor } from '../audit/service.ts';
+import { queueNotification } from '../notifications/service.ts';
 import * as queries from './queries.ts';
+import { giveInitialSettings } from './settings.ts';
 
 /**
  * Runs a use case in one transaction: its own, or the caller's when the use case is one step of a larger set-up
@@ -27,6 +31,7 @@ export async function createCouncil(
 ): Promise<void> {
   await inOneTransaction(db, async (trx) => {
     await queries.insertCouncil(trx, council.laCode, council.name);
+    await giveInitialSettings(trx, council.laCode);
     await recordAudit(trx, {
       laCode: council.laCode,
       actorUserId: actor.userId,
@@ -94,6 +99,8 @@ export interface NewUser {
    * identity provider or sets its password later.
    */
   passwordHash: string | null;
+  /** Signs in only through the council's identity provider, so is never sent a link to create a password. */
+  identityProviderOnly?: boolean;
 }
 
 /**
@@ -158,4 +165,318 @@ export async function addOrganizationMember(
       details: { organizationId: member.organizationId },
     });
   });
+}
+
+/** Who an administrator is in the audit trail. */
+function actorOf(admin: SignedInUser, requestId: string): Actor {
+  return { userId: admin.id, role: primaryRole(admin), requestId };
+}
+
+export type AccountStatus = 'active' | 'invited' | 'locked' | 'deactivated';
+
+/**
+ * Where an account stands: deactivated (cannot sign in; its history is kept), locked after wrong passwords,
+ * invited (no password yet and not signing in through the council's identity provider), or active.
+ */
+export function accountStatus(
+  account: { active: boolean; locked_until: Date | null; has_password: boolean; identity_provider_only: boolean },
+  now = new Date(),
+): AccountStatus {
+  if (!account.active) return 'deactivated';
+  if (account.locked_until && account.locked_until > now) return 'locked';
+  if (!account.has_password && !account.identity_provider_only) return 'invited';
+  return 'active';
+}
+
+export interface AccountFilter {
+  role?: Role;
+  teamId?: string;
+  words?: string;
+}
+
+/** The council's accounts for the users page, each with its status; the viewing is audited (names and emails). */
+export async function councilAccounts(
+  db: Kysely<Schema>,
+  admin: SignedInUser,
+  filter: AccountFilter,
+  requestId: string,
+) {
+  return db.transaction().execute(async (trx) => {
+    await recordAudit(trx, {
+      laCode: admin.laCode,
+      actorUserId: admin.id,
+      actorRole: primaryRole(admin),
+      action: 'view-user-accounts',
+      requestId,
+    });
+    const accounts = await queries.findAccounts(trx, admin.laCode, filter);
+    return accounts.map((account) => ({ ...account, status: accountStatus(account) }));
+  });
+}
+
+/** One account of the council, for its page; the viewing is audited. Undefined for another council's or none. */
+export async function councilAccount(db: Kysely<Schema>, admin: SignedInUser, userId: string, requestId: string) {
+  return db.transaction().execute(async (trx) => {
+    const account = await queries.findAccount(trx, admin.laCode, userId);
+    if (!account) return undefined;
+    await recordAudit(trx, {
+      laCode: admin.laCode,
+      actorUserId: admin.id,
+      actorRole: primaryRole(admin),
+      action: 'view-user-account',
+      requestId,
+      subjectType: 'user',
+      subjectId: userId,
+    });
+    return { ...account, status: accountStatus(account) };
+  });
+}
+
+export interface Invitation {
+  email: string;
+  displayName: string;
+  roles: readonly Role[];
+  teamIds: readonly string[];
+  /** Signs in only through the council's identity provider: no password and no link. */
+  identityProviderOnly: boolean;
+}
+
+export type InvitationResult = { outcome: 'invited'; userId: string } | { outcome: 'email-in-use' };
+
+/**
+ * Makes an account for a person and, unless they sign in only through the council's identity provider, emails them
+ * a one-time link to create their password (through the outbox, in the same transaction).
+ */
+export async function invitePerson(
+  db: Kysely<Schema>,
+  admin: SignedInUser,
+  invitation: Invitation,
+  options: { publicUrl: string; requestId: string },
+): Promise<InvitationResult> {
+  return db.transaction().execute(async (trx) => {
+    if (await queries.emailInUse(trx, invitation.email)) return { outcome: 'email-in-use' };
+    const actor = actorOf(admin, options.requestId);
+    // Only the council's own teams: a form sent with any other id joins nothing.
+    const teams = new Set((await queries.findTeams(trx, admin.laCode)).map((team) => team.id));
+    const teamIds = invitation.teamIds.filter((id) => teams.has(id));
+    const ids = await createUsers(trx, admin.laCode, [{ ...invitation, teamIds, passwordHash: null }], actor);
+    const userId = ids.get(invitation.email)!;
+    if (!invitation.identityProviderOnly) {
+      const link = await createSetPasswordLink(trx, userId, {
+        purpose: 'invitation',
+        publicUrl: options.publicUrl,
+        actor,
+      });
+      await queueNotification(trx, {
+        laCode: admin.laCode,
+        template: 'account-invitation',
+        recipient: invitation.email,
+        // The expiry in UTC, as the first administrator's link says it: the email is the same for everyone.
+        params: {
+          name: invitation.displayName,
+          link: link.url,
+          expires: `${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+        },
+      });
+    }
+    return { outcome: 'invited', userId };
+  });
+}
+
+export type AccountChangeResult = 'done' | 'not-found' | 'own-administrator-role' | 'own-account';
+
+/**
+ * Replaces a person's roles and teams. An administrator cannot take away their own administrator role, so a council
+ * is never left without anyone able to give it back by mistake.
+ */
+export async function changeAccess(
+  db: Kysely<Schema>,
+  admin: SignedInUser,
+  change: { userId: string; roles: readonly Role[]; teamIds: readonly string[] },
+  requestId: string,
+): Promise<AccountChangeResult> {
+  if (change.userId === admin.id && !change.roles.includes('administrator')) return 'own-administrator-role';
+  return db.transaction().execute(async (trx) => {
+    const account = await queries.findAccount(trx, admin.laCode, change.userId);
+    if (!account) return 'not-found';
+    // Only the council's own teams: a form sent with any other id joins nothing.
+    const teams = new Set((await queries.findTeams(trx, admin.laCode)).map((team) => team.id));
+    const teamIds = change.teamIds.filter((id) => teams.has(id));
+    await queries.replaceRoles(trx, admin.laCode, change.userId, change.roles);
+    await queries.replaceTeamMemberships(trx, admin.laCode, change.userId, teamIds);
+    await recordAudit(trx, {
+      laCode: admin.laCode,
+      actorUserId: admin.id,
+      actorRole: primaryRole(admin),
+      action: 'change-user-access',
+      requestId,
+      subjectType: 'user',
+      subjectId: change.userId,
+      details: { roles: change.roles, teamIds, previousRoles: account.roles, previousTeamIds: account.team_ids },
+    });
+    return 'done';
+  });
+}
+
+/**
+ * Deactivates an account: it can no longer sign in, and every session it has ends in the same transaction, so its
+ * next request is signed out. Nothing it did is removed. An administrator cannot deactivate their own account.
+ */
+export async function deactivateAccount(
+  db: Kysely<Schema>,
+  admin: SignedInUser,
+  userId: string,
+  requestId: string,
+): Promise<AccountChangeResult> {
+  if (userId === admin.id) return 'own-account';
+  return changeAccount(db, admin, userId, requestId, 'deactivate-user', async (trx) => {
+    await queries.setAccountActive(trx, admin.laCode, userId, false);
+    await queries.deleteSessionsOf(trx, userId);
+  });
+}
+
+export async function reactivateAccount(db: Kysely<Schema>, admin: SignedInUser, userId: string, requestId: string) {
+  return changeAccount(db, admin, userId, requestId, 'reactivate-user', (trx) =>
+    queries.setAccountActive(trx, admin.laCode, userId, true),
+  );
+}
+
+/** Ends a lock-out after wrong passwords, so the person can sign in again now. */
+export async function unlockAccount(db: Kysely<Schema>, admin: SignedInUser, userId: string, requestId: string) {
+  return changeAccount(db, admin, userId, requestId, 'unlock-user', async (trx) => {
+    await queries.clearLockOut(trx, admin.laCode, userId);
+    // Wrong passwords are counted per address too (accounts/service.ts): the locks from every address end.
+    const account = await queries.findAccount(trx, admin.laCode, userId);
+    if (account) await endSignInLockOuts(trx, account.email);
+  });
+}
+
+async function changeAccount(
+  db: Kysely<Schema>,
+  admin: SignedInUser,
+  userId: string,
+  requestId: string,
+  action: string,
+  change: (trx: Kysely<Schema>) => Promise<void>,
+): Promise<AccountChangeResult> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await queries.findAccount(trx, admin.laCode, userId))) return 'not-found';
+    await change(trx);
+    await recordAudit(trx, {
+      laCode: admin.laCode,
+      actorUserId: admin.id,
+      actorRole: primaryRole(admin),
+      action,
+      requestId,
+      subjectType: 'user',
+      subjectId: userId,
+    });
+    return 'done';
+  });
+}
+
+export async function councilTeams(db: Kysely<Schema>, laCode: string) {
+  return queries.findTeams(db, laCode);
+}
+
+/** A team with its members; its managers are the members who hold the team manager role. */
+export async function teamWithMembers(db: Kysely<Schema>, laCode: string, teamId: string) {
+  const team = await queries.findTeam(db, laCode, teamId);
+  if (!team) return undefined;
+  const members = await queries.findTeamMembers(db, laCode, teamId);
+  return { ...team, members: members.map((member) => ({ ...member, manager: member.roles.includes('team_manager') })) };
+}
+
+export async function teamNameTaken(db: Kysely<Schema>, laCode: string, name: string, exceptId?: string) {
+  return queries.teamNameTaken(db, laCode, name, exceptId);
+}
+
+/**
+ * Renames a team or changes the tier it serves; audited with the tier (a team's name is not personal). The last team
+ * serving a tier keeps it: the pathway opens each episode at a tier with a team that serves it.
+ */
+export async function changeTeam(
+  db: Kysely<Schema>,
+  admin: SignedInUser,
+  teamId: string,
+  team: { name: string; servesTier: EpisodeTier | null },
+  requestId: string,
+): Promise<'done' | 'not-found' | 'last-of-tier'> {
+  return db.transaction().execute(async (trx) => {
+    const before = await queries.findTeam(trx, admin.laCode, teamId);
+    if (!before) return 'not-found';
+    if (before.serves_tier !== null && before.serves_tier !== team.servesTier) {
+      const teams = await queries.findTeams(trx, admin.laCode);
+      if (teams.filter((other) => other.serves_tier === before.serves_tier).length === 1) return 'last-of-tier';
+    }
+    await queries.updateTeam(trx, admin.laCode, teamId, team);
+    await recordAudit(trx, {
+      laCode: admin.laCode,
+      actorUserId: admin.id,
+      actorRole: primaryRole(admin),
+      action: 'change-team',
+      requestId,
+      subjectType: 'team',
+      subjectId: teamId,
+      details: { name: team.name, servesTier: team.servesTier },
+    });
+    return 'done';
+  });
+}
+
+export async function councilLocalities(db: Kysely<Schema>, laCode: string) {
+  return queries.findLocalities(db, laCode);
+}
+
+export async function councilLocality(db: Kysely<Schema>, laCode: string, localityId: string) {
+  return queries.findLocality(db, laCode, localityId);
+}
+
+/** The districts among these that another of the council's localities already covers, with that locality's name. */
+export async function districtsElsewhere(
+  db: Kysely<Schema>,
+  laCode: string,
+  districts: readonly string[],
+  exceptLocalityId?: string,
+): Promise<{ district: string; locality: string }[]> {
+  const localities = await queries.findLocalities(db, laCode);
+  return localities
+    .filter((locality) => locality.id !== exceptLocalityId)
+    .flatMap((locality) =>
+      locality.postcode_districts
+        .filter((district) => districts.includes(district))
+        .map((district) => ({ district, locality: locality.name })),
+    );
+}
+
+export async function changeLocality(
+  db: Kysely<Schema>,
+  admin: SignedInUser,
+  localityId: string,
+  locality: { name: string; postcodeDistricts: readonly string[] },
+  requestId: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await queries.findLocality(trx, admin.laCode, localityId))) return false;
+    await queries.updateLocality(trx, admin.laCode, localityId, {
+      name: locality.name,
+      postcodeDistricts: [...locality.postcodeDistricts],
+    });
+    await recordAudit(trx, {
+      laCode: admin.laCode,
+      actorUserId: admin.id,
+      actorRole: primaryRole(admin),
+      action: 'change-locality',
+      requestId,
+      subjectType: 'locality',
+      subjectId: localityId,
+      details: { postcodeDistricts: locality.postcodeDistricts },
+    });
+    return true;
+  });
+}
+
+/** The actor for an administrator's own use of the set-up use cases (createTeam, addLocality). */
+export function administratorActor(admin: SignedInUser, requestId: string): Actor {
+  return actorOf(admin, requestId);
 }

@@ -91,10 +91,19 @@ export async function household(db: Kysely<Schema>, child: { id: string; family_
       .execute(),
     db
       .selectFrom('children')
-      .select(['id', 'given_name', 'family_name', 'date_of_birth'])
-      .where('family_id', '=', child.family_id)
-      .where('id', '!=', child.id)
-      .orderBy('date_of_birth')
+      .leftJoin('episodes as open_episode', (join) =>
+        join.onRef('open_episode.child_id', '=', 'children.id').on('open_episode.ended_at', 'is', null),
+      )
+      .select([
+        'children.id',
+        'children.given_name',
+        'children.family_name',
+        'children.date_of_birth',
+        'open_episode.team_id as open_team_id',
+      ])
+      .where('children.family_id', '=', child.family_id)
+      .where('children.id', '!=', child.id)
+      .orderBy('children.date_of_birth')
       .execute(),
     db
       .selectFrom('household_members')

@@ -44,6 +44,14 @@ const NO_FACTORS = '21';
 const MAX_REASON = 2000;
 
 const ChildParams = Type.Object({ childId: Uuid });
+
+/** What was chosen and typed in the move form, given back to it when it shows an error so nothing is lost. */
+interface MoveAnswers {
+  to: string;
+  reason: string;
+  closureReason: string;
+}
+const NO_MOVE_ANSWERS: MoveAnswers = { to: '', reason: '', closureReason: '' };
 /** What the record's forms about the current episode carry in hidden fields. */
 const EPISODE = { episodeId: Uuid, version: WholeNumber };
 
@@ -62,6 +70,7 @@ export async function childrenRoutes(instance: FastifyInstance) {
     childId: string,
     message: string | null,
     errors: FieldError[],
+    moveAnswers: MoveAnswers = NO_MOVE_ANSWERS,
   ) {
     const user = signedInUser(request);
     const child = await viewChildRecord(db, user, childId, request.id);
@@ -78,7 +87,7 @@ export async function childrenRoutes(instance: FastifyInstance) {
     // Independent reads, so they go to the database together rather than one after another.
     const [episode, { carers, siblings, members }, timeline, teamMembers, worries] = await Promise.all([
       staff ? currentEpisode(db, child.id) : undefined,
-      householdOf(db, child),
+      householdOf(db, user, child),
       staff ? childTimeline(db, child.id) : [],
       allocatingTeam ? teamWorkers(db, allocatingTeam) : [],
       staff ? openSafetyWorries(db, child.id) : [],
@@ -127,6 +136,10 @@ export async function childrenRoutes(instance: FastifyInstance) {
       message,
       errors: errorSummary(errors),
       workerError: errorFor(errors, 'workerId'),
+      moveAnswers,
+      toError: errorFor(errors, 'to'),
+      reasonError: errorFor(errors, 'reason'),
+      closureReasonError: errorFor(errors, 'closureReason'),
       // While a step-down waits for a manager, the child is moved by deciding it, not by another move.
       moves: (proposal ? [] : TIERS.filter((to) => mayTransition(user.roles, tier, to))).map((to) => ({
         value: to,
@@ -134,7 +147,11 @@ export async function childrenRoutes(instance: FastifyInstance) {
       })),
       closureReasons: [
         { value: '', text: request.t('pathway.closure.choose') },
-        ...CLOSURE_REASONS.map((code) => ({ value: code, text: request.t(`pathway.closure.${code}`) })),
+        ...CLOSURE_REASONS.map((code) => ({
+          value: code,
+          text: request.t(`pathway.closure.${code}`),
+          selected: code === moveAnswers.closureReason,
+        })),
       ],
       // Nobody is chosen for the manager until they choose, unless the child already has a worker.
       workers: canAllocate
@@ -190,9 +207,10 @@ export async function childrenRoutes(instance: FastifyInstance) {
         errors.push({ field: 'reason', text: request.t('pathway.errors.reason', { max: MAX_REASON }) });
       if (to === 'universal' && !closure)
         errors.push({ field: 'closureReason', text: request.t('pathway.errors.closure') });
+      const answers: MoveAnswers = { to: to ?? '', reason, closureReason: closure ?? '' };
       if (errors.length > 0 || !to) {
         reply.status(400);
-        return renderRecord(request, reply, request.params.childId, null, errors);
+        return renderRecord(request, reply, request.params.childId, null, errors, answers);
       }
       const result = await moveChild(db, signedInUser(request), {
         childId,
@@ -205,9 +223,14 @@ export async function childrenRoutes(instance: FastifyInstance) {
       });
       if (result === 'closure-does-not-fit') {
         reply.status(400);
-        return renderRecord(request, reply, request.params.childId, null, [
-          { field: 'closureReason', text: request.t('pathway.errors.closureNeedsAssessment') },
-        ]);
+        return renderRecord(
+          request,
+          reply,
+          request.params.childId,
+          null,
+          [{ field: 'closureReason', text: request.t('pathway.errors.closureNeedsAssessment') }],
+          answers,
+        );
       }
       if (result !== 'done' && result !== 'proposed') {
         reply.status(result === 'not-allowed' ? 403 : 409);

@@ -56,9 +56,25 @@ export async function staffMaySeeChild(db: Kysely<Schema>, user: SignedInUser, c
   return staffMaySee(user, await queries.openTeamOf(db, childId));
 }
 
-/** The people in the child's life, for their record page. */
-export async function householdOf(db: Kysely<Schema>, child: { id: string; family_id: string }) {
-  return queries.household(db, child);
+/**
+ * The people in the child's life, for their record page. A brother or sister is a child with a record of their
+ * own, so their date of birth is shown only to those who may see that record (their family, or staff by the team
+ * the sibling is open to); others see only that the child has a brother or sister of that name.
+ */
+export async function householdOf(db: Kysely<Schema>, viewer: SignedInUser, child: { id: string; family_id: string }) {
+  const [{ carers, siblings, members }, carer] = await Promise.all([
+    queries.household(db, child),
+    queries.isCarerOf(db, viewer.id, child.family_id),
+  ]);
+  return {
+    carers,
+    members,
+    siblings: siblings.map((sibling) => ({
+      given_name: sibling.given_name,
+      family_name: sibling.family_name,
+      date_of_birth: carer || staffMaySee(viewer, sibling.open_team_id) ? sibling.date_of_birth : null,
+    })),
+  };
 }
 
 /** The locality a postcode's district lies in, for a new family's record (the front door makes one). */

@@ -41,14 +41,18 @@ const ServicesQuery = queryOf({
 });
 const IdParams = Type.Object({ id: Text() });
 
-/** A parameter of the wrong shape (given twice, or longer than any request needs), refused as a malformed one is. */
+/**
+ * A parameter of the wrong shape (given twice, longer than any request needs, or holding a control character), refused
+ * as a malformed one is.
+ */
 function parameterError(errors: FastifySchemaValidationError[], dataVar: string): Error {
   const failure = errors[0];
   const name = failure?.instancePath.slice(1) || dataVar;
-  return new ParameterError(
-    name,
-    failure?.keyword === 'maxLength' ? `${name} is too long` : `${name} must be given once`,
-  );
+  const problems: Record<string, string> = {
+    maxLength: `${name} is too long`,
+    pattern: `${name} holds a control character`,
+  };
+  return new ParameterError(name, problems[failure?.keyword ?? ''] ?? `${name} must be given once`);
 }
 
 /** The Open Referral UK API, searching through the app's one DirectorySearch. */
@@ -58,10 +62,10 @@ export function orukApiRoutes(search: DirectorySearch): FastifyPluginAsync {
 
 async function orukApi(instance: FastifyInstance, search: DirectorySearch) {
   const app = instance.withTypeProvider<TypeBoxTypes>();
-  const PUBLIC = {
-    access: 'public' as const,
-    rateLimit: { max: app.config.apiRateLimitPerMinute, timeWindow: '1 minute' },
-  };
+  const PUBLIC = { access: 'public' as const };
+  // One count per client across every route of the API, not one per route: a route's own limit would let a client
+  // make the limit's worth of requests to each route in turn.
+  app.addHook('onRequest', app.rateLimit({ max: app.config.apiRateLimitPerMinute, timeWindow: '1 minute' }));
   const { db } = app.deps.database;
   const council = () => publicCouncil(db, app.config.councilCode);
 

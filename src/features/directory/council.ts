@@ -1,10 +1,20 @@
 // Which council's directory the public pages and the API show: COUNCIL_CODE, or the only council there is.
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
+import { HttpProblem } from '../../web/errors.ts';
 
 let cached: { laCode: string; name: string } | undefined;
 
-export class NoCouncilError extends Error {}
+/**
+ * No council to show. In a database with no council at all, Pathway is not set up yet (`npm run setup`): people see
+ * a page that says so (404). Otherwise COUNCIL_CODE needs setting, which is the operator's to mend (500, logged).
+ */
+export class NoCouncilError extends HttpProblem {
+  constructor(message: string, notSetUp: boolean) {
+    super(notSetUp ? 404 : 500, notSetUp ? 'errors.notSetUp' : 'errors.serverError');
+    this.message = message;
+  }
+}
 
 export async function publicCouncil(
   db: Kysely<Schema>,
@@ -21,7 +31,10 @@ export async function publicCouncil(
     throw new NoCouncilError(
       configured
         ? `COUNCIL_CODE ${configured} is not a council in the database`
-        : 'Set COUNCIL_CODE: the database holds more than one council, or none',
+        : councils.length === 0
+          ? 'No council is set up yet: run npm run setup'
+          : 'Set COUNCIL_CODE: the database holds more than one council',
+      !configured && councils.length === 0,
     );
   }
   cached = { laCode: council.la_code, name: council.name };

@@ -1,5 +1,6 @@
 // Small, strict readers for values in untrusted feed JSON, and stable ids for feeds whose ids are not UUIDs.
 import { createHash } from 'node:crypto';
+import { absoluteUrl } from './oruk-shape.ts';
 import type { Json } from './records.ts';
 import { isUuid } from '../../web/ids.ts';
 
@@ -12,6 +13,14 @@ export function text(source: Json, key: string): string | null {
   if (typeof value === 'string') return value.trim() === '' ? null : value.trim();
   if (typeof value === 'number') return String(value);
   return null;
+}
+
+/**
+ * A web address (http or https) from a feed, or null for anything else: a feed is not trusted, and an address such
+ * as `javascript:…` shown as a link would run on the directory's page. The editing form accepts only these too.
+ */
+export function webAddress(source: Json, key: string): string | null {
+  return absoluteUrl(text(source, key)) ?? null;
 }
 
 export function wholeNumber(source: Json, key: string): number | null {

@@ -80,7 +80,16 @@ const DecisionBody = formBody(
   { note: Text() },
   { decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), version: WholeNumber },
 );
-const FeedbackBody = formBody({ status: Text(), response: Text() });
+// `filter` is the status the list was showing, so the editor comes back to the same list after an update.
+const FeedbackBody = formBody({ status: Text(), response: Text(), filter: Text() });
+
+/** A report's update that could not be saved, given back to its form with the error so nothing typed is lost. */
+interface FeedbackAnswers {
+  id: string;
+  status: string;
+  response: string;
+  error: string;
+}
 const SufficiencyQuery = queryOf({ category: Text(), need: Text() });
 
 function choices(t: Translate) {
@@ -314,28 +323,57 @@ export async function manageRoutes(instance: FastifyInstance) {
     return reply.redirect(`/manage/changes?decided=${outcome}`, 303);
   });
 
-  const feedbackPage = { querystring: queryOf({ status: Text() }) };
-  app.get('/manage/feedback', { config: { access: UPKEEP }, schema: feedbackPage }, async (request, reply) => {
-    const status = FEEDBACK_STATUSES.find((candidate) => candidate === request.query.status);
+  /** The reports, filtered by status; `unsaved` is an update to show again with its error. */
+  async function renderFeedback(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    filter: string | undefined,
+    updated: boolean,
+    unsaved?: FeedbackAnswers,
+  ) {
+    const status = FEEDBACK_STATUSES.find((candidate) => candidate === filter);
     const reports = await feedbackFor(db, signedInUser(request), status);
+    const errors = unsaved ? [{ field: `response-${unsaved.id}`, text: unsaved.error }] : [];
     return reply.render('directory/views/manage-feedback.njk', {
       status: status ?? '',
+      updated,
+      errors: errorSummary(errors),
       statuses: FEEDBACK_STATUSES.map((value) => ({ value, text: request.t(`manage.feedbackStatuses.${value}`) })),
-      reports: reports.map((report) => ({
-        ...report,
-        createdAt: report.created_at.toISOString().slice(0, 10),
-        statusText: request.t(`manage.feedbackStatuses.${report.status}`),
-      })),
+      reports: reports.map((report) => {
+        const kept = unsaved?.id === report.id ? unsaved : undefined;
+        return {
+          ...report,
+          status: kept?.status ?? report.status,
+          response: kept?.response ?? report.response,
+          responseError: kept ? { text: kept.error } : undefined,
+          createdAt: report.created_at.toISOString().slice(0, 10),
+          statusText: request.t(`manage.feedbackStatuses.${report.status}`),
+        };
+      }),
     });
-  });
+  }
+
+  const feedbackPage = { querystring: queryOf({ status: Text(), updated: Text() }) };
+  app.get('/manage/feedback', { config: { access: UPKEEP }, schema: feedbackPage }, async (request, reply) =>
+    renderFeedback(request, reply, request.query.status, request.query.updated === 'yes'),
+  );
 
   const feedbackForm = { params: IdParams, body: FeedbackBody };
   app.post('/manage/feedback/:id', { config: { access: UPKEEP }, schema: feedbackForm }, async (request, reply) => {
     const feedbackId = request.params.id.toLowerCase();
     const status = FEEDBACK_STATUSES.find((candidate) => candidate === text(request.body.status));
     const response = text(request.body.response);
-    if (!status || response.length > MAX_NOTE) {
-      return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    const filter = FEEDBACK_STATUSES.find((candidate) => candidate === text(request.body.filter));
+    // The status is chosen from the page's own list, so anything else is a bad request.
+    if (!status) return reply.status(400).render('error.njk', { messageKey: 'errors.badRequest', status: 400 });
+    if (response.length > MAX_NOTE) {
+      reply.status(400);
+      return renderFeedback(request, reply, filter, false, {
+        id: feedbackId,
+        status,
+        response,
+        error: request.t('manage.errors.responseTooLong'),
+      });
     }
     const updated = await respondToFeedback(db, signedInUser(request), {
       feedbackId,
@@ -347,7 +385,8 @@ export async function manageRoutes(instance: FastifyInstance) {
       reply.callNotFound();
       return reply;
     }
-    return reply.redirect('/manage/feedback', 303);
+    const back = new URLSearchParams({ ...(filter ? { status: filter } : {}), updated: 'yes' });
+    return reply.redirect(`/manage/feedback?${back.toString()}`, 303);
   });
 
   async function sufficiency(request: FastifyRequest, query: { category?: string; need?: string }) {

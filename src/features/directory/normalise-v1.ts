@@ -11,6 +11,7 @@ import {
   plainText,
   text,
   wholeNumber,
+  webAddress,
 } from './feed-values.ts';
 import { ownedList } from './owned-lists.ts';
 import { classify } from './normalise-v3.ts';
@@ -155,7 +156,7 @@ export function normaliseV1Service(namespace: string, raw: Json): NormalisedReco
               name: text(rawOrganization, 'name') ?? name,
               description: plainText(text(rawOrganization, 'description')),
               email: text(rawOrganization, 'email'),
-              website: text(rawOrganization, 'url') ?? text(rawOrganization, 'website'),
+              website: webAddress(rawOrganization, 'url') ?? webAddress(rawOrganization, 'website'),
               logo: text(rawOrganization, 'logo'),
               uri: null,
             }

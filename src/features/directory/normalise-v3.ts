@@ -10,6 +10,7 @@ import {
   plainText,
   text,
   wholeNumber,
+  webAddress,
 } from './feed-values.ts';
 import { ownedList } from './owned-lists.ts';
 import { acceptedService } from './normalised-service.ts';
@@ -122,7 +123,7 @@ export function normaliseV3Service(namespace: string, raw: Json): NormalisedReco
           name: text(rawOrganization, 'name') ?? '',
           description: plainText(text(rawOrganization, 'description')),
           email: text(rawOrganization, 'email'),
-          website: text(rawOrganization, 'website') ?? text(rawOrganization, 'url'),
+          website: webAddress(rawOrganization, 'website') ?? webAddress(rawOrganization, 'url'),
           logo: text(rawOrganization, 'logo'),
           uri: text(rawOrganization, 'uri'),
         }

@@ -2,6 +2,7 @@
 import type { AccessRoute, SendNeed } from '../../domain/local-offer.ts';
 import { REVIEW_MONTHS, weekdaysOf } from '../../domain/local-offer.ts';
 import type { Translate } from '../../web/i18n.ts';
+import { absoluteUrl } from './oruk-shape.ts';
 import type { FullService } from './read.ts';
 
 /** The date an entry should next be checked: its review-by date, or six months after it was last checked. */
@@ -83,7 +84,8 @@ export function servicePage(service: FullService, t: Translate) {
     schedules,
     costs,
     accessRoutes: (row.access_routes as AccessRoute[]).map((route) => t(`directory.accessRoutes.${route}`)),
-    url: row.url,
+    // Only a web address is a link, whatever an earlier import stored.
+    url: absoluteUrl(row.url) ?? null,
     email: row.email,
     contacts,
     lastChecked: row.assured_date ?? row.last_modified.toISOString().slice(0, 10),

@@ -3,7 +3,7 @@
 // told at once. The front door issue grows referrals into every route in.
 import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { emailsOfRole, notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -233,6 +233,22 @@ export async function askForHelp(
   const child = await childOfFamilyMember(db, user, options.childId);
   if (!child) return undefined;
   return db.transaction().execute(async (trx) => {
+    // Locks the child's row so that the same request sent twice (a double click, a retry) makes one referral: the
+    // second finds the first, still waiting at the front door, and is given its reference.
+    await trx.selectFrom('children').select('id').where('id', '=', child.id).forUpdate().executeTakeFirstOrThrow();
+    const same = await trx
+      .selectFrom('referrals')
+      .select('reference')
+      .where('child_id', '=', child.id)
+      .where('kind', '=', 'family')
+      .where('requested_by', '=', user.id)
+      .where('status', '=', 'new')
+      .where(sql<string>`details->>'needs'`, '=', options.needs)
+      .where(sql<string>`details->>'tried'`, '=', options.tried)
+      .where('safeguarding_concern', '=', options.safeguarding)
+      .where(sql<string>`details->>'safeguardingDetails'`, '=', options.safeguardingDetails)
+      .executeTakeFirst();
+    if (same?.reference) return same.reference;
     const reference = newReferralReference();
     const { id } = await trx
       .insertInto('referrals')

@@ -23,6 +23,14 @@ const DecideBody = formBody({ outcome: Text(), reason: Text(), signposted: OneOr
 const CreateChildBody = formBody({}, { version: WholeNumber });
 const LinkBody = formBody({}, { version: WholeNumber, childId: Uuid });
 
+/** What the front door chose and typed, given back to the form when it shows an error so nothing is lost. */
+interface DecideAnswers {
+  outcome: string;
+  reason: string;
+  signposted: string[];
+}
+const NO_ANSWERS: DecideAnswers = { outcome: '', reason: '', signposted: [] };
+
 /** The front door's pages; the services it suggests are found through the app's one DirectorySearch. */
 export function triageRoutes(search: DirectorySearch): FastifyPluginAsync {
   return (app) => triagePages(app, search);
@@ -43,6 +51,7 @@ async function triagePages(instance: FastifyInstance, search: DirectorySearch) {
     id: string,
     message: string | null,
     errors: FieldError[],
+    answers: DecideAnswers = NO_ANSWERS,
   ) {
     const user = signedInUser(request);
     const referral = await viewReferral(db, user, id, request.id);
@@ -84,6 +93,7 @@ async function triagePages(instance: FastifyInstance, search: DirectorySearch) {
         hint: { text: effectOf(outcome) },
       })),
       suggestions: suggestions.map((service) => ({ value: service.id, text: service.name })),
+      answers,
       errors: errorSummary(errors),
       outcomeError: errorFor(errors, 'outcome'),
       reasonError: errorFor(errors, 'reason'),
@@ -106,15 +116,20 @@ async function triagePages(instance: FastifyInstance, search: DirectorySearch) {
     }
     const outcome = TRIAGE_OUTCOMES.find((candidate) => candidate === text(request.body.outcome));
     const reason = text(request.body.reason);
+    const answers: DecideAnswers = {
+      outcome: outcome ?? '',
+      reason,
+      signposted: (request.body.signposted ?? []).filter(isUuid),
+    };
     const errors: FieldError[] = [];
     if (!outcome) errors.push({ field: 'outcome', text: request.t('frontDoor.errors.outcome') });
     if (reason === '' || reason.length > MAX_REASON)
       errors.push({ field: 'reason', text: request.t('frontDoor.errors.reason', { max: MAX_REASON }) });
     if (errors.length > 0 || !outcome) {
       reply.status(400);
-      return render(request, reply, id, null, errors);
+      return render(request, reply, id, null, errors, answers);
     }
-    const signposted = outcome === 'no_further_action' ? (request.body.signposted ?? []).filter(isUuid) : [];
+    const signposted = outcome === 'no_further_action' ? answers.signposted : [];
     const result = await decideReferral(db, user, {
       referral,
       seenVersion,
@@ -127,13 +142,25 @@ async function triagePages(instance: FastifyInstance, search: DirectorySearch) {
     });
     if (result === 'not-allowed') {
       reply.status(400);
-      return render(request, reply, id, null, [
-        { field: 'outcome', text: request.t('frontDoor.errors.specialistOnly') },
-      ]);
+      return render(
+        request,
+        reply,
+        id,
+        null,
+        [{ field: 'outcome', text: request.t('frontDoor.errors.specialistOnly') }],
+        answers,
+      );
     }
     if (result === 'needs-record') {
       reply.status(400);
-      return render(request, reply, id, null, [{ field: 'outcome', text: request.t('frontDoor.errors.needsRecord') }]);
+      return render(
+        request,
+        reply,
+        id,
+        null,
+        [{ field: 'outcome', text: request.t('frontDoor.errors.needsRecord') }],
+        answers,
+      );
     }
     if (result === 'changed-since') {
       reply.status(409);

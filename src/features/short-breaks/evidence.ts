@@ -5,6 +5,7 @@ import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { EvidenceMediaType, Schema } from '../../db/schema.ts';
 import { recordAudit } from '../audit/service.ts';
+import { staffMaySeeApplication } from './staff.ts';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILES_PER_APPLICATION = 10;
@@ -176,11 +177,16 @@ export async function downloadSentEvidence(
   where: { applicationId: string; evidenceId: string; requestId: string },
 ) {
   const application = await db
-    .selectFrom('short_break_applications')
-    .select(['id', 'child_id'])
-    .where('id', '=', where.applicationId)
-    .where('la_code', '=', user.laCode)
-    .where('status', '!=', 'draft')
+    .selectFrom('short_break_applications as a')
+    .leftJoin('episodes as open_episode', (join) =>
+      join.onRef('open_episode.child_id', '=', 'a.child_id').on('open_episode.ended_at', 'is', null),
+    )
+    .select(['a.id', 'a.child_id', 'a.status', 'open_episode.team_id as open_team_id'])
+    .where('a.id', '=', where.applicationId)
+    .where('a.la_code', '=', user.laCode)
+    .where('a.status', '!=', 'draft')
     .executeTakeFirst();
-  return application ? downloadEvidence(db, user, application, where.evidenceId, where.requestId) : undefined;
+  // The files are part of the application, so they are seen by those who may open it.
+  if (!application || !staffMaySeeApplication(user, application)) return undefined;
+  return downloadEvidence(db, user, application, where.evidenceId, where.requestId);
 }

@@ -16,6 +16,7 @@ import {
   type AboutSection,
 } from '../../domain/short-breaks/about.ts';
 import { FAMILY_ROLES } from '../../web/access.ts';
+import { shortBreaksPolicy } from '../administration/settings.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { modelInUse } from '../scoring/service.ts';
@@ -50,7 +51,6 @@ const QuestionBody = formBody({ answer: Text(), note: Text(), returnTo: Text() }
 export async function shortBreaksRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
-  const ages = app.config.shortBreaks.ages;
 
   async function load(request: FastifyRequest, reply: FastifyReply, id: string) {
     const application = await familyApplication(db, signedInUser(request), id);
@@ -68,7 +68,10 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
     return application;
   }
 
-  const isEligible = (application: FamilyApplication) => passesGateway(application, ages);
+  /** The council's short-breaks policy in force today, for the family's council. */
+  const policyFor = (request: FastifyRequest) => shortBreaksPolicy(db, signedInUser(request).laCode);
+  const isEligible = async (request: FastifyRequest, application: FamilyApplication) =>
+    passesGateway(application, (await policyFor(request)).ages);
 
   // A council's name does not change while the app runs, and the gateway's pages ask for it often.
   const councilNames = new Map<string, string>();
@@ -116,7 +119,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
     if (application.status !== 'draft') return reply.redirect(link(application, '/confirmation'), 303);
     const { model } = await modelInUse(db, signedInUser(request).laCode);
     const answered = model.questions.filter((question) => application.answers[question.id] !== undefined).length;
-    const eligible = isEligible(application);
+    const eligible = await isEligible(request, application);
     const childDone = aboutDone('child', application.about);
     const familyDone = aboutDone('family', application.about);
     return reply.render('short-breaks/views/task-list.njk', {
@@ -185,6 +188,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
         );
       }
       await saveDraft(db, application, { eligibility: { livesInArea, evidence } });
+      const { ages } = await policyFor(request);
       const reasons = ineligibleReasons({ livesInArea, evidence }, ageOn(application.date_of_birth, new Date()), ages);
       return reply.redirect(link(application, reasons.length > 0 ? '/not-eligible' : ''), 303);
     },
@@ -195,6 +199,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
     if (!application) return reply;
     const gateway = gatewayOf(application);
     if (!gateway) return reply.redirect(link(application, '/eligibility'), 303);
+    const { ages } = await policyFor(request);
     const reasons = ineligibleReasons(gateway, ageOn(application.date_of_birth, new Date()), ages);
     const council = await councilName(signedInUser(request).laCode);
     return reply.render('short-breaks/views/not-eligible.njk', {
@@ -250,7 +255,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
         reply.callNotFound();
         return reply;
       }
-      if (!isEligible(application)) return reply.redirect(link(application, '/eligibility'), 303);
+      if (!(await isEligible(request, application))) return reply.redirect(link(application, '/eligibility'), 303);
       const returnTo = request.query.return === 'check' ? 'check' : '';
       return renderAbout(request, reply, application, section, application.about, [], returnTo);
     },
@@ -264,7 +269,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
       const application = await loadDraft(request, reply, request.params.id);
       if (!application) return reply;
       const section = sectionOf(request.params.section);
-      if (!section || !isEligible(application)) {
+      if (!section || !(await isEligible(request, application))) {
         reply.callNotFound();
         return reply;
       }
@@ -323,7 +328,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const application = await loadDraft(request, reply, request.params.id);
       if (!application) return reply;
-      if (!isEligible(application)) return reply.redirect(link(application, '/eligibility'), 303);
+      if (!(await isEligible(request, application))) return reply.redirect(link(application, '/eligibility'), 303);
       const { model } = await modelInUse(db, signedInUser(request).laCode);
       const question = questionOf(model, request.params.questionId);
       if (!question) {
@@ -345,7 +350,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
       if (!application) return reply;
       const { model } = await modelInUse(db, signedInUser(request).laCode);
       const question = questionOf(model, request.params.questionId);
-      if (!question || !isEligible(application)) {
+      if (!question || !(await isEligible(request, application))) {
         reply.callNotFound();
         return reply;
       }
@@ -440,11 +445,12 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
       const application = await load(request, reply, request.params.id);
       if (!application) return reply;
       if (application.status !== 'draft') return reply.redirect(link(application, '/confirmation'), 303);
+      const policy = await policyFor(request);
       const result = await submitApplication(db, signedInUser(request), application, {
         requestId: request.id,
-        serviceStandardDays: app.config.shortBreaks.serviceStandardDays,
+        serviceStandardDays: policy.serviceStandardDays,
         baseUrl: app.config.publicUrl,
-        ages,
+        ages: policy.ages,
         declared: text(request.body.declaration) === 'yes',
       });
       if (!result.submitted) {
@@ -503,7 +509,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
     return reply.render('short-breaks/views/confirmation.njk', {
       application,
       canWithdraw: mayWithdraw(application.status),
-      standard: app.config.shortBreaks.serviceStandardDays,
+      standard: (await policyFor(request)).serviceStandardDays,
     });
   });
 

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome } from '../../domain/scoring/model.ts';
 import { scoreApplication } from '../../domain/scoring/score.ts';
 import { assessmentReferralOf } from '../referrals/service.ts';
+import { shortBreaksPolicy } from '../administration/settings.ts';
 import { signedInUser } from '../../web/context.ts';
 import { toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
@@ -50,6 +51,14 @@ const PanelBody = formBody(
   { ...SEEN, decision: Type.Union([Type.Literal('agree'), Type.Literal('change')]) },
 );
 
+/** What an officer, manager or panel member ticked or typed, given back to the form when it shows an error. */
+interface StaffAnswers {
+  checks?: string[];
+  question?: string;
+  overrideReason?: string;
+  panelReason?: string;
+}
+
 /** An outcome's words as stored with an application, or nothing. */
 function labelOf(outcome: Record<string, unknown> | null): string {
   return typeof outcome?.label === 'string' ? outcome.label : '';
@@ -82,7 +91,6 @@ function aboutRows(t: Translate, about: Record<string, string>, childName: strin
 export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
-  const settings = app.config.shortBreaks;
 
   /** The outcomes a manager can choose: each distinct outcome of the model in use. */
   async function outcomesFor(laCode: string): Promise<Outcome[]> {
@@ -97,6 +105,7 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
   }
 
   async function renderQueue(request: FastifyRequest, reply: FastifyReply, panelOnly: boolean) {
+    const settings = await shortBreaksPolicy(db, signedInUser(request).laCode);
     const queue = await staffQueue(db, signedInUser(request), {
       standardDays: settings.serviceStandardDays,
       requestId: request.id,
@@ -140,8 +149,10 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
     id: string,
     message: string | null,
     errors: FieldError[],
+    answers: StaffAnswers = {},
   ) {
     const user = signedInUser(request);
+    const settings = await shortBreaksPolicy(db, user.laCode);
     const application = await viewApplication(db, user, id, request.id);
     if (!application) {
       reply.callNotFound();
@@ -174,7 +185,9 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
         ? workingDaysBetween(toIsoDate(application.submitted_at), toIsoDate(application.decided_at ?? new Date()))
         : 0,
       standard: settings.serviceStandardDays,
+      answers,
       errors: errorSummary(errors),
+      checksError: errorFor(errors, 'checks'),
       reasonError: errorFor(errors, 'overrideReason'),
       questionError: errorFor(errors, 'question'),
       panelReasonError: errorFor(errors, 'panelReason'),
@@ -183,7 +196,7 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
       checks: EVIDENCE_CHECKS.map((check) => ({
         value: check,
         text: request.t(`shortBreaksStaff.checks.${check}`),
-        checked: application.verification?.[check] === true,
+        checked: answers.checks ? answers.checks.includes(check) : application.verification?.[check] === true,
       })),
       outcomes: outcomes.map((outcome) => ({ value: outcome.label, text: outcome.label })),
       canVerify:
@@ -216,9 +229,15 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
   }
 
   /** A form's problems: the page again, with status 400 and the GOV.UK error summary. */
-  async function refuse(request: FastifyRequest, reply: FastifyReply, id: string, errors: FieldError[]) {
+  async function refuse(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FieldError[],
+    answers: StaffAnswers,
+  ) {
     reply.status(400);
-    return render(request, reply, id, null, errors);
+    return render(request, reply, id, null, errors, answers);
   }
 
   app.get(
@@ -235,7 +254,9 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
       const { id } = request.params;
       const checked = request.body.checks ?? [];
       if (EVIDENCE_CHECKS.some((check) => !checked.includes(check))) {
-        return refuse(request, reply, id, [{ field: 'checks', text: request.t('shortBreaksStaff.errors.checks') }]);
+        return refuse(request, reply, id, [{ field: 'checks', text: request.t('shortBreaksStaff.errors.checks') }], {
+          checks: checked,
+        });
       }
       const result = await verifyApplication(db, signedInUser(request), {
         id,
@@ -268,7 +289,7 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
         if (!chosen) errors.push({ field: 'outcome', text: request.t('shortBreaksStaff.errors.outcome') });
         if (overrideReason === '' || overrideReason.length > MAX_REASON)
           errors.push({ field: 'overrideReason', text: request.t('shortBreaksStaff.errors.reason') });
-        if (errors.length > 0 || !chosen) return refuse(request, reply, id, errors);
+        if (errors.length > 0 || !chosen) return refuse(request, reply, id, errors, { overrideReason });
         outcome = chosen;
       }
       const result = await decideApplication(db, user, {
@@ -276,7 +297,7 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
         seenVersion: request.body.version,
         outcome,
         overrideReason,
-        panelAmount: settings.panelAmount,
+        panelAmount: (await shortBreaksPolicy(db, user.laCode)).panelAmount,
         requestId: request.id,
         baseUrl: app.config.publicUrl,
       });
@@ -292,9 +313,13 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
       const { id } = request.params;
       const question = text(request.body.question);
       if (question === '' || question.length > MAX_QUESTION) {
-        return refuse(request, reply, id, [
-          { field: 'question', text: request.t('shortBreaksStaff.errors.question', { max: MAX_QUESTION }) },
-        ]);
+        return refuse(
+          request,
+          reply,
+          id,
+          [{ field: 'question', text: request.t('shortBreaksStaff.errors.question', { max: MAX_QUESTION }) }],
+          { question },
+        );
       }
       const result = await askFamily(db, signedInUser(request), {
         id,
@@ -320,7 +345,7 @@ export async function shortBreaksStaffRoutes(instance: FastifyInstance) {
       if (chosen === undefined) errors.push({ field: 'outcome', text: request.t('shortBreaksStaff.errors.outcome') });
       if (reason === '' || reason.length > MAX_REASON)
         errors.push({ field: 'panelReason', text: request.t('shortBreaksStaff.errors.panelReason') });
-      if (errors.length > 0 || chosen === undefined) return refuse(request, reply, id, errors);
+      if (errors.length > 0 || chosen === undefined) return refuse(request, reply, id, errors, { panelReason: reason });
       const result = await recordPanelDecision(db, user, {
         id,
         seenVersion: request.body.version,

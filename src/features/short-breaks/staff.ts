@@ -1,6 +1,7 @@
 // Staff work on short-breaks applications: a queue oldest first with working days waiting against the service
 // standard, the application with its scores explained (viewing it is audited), an officer's evidence check,
 // and a manager's decision (ratify the proposed outcome, or override it with a reason), told to the family.
+import { councilSetting } from '../administration/settings.ts';
 import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
@@ -8,7 +9,7 @@ import { SAFEGUARDING_FLAG, type Outcome } from '../../domain/scoring/model.ts';
 import { addWorkingDays, toIsoDate, workingDaysBetween } from '../../domain/working-days.ts';
 import { notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
-import { notifyChildsFamily } from '../children/service.ts';
+import { notifyChildsFamily, staffMaySee } from '../children/service.ts';
 import { runOverdueRound } from '../notifications/overdue-rounds.ts';
 import { tellTeamManagers } from '../pathway/case-holders.ts';
 import { addTimelineEvent, teamFor } from '../pathway/service.ts';
@@ -19,6 +20,26 @@ import { DECISION_WORKING_DAYS } from '../referrals/triage.ts';
 export const EVIDENCE_CHECKS = ['identity', 'disability_evidence', 'lives_in_area'] as const;
 
 const WAITING = ['submitted', 'more_information_requested', 'verified', 'awaiting_panel'] as const;
+
+/** The steps at which an application waits for a short breaks officer: the evidence check and the family's answer. */
+const WITH_OFFICERS: readonly string[] = ['submitted', 'more_information_requested'];
+
+/**
+ * Whether a member of staff may open an application, which shows the child's details (ADR 0007). Whoever may see
+ * the child may (the short breaks team its own children and those open to no team; managers and the Designated
+ * Social Care Officer every child). Beyond them, a step that only one group can take opens the application to that
+ * group while it waits for them, whichever team the child is open to: short breaks officers check the evidence and
+ * ask the family, the resource panel decides what is put to it. Once their step is done, another team's child's
+ * application is that team's again.
+ */
+export function staffMaySeeApplication(
+  user: SignedInUser,
+  application: { status: string; open_team_id: string | null },
+): boolean {
+  if (staffMaySee(user, application.open_team_id)) return true;
+  if (user.roles.includes('short_breaks_officer') && WITH_OFFICERS.includes(application.status)) return true;
+  return user.roles.includes('panel_member') && application.status === 'awaiting_panel';
+}
 
 /**
  * Applications waiting for staff, oldest first, with working days since sending against the service standard.
@@ -32,9 +53,12 @@ export async function staffQueue(
 ) {
   const { laCode } = user;
   const { standardDays } = options;
-  const rows = await db
+  const waiting = await db
     .selectFrom('short_break_applications as a')
     .innerJoin('children as c', 'c.id', 'a.child_id')
+    .leftJoin('episodes as open_episode', (join) =>
+      join.onRef('open_episode.child_id', '=', 'a.child_id').on('open_episode.ended_at', 'is', null),
+    )
     .leftJoin('short_break_information_requests as r', (join) =>
       join.onRef('r.application_id', '=', 'a.id').on('r.answered_at', 'is', null),
     )
@@ -49,11 +73,13 @@ export async function staffQueue(
       'c.given_name',
       'c.family_name',
       'r.asked_at',
+      'open_episode.team_id as open_team_id',
     ])
     .where('a.la_code', '=', laCode)
     .where('a.status', 'in', WAITING)
     .orderBy('a.submitted_at')
     .execute();
+  const rows = waiting.filter((row) => staffMaySeeApplication(user, row));
   // Listing children's names is a view of their records, so it is audited.
   await recordAudit(db, {
     laCode,
@@ -71,19 +97,25 @@ export async function staffQueue(
   });
 }
 
-/** The application for staff, with the child; viewing it is audited like any view of a child's record. */
+/**
+ * The application for staff, with the child; viewing it is audited like any view of a child's record. Undefined
+ * when there is no such application or this person may not see it (the same answer, so ids cannot be probed).
+ */
 export async function viewApplication(db: Kysely<Schema>, user: SignedInUser, id: string, requestId: string) {
   return db.transaction().execute(async (trx) => {
     const application = await trx
       .selectFrom('short_break_applications as a')
       .innerJoin('children as c', 'c.id', 'a.child_id')
+      .leftJoin('episodes as open_episode', (join) =>
+        join.onRef('open_episode.child_id', '=', 'a.child_id').on('open_episode.ended_at', 'is', null),
+      )
       .selectAll('a')
-      .select(['c.given_name', 'c.family_name', 'c.date_of_birth'])
+      .select(['c.given_name', 'c.family_name', 'c.date_of_birth', 'open_episode.team_id as open_team_id'])
       .where('a.la_code', '=', user.laCode)
       .where('a.id', '=', id)
       .where('a.status', '!=', 'draft')
       .executeTakeFirst();
-    if (!application) return undefined;
+    if (!application || !staffMaySeeApplication(user, application)) return undefined;
     await recordAudit(trx, {
       laCode: user.laCode,
       actorUserId: user.id,
@@ -346,16 +378,15 @@ export async function recordPanelDecision(
 
 /**
  * The daily round: each council's team managers are told, once per application, which applications have passed
- * the service standard without a decision.
+ * the council's service standard in force today without a decision.
  */
-export async function flagOverdueApplications(
-  db: Kysely<Schema>,
-  options: { baseUrl: string; standardDays: number; today?: Date },
-) {
+export async function flagOverdueApplications(db: Kysely<Schema>, options: { baseUrl: string; today?: Date }) {
   const todayIso = toIsoDate(options.today ?? new Date());
+  // Each council's own service standard, read once for the councils with applications waiting.
+  const standardDays = new Map<string, number>();
   return runOverdueRound(db, {
-    waiting: (trx) =>
-      trx
+    waiting: async (trx) => {
+      const waiting = await trx
         .selectFrom('short_break_applications')
         .select(['id', 'la_code', 'reference', 'submitted_at'])
         .where('status', 'in', WAITING)
@@ -363,8 +394,13 @@ export async function flagOverdueApplications(
         .where('submitted_at', 'is not', null)
         .forUpdate()
         .skipLocked()
-        .execute(),
-    isOverdue: (item) => workingDaysBetween(toIsoDate(item.submitted_at!), todayIso) > options.standardDays,
+        .execute();
+      for (const laCode of new Set(waiting.map((item) => item.la_code))) {
+        standardDays.set(laCode, await councilSetting(trx, laCode, 'short_breaks_service_standard_days', todayIso));
+      }
+      return waiting;
+    },
+    isOverdue: (item) => workingDaysBetween(toIsoDate(item.submitted_at!), todayIso) > standardDays.get(item.la_code)!,
     groupOf: (item) => item.la_code,
     // The short breaks team's own managers, not every team's.
     tell: async (trx, overdue) => {
@@ -374,7 +410,7 @@ export async function flagOverdueApplications(
         template: 'short-breaks-overdue',
         params: {
           count: overdue.length,
-          days: options.standardDays,
+          days: standardDays.get(laCode)!,
           references: overdue.map((item) => item.reference ?? '').join(', '),
           link: `${options.baseUrl}/short-breaks/queue`,
         },
