@@ -185,7 +185,7 @@ export async function buildPlatform(
         request.sessionId = sessionId;
       } else {
         request.sessionExpired = session.state === 'expired';
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: production });
       }
     }
   });

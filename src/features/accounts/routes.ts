@@ -48,7 +48,7 @@ export async function accountRoutes(instance: FastifyInstance) {
     const sessionId = await startSession(db, user, request.sessionId);
     reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'lax', secure });
     // A new CSRF secret with the new session (the next page makes it), so no token from before signing in works.
-    reply.clearCookie(CSRF_COOKIE, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
     return reply.redirect(returnTo, 303);
   }
 
@@ -93,9 +93,9 @@ export async function accountRoutes(instance: FastifyInstance) {
 
   app.post('/sign-out', { config: { access: 'signed-in' } }, async (request, reply) => {
     if (request.user && request.sessionId) await signOut(db, request.sessionId, request.user, request.id);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
     // Nor does a token from the signed-in session work after signing out.
-    reply.clearCookie(CSRF_COOKIE, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
     return reply.redirect('/signed-out', 303);
   });
 
@@ -135,7 +135,7 @@ export async function accountRoutes(instance: FastifyInstance) {
       return reply;
     }
     const pending = readPendingSignIn(request);
-    reply.clearCookie(OIDC_COOKIE, { path: '/sign-in/oidc' });
+    reply.clearCookie(OIDC_COOKIE, { path: '/sign-in/oidc', httpOnly: true, sameSite: 'lax', secure });
     if (!pending) {
       reply.status(400);
       return renderSignIn(
