@@ -6,10 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_COUNCIL, DEMO_PASSWORD } from '../src/demo/council.ts';
 import { councilSetting, councilToday } from '../src/features/administration/settings.ts';
+import { createSetPasswordLink, usableSetPasswordLink } from '../src/features/accounts/set-password.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient, TestClient } from './helpers/app.ts';
 
 const ADMIN = 'admin@demo.pathway.test';
+const SYSTEM = { userId: null, role: 'system', requestId: 'administration-pages-test' };
 
 /** A day some days from today, as YYYY-MM-DD and as the date input's three fields. */
 function daysFromToday(days: number) {
@@ -139,6 +141,25 @@ for (const target of databaseTargets()) {
       const page = await admin.get(String(response.headers.location));
       assert.match(page.body, /Only through the council&#39;s identity provider/);
       assert.match(page.body, /Active/);
+    });
+
+    test('no link sets a password for a person who signs in only through the identity provider', async () => {
+      const response = await admin.submit('/admin/users/invite', '/admin/users/invite', {
+        displayName: 'Nia Okafor',
+        email: 'nia.okafor@demo.pathway.test',
+        roles: ['analyst'],
+        signIn: 'password',
+      });
+      assert.equal(response.statusCode, 303);
+      const id = await userId('nia.okafor@demo.pathway.test');
+      const link = { purpose: 'reset' as const, publicUrl: 'http://localhost', actor: SYSTEM };
+      const { url } = await createSetPasswordLink(database.db, id, link);
+      const token = new URL(url).searchParams.get('token')!;
+      assert.ok(await usableSetPasswordLink(database.db, token));
+      // Changed to the identity provider only after the link was sent: the link no longer works, and no new one is made.
+      await database.db.updateTable('users').set({ identity_provider_only: true }).where('id', '=', id).execute();
+      assert.equal(await usableSetPasswordLink(database.db, token), undefined);
+      await assert.rejects(createSetPasswordLink(database.db, id, link), /identity provider/);
     });
 
     test('an invitation with problems shows them all in the error summary, keeping the answers', async () => {

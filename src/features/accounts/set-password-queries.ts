@@ -19,10 +19,17 @@ export async function insertLink(
 }
 
 export async function findUserForLink(db: Kysely<Schema>, userId: string) {
-  return db.selectFrom('users').select(['id', 'la_code', 'active']).where('id', '=', userId).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .select(['id', 'la_code', 'active', 'identity_provider_only'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
 }
 
-/** The link with this hash while it can still be used: not used, not expired, for an active account. */
+/**
+ * The link with this hash while it can still be used: not used, not expired, for an active account that signs in
+ * with a password (one changed to the council's identity provider only after its link was sent cannot use it).
+ */
 export async function findUsableLink(db: Kysely<Schema>, tokenHash: string, now: Date, options = { lock: false }) {
   let query = db
     .selectFrom('set_password_links')
@@ -37,7 +44,8 @@ export async function findUsableLink(db: Kysely<Schema>, tokenHash: string, now:
     .where('set_password_links.token_hash', '=', tokenHash)
     .where('set_password_links.used_at', 'is', null)
     .where('set_password_links.expires_at', '>', now)
-    .where('users.active', '=', true);
+    .where('users.active', '=', true)
+    .where('users.identity_provider_only', '=', false);
   // Locks the link's row, so the same link sent twice at once sets a password once.
   if (options.lock) query = query.forUpdate(['set_password_links']);
   return query.executeTakeFirst();

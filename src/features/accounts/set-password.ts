@@ -41,6 +41,9 @@ export async function createSetPasswordLink(
 ): Promise<SetPasswordLink> {
   const user = await queries.findUserForLink(trx, userId);
   if (!user?.active) throw new Error('A link to set a password needs an active account');
+  // Such a person signs in only through the council's identity provider: a password would be a second way in.
+  if (user.identity_provider_only)
+    throw new Error('An account that signs in through the identity provider has no password');
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + LINK_LIFETIME_HOURS[link.purpose] * HOUR);
   await queries.insertLink(trx, {
