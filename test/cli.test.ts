@@ -1,46 +1,19 @@
 // The README's first command: `npm start` creates, migrates and seeds an embedded database on first run,
 // keeps the data across a restart, and stops cleanly on SIGTERM.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { databaseTargets } from './helpers/databases.ts';
-
-interface RunningPathway {
-  process: ChildProcess;
-  url: string;
-  output: () => string;
-}
+import { startPathway, type RunningPathway } from './helpers/pathway-process.ts';
 
 function start(
   env: Record<string, string>,
   command = 'serve',
   readyLine = /Pathway is ready at (http:\/\/\S+)/,
 ): Promise<RunningPathway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', command], {
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Pathway did not start in 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = readyLine.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve({ process: child, url: ready[1] ?? '', output: () => output });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Pathway exited with ${String(code)}:\n${output}`));
-    });
-  });
+  return startPathway(command, env, { readyLine });
 }
 
 function stop(running: RunningPathway): Promise<number | null> {

@@ -2,43 +2,17 @@
 // on the same folder refuses with a message naming the running process, and the first goes on serving; a lock left
 // by a process killed outright is taken over by the next start.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { startPathway, type RunningPathway } from './helpers/pathway-process.ts';
 
 const ENV = { NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DEMO_DATA: 'false' };
 
-interface Running {
-  process: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-function startServe(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: { ...process.env, ...ENV, DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Pathway did not start in 90 s:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /Pathway is ready at (http:\/\/\S+)/.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve({ process: child, url: ready[1] ?? '', output: () => output });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Pathway exited with ${String(code)}:\n${output}`));
-    });
-  });
+function startServe(dataDir: string): Promise<RunningPathway> {
+  return startPathway('serve', { ...ENV, DATA_DIR: dataDir }, { timeoutMs: 90_000 });
 }
 
 function exited(child: ChildProcess): Promise<void> {

@@ -8,6 +8,7 @@ import { endSignInLockOuts } from '../accounts/service.ts';
 import { createSetPasswordLink } from '../accounts/set-password.ts';
 import { recordAudit, recordAudits, type Actor } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
+import * as firstCouncilQueries from './first-council-queries.ts';
 import * as queries from './queries.ts';
 import { giveInitialSettings } from './settings.ts';
 
@@ -479,4 +480,9 @@ export async function changeLocality(
 /** The actor for an administrator's own use of the set-up use cases (createTeam, addLocality). */
 export function administratorActor(admin: SignedInUser, requestId: string): Actor {
   return actorOf(admin, requestId);
+}
+
+/** The council's name, as pages and letters to families give it (the gateway's question about where they live). */
+export async function councilName(db: Kysely<Schema>, laCode: string): Promise<string> {
+  return firstCouncilQueries.councilName(db, laCode);
 }

@@ -19,12 +19,12 @@ import { FAMILY_ROLES } from '../../web/access.ts';
 import { shortBreaksPolicy } from '../administration/settings.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
+import { councilName as councilNameOf } from '../administration/service.ts';
 import { modelInUse } from '../scoring/service.ts';
 import { evidenceList } from './evidence.ts';
 import { reviewDue, startReview } from './reviews.ts';
 import {
   auditDecisionView,
-  councilName as councilNameOf,
   familyApplication,
   familyApplications,
   gatewayOf,

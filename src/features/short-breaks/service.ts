@@ -223,16 +223,6 @@ export function isEligible(application: FamilyApplication, ages: AgeRange, today
   );
 }
 
-/** The name of the family's council, as the gateway's question about where they live names it. */
-export async function councilName(db: Kysely<Schema>, laCode: string): Promise<string> {
-  const council = await db
-    .selectFrom('councils')
-    .select('name')
-    .where('la_code', '=', laCode)
-    .executeTakeFirstOrThrow();
-  return council.name;
-}
-
 /** Why a draft cannot be sent yet, in the order the family would put it right. */
 export type NotReady = 'not-eligible' | 'unanswered' | 'not-declared';
 
