@@ -437,5 +437,123 @@ for (const target of databaseTargets()) {
       assert.ok(messages.includes('safety-worry-in-application → short.breaks.manager@demo.pathway.test'));
       assert.ok(messages.includes('short-breaks-sent → parent@demo.pathway.test'));
     });
+
+    /** The open episode of the demo child with this given name: its id, child and worker. */
+    async function openEpisodeOf(givenName: string) {
+      return database.db
+        .selectFrom('episodes as e')
+        .innerJoin('children as c', 'c.id', 'e.child_id')
+        .select(['e.id', 'e.child_id', 'e.worker_id'])
+        .where('c.given_name', '=', givenName)
+        .where('e.ended_at', 'is', null)
+        .executeTakeFirstOrThrow();
+    }
+
+    async function userIdOf(email: string) {
+      return (await database.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow())
+        .id;
+    }
+
+    test('a worker whose account is deactivated gives back the children’s work they held: each child waits for a new worker, and the team’s managers are told', async () => {
+      const admin = await signedInClient(app, 'admin@demo.pathway.test');
+      const megan = await userIdOf('social.worker@demo.pathway.test');
+      const ibrahim = await openEpisodeOf('Ibrahim');
+      assert.equal(ibrahim.worker_id, megan, 'the demo allocates Ibrahim to Megan Lewis');
+      const held = await database.db
+        .selectFrom('episodes')
+        .select('id')
+        .where('worker_id', '=', megan)
+        .where('ended_at', 'is', null)
+        .execute();
+      // The administrator sees what the worker holds before deciding.
+      const page = await admin.get(`/admin/users/${megan}`);
+      assert.match(page.body, /holds open work for children/);
+      assert.match(page.body, new RegExp(`${held.length} in the Disabled children(&#39;|')s social work team`));
+      await told();
+
+      assert.equal(
+        (await admin.submit(`/admin/users/${megan}`, `/admin/users/${megan}/deactivate`, {})).statusCode,
+        303,
+      );
+      const stillHers = await database.db.selectFrom('episodes').select('id').where('worker_id', '=', megan).execute();
+      assert.deepEqual(stillHers, []);
+      const timeline = await database.db
+        .selectFrom('timeline_events')
+        .select('summary')
+        .where('child_id', '=', ibrahim.child_id)
+        .where('kind', '=', 'unallocated')
+        .execute();
+      assert.deepEqual(
+        timeline.map((event) => event.summary),
+        ["Back to the Disabled children's social work team's unallocated work: Megan Lewis's account was deactivated"],
+      );
+      // One message to the team's manager, naming every child.
+      assert.deepEqual(await told(), ['cases-returned → manager@demo.pathway.test']);
+      const message = await database.db
+        .selectFrom('notifications_outbox')
+        .select('body')
+        .where('template', '=', 'cases-returned')
+        .executeTakeFirstOrThrow();
+      assert.match(message.body, /Megan Lewis's account was deactivated\. These children's work was theirs: .*Ibrahim/);
+      // The team manager finds the child waiting for a worker, and can allocate again.
+      assert.match((await manager.get('/unallocated')).body, /Ibrahim/);
+      const audit = await database.db
+        .selectFrom('audit_events')
+        .select('subject_id')
+        .where('action', '=', 'return-case-to-team')
+        .execute();
+      assert.deepEqual(audit.map((row) => row.subject_id).sort(), held.map((row) => row.id).sort());
+
+      // Put back as it was, for the tests after this one.
+      await admin.submit(`/admin/users/${megan}`, `/admin/users/${megan}/reactivate`, {});
+      await database.db
+        .updateTable('episodes')
+        .set({ worker_id: megan })
+        .where(
+          'id',
+          'in',
+          held.map((row) => row.id),
+        )
+        .execute();
+      socialWorker = await signedInClient(app, 'social.worker@demo.pathway.test');
+    });
+
+    test('a worker taken off a team gives back the children’s work they held there; saving the same teams changes nothing', async () => {
+      const admin = await signedInClient(app, 'admin@demo.pathway.test');
+      const aisha = await userIdOf('short.breaks@demo.pathway.test');
+      const maryam = await openEpisodeOf('Maryam');
+      await database.db.updateTable('episodes').set({ worker_id: aisha }).where('id', '=', maryam.id).execute();
+      const teams = (
+        await database.db.selectFrom('team_members').select('team_id').where('user_id', '=', aisha).execute()
+      ).map((row) => row.team_id);
+      await told();
+
+      const access = (teamIds: string[]) =>
+        admin.submit(`/admin/users/${aisha}`, `/admin/users/${aisha}/access`, {
+          roles: ['short_breaks_officer'],
+          teams: teamIds,
+        });
+      assert.equal((await access(teams)).statusCode, 303);
+      assert.equal((await openEpisodeOf('Maryam')).worker_id, aisha);
+      assert.deepEqual(await told(), []);
+
+      assert.equal((await access([])).statusCode, 303);
+      assert.equal((await openEpisodeOf('Maryam')).worker_id, null);
+      assert.deepEqual(await told(), ['cases-returned → short.breaks.manager@demo.pathway.test']);
+      const timeline = await database.db
+        .selectFrom('timeline_events')
+        .select('summary')
+        .where('child_id', '=', maryam.child_id)
+        .where('kind', '=', 'unallocated')
+        .executeTakeFirstOrThrow();
+      assert.match(timeline.summary, /Aisha Begum left the Short breaks team/);
+
+      await access(teams);
+      await database.db
+        .updateTable('episodes')
+        .set({ worker_id: maryam.worker_id })
+        .where('id', '=', maryam.id)
+        .execute();
+    });
   });
 }

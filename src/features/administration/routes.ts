@@ -257,7 +257,7 @@ export async function administrationRoutes(instance: FastifyInstance) {
         db,
         signedInUser(request),
         { userId: id, roles, teamIds: request.body.teams ?? [] },
-        request.id,
+        { requestId: request.id, baseUrl: app.config.publicUrl },
       );
       return afterAccountChange(request, reply, id, result, 'access');
     },
@@ -265,7 +265,10 @@ export async function administrationRoutes(instance: FastifyInstance) {
 
   const accountAction = { config: ADMIN, schema: { params: IdParams } };
   app.post('/admin/users/:id/deactivate', accountAction, async (request, reply) => {
-    const result = await deactivateAccount(db, signedInUser(request), request.params.id, request.id);
+    const result = await deactivateAccount(db, signedInUser(request), request.params.id, {
+      requestId: request.id,
+      baseUrl: app.config.publicUrl,
+    });
     return afterAccountChange(request, reply, request.params.id, result, 'deactivated');
   });
 

@@ -8,6 +8,7 @@ import { endSignInLockOuts } from '../accounts/service.ts';
 import { createSetPasswordLink } from '../accounts/set-password.ts';
 import { recordAudit, recordAudits, type Actor } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
+import { casesHeldBy, returnCasesOfWorker } from '../pathway/service.ts';
 import * as firstCouncilQueries from './first-council-queries.ts';
 import * as queries from './queries.ts';
 import { giveInitialSettings } from './settings.ts';
@@ -229,8 +230,16 @@ export async function councilAccount(db: Kysely<Schema>, admin: SignedInUser, us
       subjectType: 'user',
       subjectId: userId,
     });
-    return { ...account, status: accountStatus(account) };
+    return { ...account, status: accountStatus(account), casesHeld: await casesHeldPerTeam(trx, admin.laCode, userId) };
   });
+}
+
+/** How many children's open work a person holds in each team: what deactivating them, or a move, would hand back. */
+async function casesHeldPerTeam(db: Kysely<Schema>, laCode: string, userId: string) {
+  const perTeam = new Map<string, number>();
+  for (const episode of await casesHeldBy(db, laCode, userId))
+    perTeam.set(episode.team_name, (perTeam.get(episode.team_name) ?? 0) + 1);
+  return [...perTeam].map(([team, count]) => ({ team, count }));
 }
 
 export interface Invitation {
@@ -286,15 +295,22 @@ export async function invitePerson(
 
 export type AccountChangeResult = 'done' | 'not-found' | 'own-administrator-role' | 'own-account';
 
+/** Where a change to an account was asked for: the request, for the audit trail, and the address links start with. */
+export interface ChangeContext {
+  requestId: string;
+  baseUrl: string;
+}
+
 /**
  * Replaces a person's roles and teams. An administrator cannot take away their own administrator role, so a council
- * is never left without anyone able to give it back by mistake.
+ * is never left without anyone able to give it back by mistake. A person taken off a team gives back the cases they
+ * held in it: those children return to the team's unallocated work and its managers are told.
  */
 export async function changeAccess(
   db: Kysely<Schema>,
   admin: SignedInUser,
   change: { userId: string; roles: readonly Role[]; teamIds: readonly string[] },
-  requestId: string,
+  context: ChangeContext,
 ): Promise<AccountChangeResult> {
   if (change.userId === admin.id && !change.roles.includes('administrator')) return 'own-administrator-role';
   return db.transaction().execute(async (trx) => {
@@ -310,10 +326,17 @@ export async function changeAccess(
       actorUserId: admin.id,
       actorRole: primaryRole(admin),
       action: 'change-user-access',
-      requestId,
+      requestId: context.requestId,
       subjectType: 'user',
       subjectId: change.userId,
       details: { roles: change.roles, teamIds, previousRoles: account.roles, previousTeamIds: account.team_ids },
+    });
+    await returnCasesOfWorker(trx, admin, {
+      workerId: change.userId,
+      workerName: account.display_name,
+      keepTeamIds: teamIds,
+      why: 'left-team',
+      ...context,
     });
     return 'done';
   });
@@ -321,18 +344,26 @@ export async function changeAccess(
 
 /**
  * Deactivates an account: it can no longer sign in, and every session it has ends in the same transaction, so its
- * next request is signed out. Nothing it did is removed. An administrator cannot deactivate their own account.
+ * next request is signed out. The children whose work it held return to their teams' unallocated work, and the
+ * teams' managers are told. Nothing it did is removed. An administrator cannot deactivate their own account.
  */
 export async function deactivateAccount(
   db: Kysely<Schema>,
   admin: SignedInUser,
   userId: string,
-  requestId: string,
+  context: ChangeContext,
 ): Promise<AccountChangeResult> {
   if (userId === admin.id) return 'own-account';
-  return changeAccount(db, admin, userId, requestId, 'deactivate-user', async (trx) => {
+  return changeAccount(db, admin, userId, context.requestId, 'deactivate-user', async (trx, account) => {
     await queries.setAccountActive(trx, admin.laCode, userId, false);
     await queries.deleteSessionsOf(trx, userId);
+    await returnCasesOfWorker(trx, admin, {
+      workerId: userId,
+      workerName: account.display_name,
+      keepTeamIds: [],
+      why: 'account-deactivated',
+      ...context,
+    });
   });
 }
 
@@ -358,11 +389,12 @@ async function changeAccount(
   userId: string,
   requestId: string,
   action: string,
-  change: (trx: Kysely<Schema>) => Promise<void>,
+  change: (trx: Kysely<Schema>, account: { display_name: string }) => Promise<void>,
 ): Promise<AccountChangeResult> {
   return db.transaction().execute(async (trx) => {
-    if (!(await queries.findAccount(trx, admin.laCode, userId))) return 'not-found';
-    await change(trx);
+    const account = await queries.findAccount(trx, admin.laCode, userId);
+    if (!account) return 'not-found';
+    await change(trx, account);
     await recordAudit(trx, {
       laCode: admin.laCode,
       actorUserId: admin.id,

@@ -490,6 +490,79 @@ export async function allocateEpisode(
   });
 }
 
+/** The open cases allocated to a worker, with their team, for an administrator deciding about the worker's account. */
+export async function casesHeldBy(db: Database, laCode: string, workerId: string) {
+  return db
+    .selectFrom('episodes as e')
+    .innerJoin('teams as t', 't.id', 'e.team_id')
+    .select(['e.id', 'e.child_id', 'e.team_id', 't.name as team_name'])
+    .where('e.la_code', '=', laCode)
+    .where('e.worker_id', '=', workerId)
+    .where('e.ended_at', 'is', null)
+    .orderBy('t.name')
+    .orderBy('e.started_at')
+    .execute();
+}
+
+/**
+ * Returns a worker's open cases to their teams' unallocated work when the worker can no longer hold them: their
+ * account is deactivated, or they have left the team (`keepTeamIds` are the teams they are still in). Each child's
+ * timeline says why, and each team's managers are told which children wait for a new worker, so no child is left
+ * with someone who cannot act. In the caller's transaction; resolves how many cases were returned.
+ */
+export async function returnCasesOfWorker(
+  db: Database,
+  admin: SignedInUser,
+  options: {
+    workerId: string;
+    workerName: string;
+    keepTeamIds: readonly string[];
+    why: 'account-deactivated' | 'left-team';
+    requestId: string;
+    baseUrl: string;
+  },
+): Promise<number> {
+  const held = await casesHeldBy(db, admin.laCode, options.workerId);
+  const returned = held.filter((episode) => !options.keepTeamIds.includes(episode.team_id));
+  const childrenByTeam = new Map<string, { teamName: string; children: string[] }>();
+  const because = (teamName: string) =>
+    options.why === 'account-deactivated'
+      ? `${options.workerName}'s account was deactivated`
+      : `${options.workerName} left the ${teamName}`;
+  for (const episode of returned) {
+    await db
+      .updateTable('episodes')
+      .set((eb) => ({ worker_id: null, version: eb('version', '+', 1) }))
+      .where('id', '=', episode.id)
+      .execute();
+    await recordChildChange(db, admin, {
+      childId: episode.child_id,
+      kind: 'unallocated',
+      summary: `Back to the ${episode.team_name}'s unallocated work: ${because(episode.team_name)}`,
+      action: 'return-case-to-team',
+      requestId: options.requestId,
+      subject: { type: 'episode', id: episode.id },
+      details: { workerId: options.workerId },
+    });
+    const team = childrenByTeam.get(episode.team_id) ?? { teamName: episode.team_name, children: [] };
+    team.children.push(await childNameOf(db, episode.child_id));
+    childrenByTeam.set(episode.team_id, team);
+  }
+  for (const [teamId, team] of childrenByTeam)
+    await tellTeamManagers(db, teamId, {
+      laCode: admin.laCode,
+      template: 'cases-returned',
+      params: {
+        count: team.children.length,
+        because: because(team.teamName),
+        team: team.teamName,
+        children: team.children.join(', '),
+        link: `${options.baseUrl}/unallocated`,
+      },
+    });
+  return returned.length;
+}
+
 export const CASELOAD_PAGE_SIZE = 50;
 
 /**
