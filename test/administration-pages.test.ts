@@ -162,6 +162,62 @@ for (const target of databaseTargets()) {
       await assert.rejects(createSetPasswordLink(database.db, id, link), /identity provider/);
     });
 
+    test('an administrator emails a new password link: the invitation again, or a 24-hour link for a forgotten password; never to an identity-provider-only account', async () => {
+      async function linksTo(email: string, template: string) {
+        const messages = await database.db
+          .selectFrom('notifications_outbox')
+          .select('body')
+          .where('recipient', '=', email)
+          .where('template', '=', template)
+          .execute();
+        return messages.map((message) => /\/set-password\?token=([A-Za-z0-9_-]{43})/.exec(message.body)![1]!);
+      }
+
+      // Invited, and the first email went astray: the invitation again, its link as good as the first.
+      await admin.submit('/admin/users/invite', '/admin/users/invite', {
+        displayName: 'Tomasz Nowak',
+        email: 'tomasz.nowak@demo.pathway.test',
+        roles: ['triage_worker'],
+        signIn: 'password',
+      });
+      const invited = await userId('tomasz.nowak@demo.pathway.test');
+      const invitedPage = await admin.get(`/admin/users/${invited}`);
+      assert.match(invitedPage.body, /If their invitation expired or did not arrive, send it again/);
+      const sent = await admin.submit(`/admin/users/${invited}`, `/admin/users/${invited}/new-link`, {});
+      assert.equal(sent.statusCode, 303);
+      assert.equal(sent.headers.location, `/admin/users/${invited}?done=linkSent`);
+      assert.match((await admin.get(String(sent.headers.location))).body, /A new link to create a password/);
+      const invitations = await linksTo('tomasz.nowak@demo.pathway.test', 'account-invitation');
+      assert.equal(invitations.length, 2);
+      assert.equal((await usableSetPasswordLink(database.db, invitations[1]!))?.purpose, 'invitation');
+
+      // Has a password and forgot it: a link that works for a day.
+      const analyst = await userId('analyst@demo.pathway.test');
+      assert.equal(
+        (await admin.submit(`/admin/users/${analyst}`, `/admin/users/${analyst}/new-link`, {})).statusCode,
+        303,
+      );
+      const [reset] = await linksTo('analyst@demo.pathway.test', 'password-new-link');
+      assert.equal((await usableSetPasswordLink(database.db, reset!))?.purpose, 'reset');
+      const audit = (await auditRows('create-set-password-link')).filter((row) => row.subject_id === analyst);
+      assert.equal(audit.length, 1);
+      assert.equal(audit[0]?.actor_user_id, await userId(ADMIN));
+
+      // Signs in only through the identity provider: no button, and a request is refused saying why.
+      await admin.submit('/admin/users/invite', '/admin/users/invite', {
+        displayName: 'Ola Bright',
+        email: 'ola.bright@demo.pathway.test',
+        roles: ['analyst'],
+        signIn: 'identity-provider',
+      });
+      const idpOnly = await userId('ola.bright@demo.pathway.test');
+      assert.doesNotMatch((await admin.get(`/admin/users/${idpOnly}`)).body, /Email a new link/);
+      const refused = await admin.submit(`/admin/users/${invited}`, `/admin/users/${idpOnly}/new-link`, {});
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /signs in only through the council&#39;s identity provider/);
+      assert.deepEqual(await linksTo('ola.bright@demo.pathway.test', 'password-new-link'), []);
+    });
+
     test('an invitation with problems shows them all in the error summary, keeping the answers', async () => {
       const response = await admin.submit('/admin/users/invite', '/admin/users/invite', {
         displayName: 'No Email',

@@ -67,6 +67,11 @@ export async function createSetPasswordLink(
   return { url: `${link.publicUrl}/set-password?token=${token}`, expiresAt };
 }
 
+/** When a link stops working, in UTC, as every email that carries one says it (the same email for everyone). */
+export function expiryText(link: SetPasswordLink): string {
+  return `${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** Whose link this is, while it can still be used; undefined for a link unknown, used, expired or deactivated. */
 export async function usableSetPasswordLink(db: Kysely<Schema>, token: string, now = new Date()) {
   const found = await queries.findUsableLink(db, hashToken(token), now);

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { accountByEmail } from '../accounts/service.ts';
-import { createSetPasswordLink, type SetPasswordLink } from '../accounts/set-password.ts';
+import { createSetPasswordLink, expiryText, type SetPasswordLink } from '../accounts/set-password.ts';
 import type { Actor } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import * as queries from './first-council-queries.ts';
@@ -22,10 +22,6 @@ const OPERATOR: Actor = { userId: null, role: 'system', requestId: null };
 export type FirstCouncilResult =
   | { outcome: 'created'; link: SetPasswordLink }
   | { outcome: 'already-set-up'; councils: { laCode: string; name: string }[] };
-
-function expiryText(link: SetPasswordLink): string {
-  return `${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /**
  * Creates the council and its first administrator in one transaction, with a link to create a password that is

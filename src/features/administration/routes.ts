@@ -21,6 +21,7 @@ import {
   councilTeams,
   createTeam,
   deactivateAccount,
+  sendNewPasswordLink,
   districtsElsewhere,
   invitePerson,
   reactivateAccount,
@@ -52,7 +53,7 @@ import {
 const ADMIN = { access: ['administrator'] } as const;
 
 /** What a page says after a change, by the `done` in its address; anything else says nothing. */
-const DONE = ['invited', 'access', 'deactivated', 'reactivated', 'unlocked', 'added', 'changed'] as const;
+const DONE = ['invited', 'access', 'deactivated', 'reactivated', 'unlocked', 'linkSent', 'added', 'changed'] as const;
 
 const UsersQuery = queryOf({ role: Text(50), team: Text(50), q: Text(200), done: Text(20) });
 const DoneQuery = queryOf({ done: Text(20) });
@@ -275,6 +276,22 @@ export async function administrationRoutes(instance: FastifyInstance) {
   app.post('/admin/users/:id/reactivate', accountAction, async (request, reply) => {
     const result = await reactivateAccount(db, signedInUser(request), request.params.id, request.id);
     return afterAccountChange(request, reply, request.params.id, result, 'reactivated');
+  });
+
+  app.post('/admin/users/:id/new-link', accountAction, async (request, reply) => {
+    const result = await sendNewPasswordLink(db, signedInUser(request), request.params.id, {
+      publicUrl: app.config.publicUrl,
+      requestId: request.id,
+    });
+    if (result === 'not-found') {
+      reply.callNotFound();
+      return reply;
+    }
+    if (result === 'done') return reply.redirect(`/admin/users/${request.params.id}?done=linkSent`, 303);
+    reply.status(400);
+    return renderAccount(request, reply, request.params.id, undefined, [
+      { field: 'new-link', text: request.t(`administration.errors.${result}`) },
+    ]);
   });
 
   app.post('/admin/users/:id/unlock', accountAction, async (request, reply) => {

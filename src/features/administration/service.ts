@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { EpisodeTier, Schema } from '../../db/schema.ts';
 import { primaryRole, type Role, type SignedInUser } from '../../domain/people.ts';
 import { endSignInLockOuts } from '../accounts/service.ts';
-import { createSetPasswordLink } from '../accounts/set-password.ts';
+import { createSetPasswordLink, expiryText } from '../accounts/set-password.ts';
 import { recordAudit, recordAudits, type Actor } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { casesHeldBy, returnCasesOfWorker } from '../pathway/service.ts';
@@ -281,12 +281,7 @@ export async function invitePerson(
         laCode: admin.laCode,
         template: 'account-invitation',
         recipient: invitation.email,
-        // The expiry in UTC, as the first administrator's link says it: the email is the same for everyone.
-        params: {
-          name: invitation.displayName,
-          link: link.url,
-          expires: `${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-        },
+        params: { name: invitation.displayName, link: link.url, expires: expiryText(link) },
       });
     }
     return { outcome: 'invited', userId };
@@ -371,6 +366,41 @@ export async function reactivateAccount(db: Kysely<Schema>, admin: SignedInUser,
   return changeAccount(db, admin, userId, requestId, 'reactivate-user', (trx) =>
     queries.setAccountActive(trx, admin.laCode, userId, true),
   );
+}
+
+export type NewLinkResult = 'done' | 'not-found' | 'identity-provider-only' | 'deactivated';
+
+/**
+ * Emails a person a new one-time link to create their password: the invitation again, for someone who has not made
+ * one yet (their link expired or went astray), or a 24-hour link for someone who has forgotten theirs. Using it spends
+ * every earlier link and ends their sessions (accounts/set-password.ts). Nobody who signs in only through the
+ * council's identity provider gets one: a password would be a second way in.
+ */
+export async function sendNewPasswordLink(
+  db: Kysely<Schema>,
+  admin: SignedInUser,
+  userId: string,
+  options: { publicUrl: string; requestId: string },
+): Promise<NewLinkResult> {
+  return db.transaction().execute(async (trx) => {
+    const account = await queries.findAccount(trx, admin.laCode, userId);
+    if (!account) return 'not-found';
+    if (account.identity_provider_only) return 'identity-provider-only';
+    if (!account.active) return 'deactivated';
+    const invited = accountStatus(account) === 'invited';
+    const link = await createSetPasswordLink(trx, userId, {
+      purpose: invited ? 'invitation' : 'reset',
+      publicUrl: options.publicUrl,
+      actor: actorOf(admin, options.requestId),
+    });
+    await queueNotification(trx, {
+      laCode: admin.laCode,
+      template: invited ? 'account-invitation' : 'password-new-link',
+      recipient: account.email,
+      params: { name: account.display_name, link: link.url, expires: expiryText(link) },
+    });
+    return 'done';
+  });
 }
 
 /** Ends a lock-out after wrong passwords, so the person can sign in again now. */
