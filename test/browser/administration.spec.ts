@@ -90,6 +90,57 @@ describe('administration in the browser', { timeout: 240_000 }, () => {
     await page.context().close();
   });
 
+  test('a person added by the administrator follows the emailed link on a phone, creates a password and signs in', async (context) => {
+    const harness = suite.harnessFor(context);
+    if (!harness) return;
+    const admin = await administratorAt(harness, 1280);
+    await admin.goto(`${harness.baseUrl}/admin/users/invite`);
+    await admin.getByLabel('Full name').fill('Beata Zielinska');
+    await admin.getByLabel('Email address').fill('beata.zielinska@demo.pathway.test');
+    await admin.getByLabel('Analyst').check();
+    await admin.getByLabel('With a password they create').check();
+    await admin.getByRole('button', { name: 'Add person' }).click();
+    await admin.getByRole('button', { name: 'Email a new link' }).waitFor();
+    await admin.context().close();
+    const email = await harness.app.deps.database.db
+      .selectFrom('notifications_outbox')
+      .select('body')
+      .where('recipient', '=', 'beata.zielinska@demo.pathway.test')
+      .executeTakeFirstOrThrow();
+    const link = /https?:\/\/\S+\/set-password\?token=[A-Za-z0-9_-]{43}/.exec(email.body)![0];
+    const path = new URL(link).pathname + new URL(link).search;
+
+    const page = await (await harness.browser.newContext({ viewport: { width: 375, height: 800 } })).newPage();
+    await page.goto(`${harness.baseUrl}${path}`);
+    await page.getByRole('heading', { name: 'Create your password' }).waitFor();
+    await assertAccessible(page);
+    assert.equal(await overflowsSideways(page), false);
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByLabel('Confirm password').fill('different');
+    await page.getByRole('button', { name: 'Save password and sign in' }).click();
+    const errors = page.locator('.govuk-error-summary');
+    assert.match(await errors.innerText(), /Password must be \d+ characters or more/);
+    await assertAccessible(page);
+
+    const password = 'river lantern biscuit';
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByLabel('Confirm password').fill(password);
+    await page.getByRole('button', { name: 'Save password and sign in' }).click();
+    await page.getByRole('heading', { name: 'Your password is saved' }).waitFor();
+    await assertAccessible(page);
+    await page.getByRole('link', { name: 'Sign in' }).last().click();
+    await page.getByLabel('Email address').fill('beata.zielinska@demo.pathway.test');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/account$/);
+
+    // The link worked once: opened again, it says so and what to do.
+    await page.goto(`${harness.baseUrl}${path}`);
+    await page.getByRole('heading', { name: 'This link no longer works' }).waitFor();
+    await assertAccessible(page);
+    await page.context().close();
+  });
+
   test('in Urdu the administration pages read right to left, with the menu and forms in place', async (context) => {
     const harness = suite.harnessFor(context);
     if (!harness) return;
