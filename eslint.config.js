@@ -154,6 +154,20 @@ export default tseslint.config(
     },
   },
   {
+    // The demo writes only through the features' services, as a council's own data would arrive, so it cannot make
+    // a record the services would refuse: it may read the database to find what it made, but builds no write.
+    files: ['src/demo/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^(insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]',
+          message: "The demo writes through the features' services.",
+        },
+      ],
+    },
+  },
+  {
     // The demo council is seeded by the command line (src/cli.ts), tests and benchmarks: no job and no other module
     // at the top of src/ depends on demo data being there (src/domain, src/web, src/db and the features are kept
     // from it by their own rules above, as one file takes one no-restricted-imports setting).

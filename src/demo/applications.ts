@@ -3,13 +3,12 @@
 import type { Kysely } from 'kysely';
 import type { ApplicationStatus, Schema } from '../db/schema.ts';
 import { NEED_LEVELS, type Question } from '../domain/scoring/model.ts';
-import { scoreApplication } from '../domain/scoring/score.ts';
 import { ageOn } from '../domain/short-breaks/eligibility.ts';
 import { SHIPPED_MODEL } from '../features/scoring/service.ts';
-import { proposalOf } from '../features/short-breaks/service.ts';
+import { recordEarlierApplication } from '../features/short-breaks/service.ts';
 import { accountByEmail } from '../features/accounts/service.ts';
 import { askFamily } from '../features/short-breaks/information-requests.ts';
-import { DEMO_COUNCIL, DEMO_REQUEST_ID } from './council.ts';
+import { DEMO_ACTOR, DEMO_COUNCIL, DEMO_REQUEST_ID } from './council.ts';
 
 /** The oldest age short breaks serve unless the council's short_breaks_max_age setting says otherwise. */
 const DEFAULT_MAX_AGE = 17;
@@ -108,38 +107,26 @@ export async function seedDemoApplications(
     const submittedAt = new Date(plannedSending.getTime() - tooOldBy);
     const decidedAt = new Date(plannedDecision.getTime() - tooOldBy);
     const childAge = ageOn(child.date_of_birth, submittedAt);
-    const scored = demo.status === 'draft' ? null : scoreApplication(SHIPPED_MODEL, { answers, childAge });
-    const decided = scored !== null && (demo.status === 'decided' || demo.status === 'awaiting_panel');
-    // Written directly rather than through the family's short-breaks service: that service starts and sends an
-    // application now, from a carer's own account, while the demo records applications sent and decided months
-    // ago, some for families with no account (the Hussains, the Nowaks). It is scored as submitApplication scores.
-    const { id, version } = await db
-      .insertInto('short_break_applications')
-      .values({
-        la_code: DEMO_COUNCIL.laCode,
-        child_id: child.id,
-        // An application waiting for the family's answers is sent first; the officer's question moves it on below.
-        status: demo.question ? 'submitted' : demo.status,
-        eligibility: JSON.stringify({ livesInArea: 'yes', evidence: 'diagnosis' }),
-        about: JSON.stringify({
-          condition: 'Autism and a learning disability',
-          ethnicity: DEMO_ETHNICITIES[index % DEMO_ETHNICITIES.length],
-          ...DEMO_FAMILY,
-        }),
-        answers: JSON.stringify(answers),
-        child_age: childAge,
-        model_version: scored?.modelVersion ?? null,
-        total: scored?.total ?? null,
-        domain_scores: scored ? JSON.stringify(scored.domainScores) : null,
-        rule_id: scored?.ruleId ?? null,
-        outcome: scored ? JSON.stringify(proposalOf(scored)) : null,
-        decision: decided ? JSON.stringify(proposalOf(scored)) : null,
-        decided_at: demo.status === 'decided' ? decidedAt : null,
-        submitted_at: scored ? submittedAt : null,
-        reference: scored ? `SB-DEMO${String(index + 1).padStart(4, '0')}` : null,
-      })
-      .returning(['id', 'version'])
-      .executeTakeFirstOrThrow();
+    // Recorded as applications made before Pathway held them: the family's own service starts and sends an
+    // application now, from a carer's account, while the demo's were sent and decided months ago, some by families
+    // with no account (the Hussains, the Nowaks).
+    const { id, version } = await recordEarlierApplication(db, DEMO_ACTOR, {
+      laCode: DEMO_COUNCIL.laCode,
+      childId: child.id,
+      // An application waiting for the family's answers is sent first; the officer's question moves it on below.
+      status: demo.question ? 'submitted' : demo.status,
+      eligibility: { livesInArea: 'yes', evidence: 'diagnosis' },
+      about: {
+        condition: 'Autism and a learning disability',
+        ethnicity: DEMO_ETHNICITIES[index % DEMO_ETHNICITIES.length]!,
+        ...DEMO_FAMILY,
+      },
+      answers,
+      childAge,
+      submittedAt,
+      decidedAt,
+      reference: `SB-DEMO${String(index + 1).padStart(4, '0')}`,
+    });
     if (demo.question) {
       const outcome = await askFamily(db, officer, {
         id,

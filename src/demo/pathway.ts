@@ -11,7 +11,14 @@ import {
   sendReferral,
   startReferral,
 } from '../features/referrals/professional.ts';
-import { DEMO_COUNCIL, DEMO_REQUEST_ID } from './council.ts';
+import { recordEarlierWork } from '../features/pathway/service.ts';
+import {
+  addHouseholdMember,
+  changeIdentity,
+  childForRecordKeeper,
+  type NewHouseholdMember,
+} from '../features/children/identity.ts';
+import { DEMO_ACTOR, DEMO_COUNCIL, DEMO_REQUEST_ID } from './council.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -100,122 +107,104 @@ export async function seedDemoPathway(
   const children = await db.selectFrom('children').select(['id', 'given_name']).where('la_code', '=', laCode).execute();
   const users = await db.selectFrom('users').select(['id', 'email']).where('la_code', '=', laCode).execute();
   const userId = (email: string) => users.find((user) => user.email === email)!.id;
-  const teams = await db.selectFrom('teams').select(['id', 'serves_tier']).where('la_code', '=', laCode).execute();
-  const manager = userId('manager@demo.pathway.test');
+  const manager = await accountByEmail(db, 'manager@demo.pathway.test');
+  if (!manager) throw new Error('The demo team manager is missing: seed the demo council first');
 
-  // The children's histories are written directly: the pathway and record-keeping services record a step taken now
-  // by a member of staff (with its timeline entry and messages to the team), while the demo sets down steps taken
-  // weeks and months ago. The referrals below arrive through the front door's own service.
+  // The children's histories go through the pathway's service for work that began before Pathway held it: the
+  // steps were taken weeks and months ago, so nobody is told of them now.
   for (const [index, demo] of DEMO_EPISODES.entries()) {
     const child = children.find((candidate) => candidate.given_name === demo.child)!;
     const started = new Date(now.getTime() - (30 + index * 10) * DAY);
-    for (const [step, summary] of demo.history.entries()) {
-      await db
-        .insertInto('timeline_events')
-        .values({
-          la_code: laCode,
-          child_id: child.id,
-          occurred_at: new Date(started.getTime() - (60 - step) * DAY),
-          kind: 'episode-started',
-          summary,
-          actor_user_id: userId('triage@demo.pathway.test'),
-        })
-        .execute();
-    }
-    await db
-      .insertInto('episodes')
-      .values({
-        la_code: laCode,
-        child_id: child.id,
-        tier: demo.tier,
-        team_id: teams.find((team) => team.serves_tier === demo.tier)!.id,
-        worker_id: demo.worker ? userId(demo.worker) : null,
-        started_at: started,
-        start_reason: demo.reason,
-      })
-      .execute();
-    await db
-      .insertInto('timeline_events')
-      .values({
-        la_code: laCode,
-        child_id: child.id,
-        occurred_at: started,
-        kind: demo.history.length > 0 ? 'step-up' : 'episode-started',
-        summary: demo.reason,
-        actor_user_id: manager,
-      })
-      .execute();
+    const earlier = demo.history.map((summary, step) => ({
+      at: new Date(started.getTime() - (60 - step) * DAY),
+      kind: 'episode-started' as const,
+      summary,
+      actorUserId: userId('triage@demo.pathway.test'),
+    }));
+    await recordEarlierWork(db, DEMO_ACTOR, {
+      laCode,
+      childId: child.id,
+      tier: demo.tier,
+      reason: demo.reason,
+      startedAt: started,
+      workerId: demo.worker ? userId(demo.worker) : null,
+      steps: [
+        ...earlier,
+        {
+          at: started,
+          kind: earlier.length > 0 ? 'step-up' : 'episode-started',
+          summary: demo.reason,
+          actorUserId: manager.id,
+        },
+      ],
+    });
   }
-
-  // Ibrahim's record is complete: his numbers, the family's address, and the people in the Hussain children's
-  // lives who have no account (their father lives elsewhere and shares parental responsibility; their grandmother
-  // helps at weekends).
-  const ibrahim = await db
-    .updateTable('children')
-    .set({ nhs_number: '4857773007', upn: 'H999201400012' })
-    .where('la_code', '=', laCode)
-    .where('given_name', '=', 'Ibrahim')
-    .returning('family_id')
-    .executeTakeFirstOrThrow();
-  await db
-    .updateTable('families')
-    .set({ address: '4 Weavers Row\nNorthmoor' })
-    .where('id', '=', ibrahim.family_id)
-    .execute();
-  await db
-    .insertInto('household_members')
-    .values([
-      {
-        la_code: laCode,
-        family_id: ibrahim.family_id,
-        name: 'Tariq Hussain',
-        relationship: 'father',
-        parental_responsibility: true,
-        lives_with_child: false,
-        date_of_birth: null,
-        added_by: manager,
-      },
-      {
-        la_code: laCode,
-        family_id: ibrahim.family_id,
-        name: 'Amina Hussain',
-        relationship: 'grandparent',
-        parental_responsibility: false,
-        lives_with_child: false,
-        date_of_birth: '1956-04-02',
-        added_by: manager,
-      },
-    ])
-    .execute();
 
   // Zofia was open to the short breaks team, then stepped down when the family no longer needed it.
   const zofia = children.find((candidate) => candidate.given_name === 'Zofia')!;
-  await db
-    .insertInto('episodes')
-    .values({
-      la_code: laCode,
-      child_id: zofia.id,
-      tier: 'targeted',
-      team_id: teams.find((team) => team.serves_tier === 'targeted')!.id,
-      started_at: new Date(now.getTime() - 200 * DAY),
-      start_reason: 'Short breaks after her diagnosis.',
-      ended_at: new Date(now.getTime() - 20 * DAY),
-      end_reason: 'The family now uses the Local Offer clubs and needs no more from the team.',
-      closure_reason_code: 'RC7',
-    })
-    .execute();
-  await db
-    .insertInto('timeline_events')
-    .values({
-      la_code: laCode,
-      child_id: zofia.id,
-      occurred_at: new Date(now.getTime() - 20 * DAY),
-      kind: 'step-down',
-      summary:
-        'Stepped down from targeted (the Short breaks team) to universal (services open to every family): the family now uses the Local Offer clubs.',
-      actor_user_id: manager,
-    })
-    .execute();
+  const steppedDown = new Date(now.getTime() - 20 * DAY);
+  await recordEarlierWork(db, DEMO_ACTOR, {
+    laCode,
+    childId: zofia.id,
+    tier: 'targeted',
+    reason: 'Short breaks after her diagnosis.',
+    startedAt: new Date(now.getTime() - 200 * DAY),
+    workerId: null,
+    ended: {
+      at: steppedDown,
+      reason: 'The family now uses the Local Offer clubs and needs no more from the team.',
+      closureReasonCode: 'RC7',
+    },
+    steps: [
+      {
+        at: steppedDown,
+        kind: 'step-down',
+        summary:
+          'Stepped down from targeted (the Short breaks team) to universal (services open to every family): the family now uses the Local Offer clubs.',
+        actorUserId: manager.id,
+      },
+    ],
+  });
+
+  // Ibrahim's record is complete, as his team manager keeps it: his numbers, the family's address, and the people in
+  // the Hussain children's lives who have no account (their father lives elsewhere and shares parental
+  // responsibility; their grandmother helps at weekends).
+  const ibrahimId = children.find((candidate) => candidate.given_name === 'Ibrahim')!.id;
+  const ibrahim = await childForRecordKeeper(db, manager, ibrahimId);
+  if (!ibrahim) throw new Error('The demo team manager cannot keep Ibrahim’s record');
+  const identity = await changeIdentity(db, manager, {
+    childId: ibrahimId,
+    seenVersion: ibrahim.version,
+    identity: {
+      givenName: ibrahim.given_name,
+      familyName: ibrahim.family_name,
+      dateOfBirth: ibrahim.date_of_birth,
+      address: '4 Weavers Row\nNorthmoor',
+      postcode: 'NM7 2WR',
+      nhsNumber: '4857773007',
+      upn: 'H999201400012',
+    },
+    requestId: DEMO_REQUEST_ID,
+  });
+  if (identity !== 'done') throw new Error(`The demo could not complete Ibrahim’s record: ${identity}`);
+  const people: NewHouseholdMember[] = [
+    {
+      name: 'Tariq Hussain',
+      relationship: 'father',
+      parentalResponsibility: true,
+      livesWithChild: false,
+      dateOfBirth: null,
+    },
+    {
+      name: 'Amina Hussain',
+      relationship: 'grandparent',
+      parentalResponsibility: false,
+      livesWithChild: false,
+      dateOfBirth: '1956-04-02',
+    },
+  ];
+  for (const member of people)
+    await addHouseholdMember(db, manager, { childId: ibrahimId, member, requestId: DEMO_REQUEST_ID });
 
   // The referrals are sent through the front door as the demo referrer would send them, back-dated to when they
   // arrived, so the triage workers (and, for the safety worry, the team managers) are told as they would be.

@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { EpisodeTier, Schema } from '../../db/schema.ts';
 import { transitionOf, type Tier } from '../../domain/pathway/tiers.ts';
 import { ASSESSMENT_AUTHORISED_DAYS, clockOf, type Clock } from '../../domain/pathway/clocks.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit, type Actor } from '../audit/service.ts';
 import { runOverdueRound } from '../notifications/overdue-rounds.ts';
 import { tellCaseHolders, tellTeamManagers, tellUser } from './case-holders.ts';
 
@@ -139,6 +139,76 @@ export async function openEpisode(
 }
 
 /** A child's name as their record has it, for messages to staff. */
+/** A step a child's work took before Pathway held it, for their timeline. */
+export interface EarlierStep {
+  at: Date;
+  kind: 'episode-started' | 'step-up' | 'step-down';
+  summary: string;
+  actorUserId: string | null;
+}
+
+/**
+ * Records work with a child that began before Pathway held it (the demo's history, or a council's open cases brought
+ * from its old system): the episode at its tier with the team that works there, the day it started, its worker, and
+ * if it has ended, when, why and the census reason for closing; each earlier step on the child's timeline on its own
+ * date. Nobody is told, as nothing new has happened; the council's audit trail records who brought it in.
+ */
+export async function recordEarlierWork(
+  db: Database,
+  actor: Actor,
+  work: {
+    laCode: string;
+    childId: string;
+    tier: EpisodeTier;
+    reason: string;
+    startedAt: Date;
+    workerId: string | null;
+    ended?: { at: Date; reason: string; closureReasonCode: string };
+    steps: EarlierStep[];
+  },
+): Promise<string> {
+  const team = await teamFor(db, work.laCode, work.tier);
+  const { id } = await db
+    .insertInto('episodes')
+    .values({
+      la_code: work.laCode,
+      child_id: work.childId,
+      tier: work.tier,
+      team_id: team.id,
+      worker_id: work.workerId,
+      started_at: work.startedAt,
+      start_reason: work.reason,
+      ended_at: work.ended?.at ?? null,
+      end_reason: work.ended?.reason ?? null,
+      closure_reason_code: work.ended?.closureReasonCode ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const step of work.steps)
+    await db
+      .insertInto('timeline_events')
+      .values({
+        la_code: work.laCode,
+        child_id: work.childId,
+        occurred_at: step.at,
+        kind: step.kind,
+        summary: step.summary,
+        actor_user_id: step.actorUserId,
+      })
+      .execute();
+  await recordAudit(db, {
+    laCode: work.laCode,
+    actorUserId: actor.userId,
+    actorRole: actor.role,
+    action: 'record-earlier-work',
+    requestId: actor.requestId,
+    subjectChildId: work.childId,
+    subjectType: 'episode',
+    subjectId: id,
+  });
+  return id;
+}
+
 export async function childNameOf(db: Database, childId: string): Promise<string> {
   const child = await db
     .selectFrom('children')

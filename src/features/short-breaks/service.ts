@@ -3,7 +3,7 @@
 import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Schema } from '../../db/schema.ts';
+import type { ApplicationStatus, Schema } from '../../db/schema.ts';
 import { SAFEGUARDING_FLAG } from '../../domain/scoring/model.ts';
 import { scoreApplication, type ScoreResult } from '../../domain/scoring/score.ts';
 import { aboutDone } from '../../domain/short-breaks/about.ts';
@@ -15,15 +15,18 @@ import {
   type Gateway,
 } from '../../domain/short-breaks/eligibility.ts';
 import { addWorkingDays, calendarFromDates, toIsoDate, type IsoDate } from '../../domain/working-days.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit, type Actor } from '../audit/service.ts';
 import { childOfFamilyMember, notifyChildsFamily } from '../children/service.ts';
 import { modelInUse } from '../scoring/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 import { alertToWorryInApplication } from '../pathway/worries.ts';
 import { isUuid } from '../../web/ids.ts';
 
-/** The family member's children, youngest last, each with their latest application that was not withdrawn. */
-export async function familyApplications(db: Kysely<Schema>, user: SignedInUser) {
+/**
+ * The family member's children, youngest last, each with their latest application that was not withdrawn. A list of
+ * children is a view of their records, so it is audited with the ids it shows.
+ */
+export async function familyApplications(db: Kysely<Schema>, user: SignedInUser, requestId: string) {
   const rows = await db
     .selectFrom('children as c')
     .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
@@ -46,6 +49,14 @@ export async function familyApplications(db: Kysely<Schema>, user: SignedInUser)
     .orderBy('c.id')
     .orderBy('a.created_at', 'desc')
     .execute();
+  await recordAudit(db, {
+    laCode: user.laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action: 'view-family-short-breaks',
+    requestId,
+    details: { childIds: rows.map((row) => row.child_id) },
+  });
   return rows.sort((a, b) => a.date_of_birth.localeCompare(b.date_of_birth));
 }
 
@@ -318,6 +329,74 @@ export async function submitApplication(
     return reference;
   });
   return { submitted: true, reference: sent };
+}
+
+/** A short-breaks application made before Pathway held it: on paper, by phone, or in the council's old system. */
+export interface EarlierApplication {
+  laCode: string;
+  childId: string;
+  status: ApplicationStatus;
+  eligibility: Record<string, string>;
+  about: Record<string, string>;
+  answers: Record<string, string>;
+  childAge: number;
+  /** When it was sent; null for a draft. */
+  submittedAt: Date | null;
+  /** When it was decided, for one whose status is decided. */
+  decidedAt: Date | null;
+  reference: string | null;
+}
+
+/**
+ * Records an application made before Pathway held it (the demo's, or a council's applications brought from its old
+ * system), scored with the council's model in use as a sent application is, with the model's proposal as the
+ * decision of one decided or waiting for the panel. Nobody is told, as nothing new has happened; the council's audit
+ * trail records who brought it in.
+ */
+export async function recordEarlierApplication(
+  db: Kysely<Schema>,
+  actor: Actor,
+  earlier: EarlierApplication,
+): Promise<{ id: string; version: number }> {
+  const { model } = await modelInUse(db, earlier.laCode);
+  const scored =
+    earlier.status === 'draft'
+      ? null
+      : scoreApplication(model, { answers: earlier.answers, childAge: earlier.childAge });
+  const decided = scored !== null && (earlier.status === 'decided' || earlier.status === 'awaiting_panel');
+  const recorded = await db
+    .insertInto('short_break_applications')
+    .values({
+      la_code: earlier.laCode,
+      child_id: earlier.childId,
+      status: earlier.status,
+      eligibility: JSON.stringify(earlier.eligibility),
+      about: JSON.stringify(earlier.about),
+      answers: JSON.stringify(earlier.answers),
+      child_age: earlier.childAge,
+      model_version: scored?.modelVersion ?? null,
+      total: scored?.total ?? null,
+      domain_scores: scored ? JSON.stringify(scored.domainScores) : null,
+      rule_id: scored?.ruleId ?? null,
+      outcome: scored ? JSON.stringify(proposalOf(scored)) : null,
+      decision: decided ? JSON.stringify(proposalOf(scored)) : null,
+      decided_at: earlier.status === 'decided' ? earlier.decidedAt : null,
+      submitted_at: scored ? earlier.submittedAt : null,
+      reference: scored ? earlier.reference : null,
+    })
+    .returning(['id', 'version'])
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, {
+    laCode: earlier.laCode,
+    actorUserId: actor.userId,
+    actorRole: actor.role,
+    action: 'record-earlier-application',
+    requestId: actor.requestId,
+    subjectChildId: earlier.childId,
+    subjectType: 'short_break_application',
+    subjectId: recorded.id,
+  });
+  return recorded;
 }
 
 /** The family reads the decision. It is part of the child's record, so reading it is audited, as every view of the record is. */
