@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
 import { administrationRoutes } from './features/administration/routes.ts';
+import { auditRoutes } from './features/audit/routes.ts';
 import { setPasswordRoutes } from './features/accounts/set-password-routes.ts';
 import { childIdentityRoutes } from './features/children/identity-routes.ts';
 import { childrenRoutes } from './features/children/routes.ts';
@@ -12,6 +13,7 @@ import { orukApiRoutes } from './features/directory/api-routes.ts';
 import { directoryRoutes } from './features/directory/routes.ts';
 import { manageRoutes } from './features/directory/manage-routes.ts';
 import { glossaryRoutes } from './features/directory/glossary-routes.ts';
+import { importRoutes } from './features/directory/import-routes.ts';
 import { DirectorySearch } from './features/directory/search/directory-search.ts';
 import { scoringRoutes } from './features/scoring/routes.ts';
 import { scoringEditorRoutes } from './features/scoring/editor-routes.ts';
@@ -49,10 +51,12 @@ function features(search: DirectorySearch): FastifyPluginAsync[] {
     childIdentityRoutes,
     notificationRoutes,
     administrationRoutes,
+    auditRoutes,
     orukApiRoutes(search),
     directoryRoutes(search),
     answeringOnceSearchHears(search, manageRoutes),
     answeringOnceSearchHears(search, glossaryRoutes),
+    answeringOnceSearchHears(search, importRoutes),
     scoringRoutes,
     scoringEditorRoutes,
     shortBreaksStaffRoutes,

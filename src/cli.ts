@@ -1,4 +1,4 @@
-// One entry for operators: serve, worker, migrate, seed, import-oruk, setup, backup, restore.
+// One entry for operators: serve, worker, migrate, grant, seed, import-oruk, setup, backup, restore.
 import cluster, { type Worker } from 'node:cluster';
 import { existsSync, readFileSync, rmSync, renameSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -13,7 +13,8 @@ import {
   holdsDatabase,
   writeBackup,
 } from './db/backup.ts';
-import { migrate } from './db/migrate.ts';
+import { migrate, pendingMigrations } from './db/migrate.ts';
+import { grantApplicationRole, grantStatements, GrantRefused } from './db/roles.ts';
 import { seedDemo } from './demo/seed.ts';
 import { hasCouncil } from './features/administration/service.ts';
 import {
@@ -22,7 +23,7 @@ import {
   setUpFirstCouncil,
 } from './features/administration/first-council.ts';
 import { describeReport, importFeed } from './features/directory/import.ts';
-import { startJobQueue, type JobQueue } from './jobs/queue.ts';
+import { installJobQueue, JobQueueNotInstalledError, startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
 import { buildApp } from './app.ts';
 
@@ -54,11 +55,65 @@ function databaseOf(config: Config): Promise<Database> {
   );
 }
 
+/**
+ * Opens the database and brings it up to date; with MIGRATE=false (a role that owns no tables) only checks that the
+ * owner has, and refuses to go on if not.
+ */
 async function openAndMigrate(config: Config): Promise<Database> {
   const database = await databaseOf(config);
-  const applied = await migrate(database);
-  if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
-  return database;
+  try {
+    if (!config.migrate) {
+      const pending = await pendingMigrations(database);
+      if (pending.length > 0) {
+        throw new CommandRefused(
+          `The database lacks migrations (${pending.join(', ')}) and MIGRATE=false: run npm run migrate as the ` +
+            'database owner first (docs/operations.md, "Database roles").',
+        );
+      }
+      return database;
+    }
+    const applied = await migrate(database);
+    if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** `npm run migrate`, as the owner: Pathway's tables, then pg-boss's schema and queues, so grants can follow. */
+async function migrateAsOwner(config: Config) {
+  const database = await openAndMigrate({ ...config, migrate: true });
+  try {
+    await installJobQueue(
+      database,
+      scheduledJobs(config, database).map((job) => job.name),
+    );
+  } finally {
+    await database.close();
+  }
+  say('Database is up to date.');
+}
+
+/** `npm run grant -- <role> [--print]`: the application's role's rights, run by the owner after migrating. */
+async function grant(config: Config, args: string[]) {
+  const role = positionalIn(args, ['--print']);
+  if (!role) throw new ConfigError('Say which role the application connects as: npm run grant -- <role>');
+  if (args.includes('--print')) {
+    say(grantStatements(role, optionIn(args, '--database') ?? 'pathway'));
+    return;
+  }
+  if (!config.databaseUrl) {
+    throw new CommandRefused('Roles belong to a PostgreSQL server: set DATABASE_URL to the database, as its owner.');
+  }
+  const database = await databaseOf(config);
+  try {
+    await grantApplicationRole(database, role);
+  } finally {
+    await database.close();
+  }
+  say(`Granted ${role} what Pathway needs: it reads and adds to the audit trail, and cannot change it.`);
+  say(`Start Pathway as ${role} with MIGRATE=false; run npm run migrate as the owner after each upgrade.`);
 }
 
 async function seedIfEmpty(config: Config, database: Database) {
@@ -96,7 +151,7 @@ function startScheduledJobs(
   database: Database,
   onError = (error: Error) => console.error('job queue error', error.message),
 ): Promise<JobQueue> {
-  return startJobQueue(database, { work: scheduledJobs(config, database), onError });
+  return startJobQueue(database, { work: scheduledJobs(config, database), onError, migrate: config.migrate });
 }
 
 async function serve(config: Config) {
@@ -352,12 +407,10 @@ async function main(command: string | undefined) {
       return serve(config);
     case 'worker':
       return worker(config);
-    case 'migrate': {
-      const database = await openAndMigrate(config);
-      await database.close();
-      say('Database is up to date.');
-      return;
-    }
+    case 'migrate':
+      return migrateAsOwner(config);
+    case 'grant':
+      return grant(config, process.argv.slice(3));
     case 'seed': {
       const database = await openAndMigrate(config);
       try {
@@ -385,7 +438,7 @@ async function main(command: string | undefined) {
       return restore(config, process.argv.slice(3));
     default:
       throw new ConfigError(
-        `Unknown command "${command ?? ''}". Use one of: serve, worker, migrate, seed, import-oruk, setup, backup, restore.`,
+        `Unknown command "${command ?? ''}". Use one of: serve, worker, migrate, grant, seed, import-oruk, setup, backup, restore.`,
       );
   }
 }
@@ -399,7 +452,13 @@ main(command).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) console.error(`Configuration problem: ${error.message}`);
-    else if (error instanceof CommandRefused || error instanceof DataFolderInUseError || error instanceof BackupError) {
+    else if (
+      error instanceof CommandRefused ||
+      error instanceof DataFolderInUseError ||
+      error instanceof BackupError ||
+      error instanceof GrantRefused ||
+      error instanceof JobQueueNotInstalledError
+    ) {
       console.error(error.message);
     } else console.error(error);
     process.exit(1);

@@ -41,6 +41,12 @@ export interface Config {
   notify?: NotifyConfig;
   /** The council whose directory the public pages and the Open Referral API show; the only council when unset. */
   councilCode?: string;
+  /**
+   * Whether serve, worker and the other commands bring the database's tables (and pg-boss's) up to date at start
+   * (MIGRATE, default true). False when Pathway connects as a role that does not own the tables: the owner runs
+   * `npm run migrate` first, and a start finding migrations missing stops with a message saying so.
+   */
+  migrate: boolean;
   /** Runs the job worker inside the web process (embedded mode default). */
   inProcessWorker: boolean;
   /** How many web processes `serve` starts on this machine, sharing one port; more than one needs PostgreSQL. */
@@ -146,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
+    migrate: boolean(env, 'MIGRATE', true),
     inProcessWorker: boolean(env, 'IN_PROCESS_WORKER', databaseUrl === undefined),
     webProcesses: integer(env, 'WEB_PROCESSES', 1, 1, 64),
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),

@@ -38,3 +38,19 @@ export async function migrate(database: Database): Promise<string[]> {
     return newlyApplied;
   });
 }
+
+/**
+ * The migrations this database lacks, without changing anything: for a start with MIGRATE=false, as a role that
+ * may not create tables, which should stop with a clear message rather than fail on a missing column later.
+ */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const { rows: found } = await database.executeSql("select to_regclass('schema_migrations') is not null as present");
+  const applied = new Set<string>();
+  if (found[0]?.present === true) {
+    const { rows } = await database.executeSql('select version from schema_migrations');
+    for (const row of rows) applied.add(String(row.version));
+  }
+  return migrationFiles()
+    .map((file) => file.replace(/\.sql$/, ''))
+    .filter((version) => !applied.has(version));
+}

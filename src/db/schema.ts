@@ -509,6 +509,28 @@ export interface HouseholdMembersTable {
   added_at: CreatedAt;
 }
 
+/** An Open Referral feed a council refreshes every night, with its last attempt's result (migration 0022). */
+export interface RegisteredFeedsTable {
+  id: Generated<string>;
+  la_code: string;
+  name: string;
+  url: string;
+  added_by: string | null;
+  added_at: CreatedAt;
+  last_refreshed_at: Maybe<Date>;
+  last_accepted: Maybe<number>;
+  last_rejected: Maybe<number>;
+  /** The last attempt's rejected records: reference, where in the feed, reasons. */
+  last_rejected_records: ColumnType<
+    { reference: string; origin: string; reasons: string[] }[],
+    string | undefined,
+    string
+  >;
+  /** Why the last attempt could not read the feed (a FeedProblem code), or null when it did. */
+  last_problem: Maybe<string>;
+  last_problem_detail: Maybe<string>;
+}
+
 export interface Schema {
   councils: CouncilsTable;
   localities: LocalitiesTable;
@@ -548,6 +570,7 @@ export interface Schema {
   timeline_events: TimelineEventsTable;
   household_members: HouseholdMembersTable;
   step_down_proposals: StepDownProposalsTable;
+  registered_feeds: RegisteredFeedsTable;
 }
 
 export type User = Selectable<UsersTable>;

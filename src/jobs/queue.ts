@@ -11,19 +11,53 @@ export interface ScheduledJob {
   handler: () => Promise<void>;
 }
 
-export async function startJobQueue(
-  database: Database,
-  options: { work: ScheduledJob[]; onError: (error: Error) => void },
-) {
-  const boss = new PgBoss({
+const SCHEMA = 'pgboss';
+/** The queue pg-boss's scheduler sends through (its Timekeeper's `__pgboss__send-it`). */
+const SCHEDULER_QUEUE = '__pgboss__send-it';
+
+function pgBoss(database: Database, options: { migrate: boolean; work: boolean }) {
+  return new PgBoss({
     // pg-boss runs its SQL through our connection, so on PGlite it takes its turn with everything else.
     db: { executeSql: (text: string, values?: unknown[]) => database.executeSql(text, values) },
-    schema: 'pgboss',
-    supervise: options.work.length > 0,
-    schedule: options.work.length > 0,
+    schema: SCHEMA,
+    migrate: options.migrate,
+    supervise: options.work,
+    schedule: options.work,
   });
-  boss.on('error', options.onError);
+}
+
+/**
+ * Creates or upgrades pg-boss's schema and its queues, as the tables' owner (`npm run migrate`): a queue is a table
+ * of its own (a partition pg-boss makes when the queue is created), which a role that owns nothing cannot make.
+ */
+export async function installJobQueue(database: Database, queueNames: readonly string[]): Promise<void> {
+  const boss = pgBoss(database, { migrate: true, work: false });
   await boss.start();
+  try {
+    for (const name of [SCHEDULER_QUEUE, ...queueNames]) await boss.createQueue(name);
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+}
+
+/**
+ * Starts the queue and the scheduled work. With `migrate` false (MIGRATE=false) pg-boss's schema and queues must be
+ * there already, made by `npm run migrate`; creating a queue that exists changes nothing, so no table is made.
+ */
+export async function startJobQueue(
+  database: Database,
+  options: { work: ScheduledJob[]; onError: (error: Error) => void; migrate?: boolean },
+) {
+  const boss = pgBoss(database, { migrate: options.migrate ?? true, work: options.work.length > 0 });
+  boss.on('error', options.onError);
+  try {
+    await boss.start();
+  } catch (error) {
+    if (options.migrate === false && /pg-boss (is not installed|database requires migrations)/.test(String(error))) {
+      throw new JobQueueNotInstalledError();
+    }
+    throw error;
+  }
   for (const job of options.work) {
     await boss.createQueue(job.name);
     await boss.schedule(job.name, job.cron, undefined, { tz: 'Europe/London' });
@@ -32,4 +66,13 @@ export async function startJobQueue(
     });
   }
   return boss;
+}
+
+export class JobQueueNotInstalledError extends Error {
+  constructor() {
+    super(
+      'The job queue (schema pgboss) is missing or out of date, and MIGRATE=false: run npm run migrate as the ' +
+        'database owner first (docs/operations.md, "Database roles").',
+    );
+  }
 }

@@ -1,12 +1,13 @@
-// The background work Pathway does on a schedule: deliver outbox messages, end idle sessions, and the daily
-// directory round (review reminders to providers, stale entries to editors), overdue short-breaks applications to
-// managers, annual-review invitations to families, referrals waiting past the front door's working day, and social
-// work assessments not authorised within 45 working days.
+// The background work Pathway does on a schedule: deliver outbox messages, end idle sessions, the nightly refresh of
+// registered Open Referral feeds, and the daily directory round (review reminders to providers, stale entries to
+// editors), overdue short-breaks applications to managers, annual-review invitations to families, referrals waiting
+// past the front door's working day, and social work assessments not authorised within 45 working days.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeIdleSessions } from '../features/accounts/service.ts';
 import { deliverQueuedNotifications } from '../features/notifications/service.ts';
 import { flagStaleServices, sendReviewReminders } from '../features/directory/reminders.ts';
+import { refreshRegisteredFeeds } from '../features/directory/registered-feeds.ts';
 import { flagOverdueApplications } from '../features/short-breaks/staff.ts';
 import { inviteAnnualReviews } from '../features/short-breaks/reviews.ts';
 import { flagOverdueReferrals } from '../features/referrals/triage.ts';
@@ -37,6 +38,14 @@ export function scheduledJobs(config: Config, database: Database): ScheduledJob[
       handler: async () => {
         await sendReviewReminders(database.db, { baseUrl: config.publicUrl });
         await flagStaleServices(database.db, { baseUrl: config.publicUrl });
+      },
+    },
+    {
+      // Every council's registered Open Referral feeds, imported again at night when few people search.
+      name: 'directory-feeds-refresh',
+      cron: '0 2 * * *',
+      handler: async () => {
+        await refreshRegisteredFeeds(database.db);
       },
     },
     {

@@ -44,6 +44,7 @@ export const NAVIGATION: readonly NavigationEntry[] = [
   },
   { href: '/admin/scoring', labelKey: 'nav.scoring' },
   { href: '/admin/notifications', labelKey: 'nav.outbox', exact: true },
+  { href: '/admin/audit', labelKey: 'nav.audit' },
   { href: '/sign-in', labelKey: 'nav.signIn', signedOutOnly: true, exact: true },
 ];
 

@@ -20,13 +20,7 @@ import { ASSESSMENT_FACTORS, DISABILITY_CODES } from '../../domain/census/codes.
 import { decideStepDown, moveChild, waitingProposal } from '../pathway/moves.ts';
 import { closeSafetyWorry, mayCloseWorries, openSafetyWorries } from '../pathway/worries.ts';
 import { RECORD_KEEPERS } from './identity.ts';
-import {
-  childrenOfFamilyMember,
-  householdOf,
-  recordDisabilities,
-  staffMaySeeChild,
-  viewChildRecord,
-} from './service.ts';
+import { householdOf, recordDisabilities, staffMaySeeChild, viewChildRecord, viewFamilyChildren } from './service.ts';
 import { formBody, OneOrMany, Text, Uuid, UuidOrEmpty, WholeNumber, text, type TypeBoxTypes } from '../../web/form.ts';
 import { Type } from '@sinclair/typebox';
 
@@ -60,7 +54,7 @@ export async function childrenRoutes(instance: FastifyInstance) {
   const { db } = app.deps.database;
 
   app.get('/children', { config: { access: FAMILY_ROLES } }, async (request, reply) => {
-    const children = await childrenOfFamilyMember(db, signedInUser(request));
+    const children = await viewFamilyChildren(db, signedInUser(request), request.id);
     return reply.render('children/views/list.njk', { children });
   });
 

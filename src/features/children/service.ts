@@ -86,6 +86,23 @@ export async function childrenOfFamilyMember(db: Kysely<Schema>, member: SignedI
   return queries.childrenCaredForBy(db, member.laCode, member.id);
 }
 
+/**
+ * The family member's children, for their own list of them: a list of children is a view of their records, so it
+ * is audited with the ids it shows.
+ */
+export async function viewFamilyChildren(db: Kysely<Schema>, member: SignedInUser, requestId: string) {
+  const children = await childrenOfFamilyMember(db, member);
+  await recordAudit(db, {
+    laCode: member.laCode,
+    actorUserId: member.id,
+    actorRole: primaryRole(member),
+    action: 'view-family-children',
+    requestId,
+    details: { childIds: children.map((child) => child.id) },
+  });
+  return children;
+}
+
 /** One of the family member's own children, or undefined (another family's child, or no such child). */
 export async function childOfFamilyMember(db: Kysely<Schema>, member: SignedInUser, childId: string) {
   return (await childrenOfFamilyMember(db, member)).find((child) => child.id === childId);

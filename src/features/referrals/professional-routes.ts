@@ -214,7 +214,7 @@ export async function professionalReferralRoutes(instance: FastifyInstance) {
   });
 
   app.get('/referrals/mine', ACCESS, async (request, reply) => {
-    const referrals = await referrersReferrals(db, signedInUser(request));
+    const referrals = await referrersReferrals(db, signedInUser(request), request.id);
     return reply.render('referrals/views/professional-mine.njk', {
       referrals: referrals.map((referral) => ({
         ...referral,

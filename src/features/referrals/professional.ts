@@ -145,9 +145,12 @@ export async function sendReferral(
   });
 }
 
-/** The referrer's sent referrals with what happened to each: the outcome, not the child's record. */
-export async function referrersReferrals(db: Kysely<Schema>, user: SignedInUser) {
-  return db
+/**
+ * The referrer's sent referrals with what happened to each: the outcome, not the child's record. The list names the
+ * children, so it is audited with the referrals and the children's records (those linked) it shows.
+ */
+export async function referrersReferrals(db: Kysely<Schema>, user: SignedInUser, requestId: string) {
+  const referrals = await db
     .selectFrom('referrals as r')
     .leftJoin('episodes as e', 'e.id', 'r.episode_id')
     .leftJoin('teams as t', 't.id', 'e.team_id')
@@ -160,6 +163,7 @@ export async function referrersReferrals(db: Kysely<Schema>, user: SignedInUser)
       'r.decided_at',
       'r.details',
       'r.decision_effect',
+      'r.child_id',
       't.name as team_name',
     ])
     .where('r.la_code', '=', user.laCode)
@@ -167,4 +171,16 @@ export async function referrersReferrals(db: Kysely<Schema>, user: SignedInUser)
     .where('r.kind', '=', 'professional')
     .orderBy('r.received_at', 'desc')
     .execute();
+  await recordAudit(db, {
+    laCode: user.laCode,
+    actorUserId: user.id,
+    actorRole: primaryRole(user),
+    action: 'view-own-referrals',
+    requestId,
+    details: {
+      referralIds: referrals.map((referral) => referral.id),
+      childIds: [...new Set(referrals.flatMap((referral) => (referral.child_id ? [referral.child_id] : [])))],
+    },
+  });
+  return referrals;
 }

@@ -48,6 +48,7 @@ export async function triageQueue(db: Kysely<Schema>, user: SignedInUser, reques
       'r.details',
       'r.received_at',
       'r.safeguarding_concern',
+      'r.child_id',
       'c.given_name',
       'c.family_name',
     ])
@@ -62,7 +63,10 @@ export async function triageQueue(db: Kysely<Schema>, user: SignedInUser, reques
     actorRole: primaryRole(user),
     action: 'view-new-referrals',
     requestId,
-    details: { count: rows.length },
+    details: {
+      count: rows.length,
+      childIds: [...new Set(rows.flatMap((row) => (row.child_id ? [row.child_id] : [])))],
+    },
   });
   const todayIso = toIsoDate(today);
   return rows.map((row) => {

@@ -87,7 +87,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
   const link = (application: FamilyApplication, page = '') => `/short-breaks/applications/${application.id}${page}`;
 
   app.get('/short-breaks', { config: ACCESS }, async (request, reply) => {
-    const children = await familyApplications(db, signedInUser(request));
+    const children = await familyApplications(db, signedInUser(request), request.id);
     return reply.render('short-breaks/views/start.njk', {
       children: children.map((child) => ({
         ...child,

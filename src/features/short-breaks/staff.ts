@@ -70,6 +70,7 @@ export async function staffQueue(
       'a.outcome',
       'a.decision',
       'a.review_of',
+      'a.child_id',
       'c.given_name',
       'c.family_name',
       'r.asked_at',
@@ -87,7 +88,7 @@ export async function staffQueue(
     actorRole: primaryRole(user),
     action: 'view-short-breaks-queue',
     requestId: options.requestId,
-    details: { count: rows.length },
+    details: { count: rows.length, childIds: [...new Set(rows.map((row) => row.child_id))] },
   });
   const todayIso = toIsoDate(today);
   return rows.map((row) => {
