@@ -555,5 +555,53 @@ for (const target of databaseTargets()) {
         .where('id', '=', maryam.id)
         .execute();
     });
+
+    test('a team’s lists of children are audited with the children they showed: my cases, unallocated work, the caseload', async () => {
+      async function latest(action: string) {
+        const event = await database.db
+          .selectFrom('audit_events')
+          .select(['actor_user_id', 'details'])
+          .where('action', '=', action)
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
+        return {
+          actor: event.actor_user_id,
+          childIds: [...((event.details as { childIds: string[] }).childIds ?? [])].sort(),
+        };
+      }
+      const megan = await userIdOf('social.worker@demo.pathway.test');
+      const ibrahim = await openEpisodeOf('Ibrahim');
+      const held = await database.db
+        .selectFrom('episodes')
+        .select('child_id')
+        .where('worker_id', '=', megan)
+        .where('ended_at', 'is', null)
+        .execute();
+      assert.equal((await socialWorker.get('/my-cases')).statusCode, 200);
+      assert.deepEqual(await latest('view-my-cases'), {
+        actor: megan,
+        childIds: held.map((row) => row.child_id).sort(),
+      });
+      assert.ok(held.some((row) => row.child_id === ibrahim.child_id));
+
+      const team = (
+        await database.db
+          .selectFrom('episodes')
+          .select('team_id')
+          .where('id', '=', ibrahim.id)
+          .executeTakeFirstOrThrow()
+      ).team_id;
+      const waiting = await database.db
+        .selectFrom('episodes')
+        .select('child_id')
+        .where('team_id', '=', team)
+        .where('worker_id', 'is', null)
+        .where('ended_at', 'is', null)
+        .execute();
+      assert.equal((await manager.get('/unallocated')).statusCode, 200);
+      assert.deepEqual((await latest('view-unallocated-work')).childIds, waiting.map((row) => row.child_id).sort());
+      assert.equal((await manager.get('/caseload')).statusCode, 200);
+      assert.ok((await latest('view-caseload')).childIds.includes(ibrahim.child_id));
+    });
   });
 }

@@ -701,7 +701,7 @@ export async function caseload(db: Kysely<Schema>, user: SignedInUser, options: 
     actorRole: primaryRole(user),
     action: 'view-caseload',
     requestId: options.requestId,
-    details: { page, count: episodes.length },
+    details: { page, count: episodes.length, childIds: episodes.map((episode) => episode.child_id) },
   });
   return { total: Number(total), episodes };
 }

@@ -9,14 +9,21 @@ import { recordAudit } from '../audit/service.ts';
 /** How many unallocated children a team's list shows; a longer list says how many more wait. */
 export const UNALLOCATED_LIMIT = 200;
 
-async function auditList(db: Kysely<Schema>, user: SignedInUser, action: string, requestId: string, count: number) {
+/** A list of children is a view of each child's record: audited with the children it shows. */
+async function auditList(
+  db: Kysely<Schema>,
+  user: SignedInUser,
+  action: string,
+  requestId: string,
+  shown: readonly { child_id: string }[],
+) {
   await recordAudit(db, {
     laCode: user.laCode,
     actorUserId: user.id,
     actorRole: primaryRole(user),
     action,
     requestId,
-    details: { count },
+    details: { count: shown.length, childIds: shown.map((row) => row.child_id) },
   });
 }
 
@@ -87,7 +94,7 @@ export async function unallocatedWork(db: Kysely<Schema>, user: SignedInUser, re
       .groupBy(['team_id', 'worker_id'])
       .execute(),
   ]);
-  await auditList(db, user, 'view-unallocated-work', requestId, waiting.length);
+  await auditList(db, user, 'view-unallocated-work', requestId, waiting);
   return teams.map((team) => {
     const workers = members
       .filter((member) => member.team_id === team.id)
@@ -128,6 +135,6 @@ export async function myCases(db: Kysely<Schema>, user: SignedInUser, requestId:
     .where('e.ended_at', 'is', null)
     .orderBy('e.started_at')
     .execute();
-  await auditList(db, user, 'view-my-cases', requestId, cases.length);
+  await auditList(db, user, 'view-my-cases', requestId, cases);
   return cases;
 }
