@@ -21,7 +21,7 @@ const NEW_REFERRALS = 60;
 const PAUSE_MS = 1000;
 
 /** Families, children, episodes, referrals and timeline events, made in SQL so loading is quick. */
-async function loadCasework(database: Database) {
+export async function loadCasework(database: Database) {
   const { db } = database;
   const laCode = DEMO_COUNCIL.laCode;
   const started = performance.now();

@@ -3,6 +3,7 @@ import { applicationsBenchmark } from './applications.ts';
 import { caseworkBenchmark } from './casework.ts';
 import { childSearchBenchmark } from './child-search.ts';
 import { platformBenchmark } from './platform.ts';
+import { reliabilityBenchmark } from './reliability.ts';
 import { searchBenchmark } from './search.ts';
 import { searchEvalBenchmark } from './search-eval.ts';
 
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   casework: caseworkBenchmark,
   'child-search': childSearchBenchmark,
   platform: platformBenchmark,
+  reliability: reliabilityBenchmark,
   search: searchBenchmark,
   'search-eval': searchEvalBenchmark,
 };
