@@ -207,6 +207,28 @@ for (const target of databaseTargets()) {
   });
 }
 
+for (const target of databaseTargets()) {
+  describe(`two set-ups at once on ${target.name}`, () => {
+    test('two set-ups started at the same moment for different councils make one council; the other is refused', async () => {
+      const database = await target.open();
+      try {
+        const other = { ...SETUP, laCode: 'E08000033', name: 'Calderdale', adminEmail: 'it.admin@calderdale.example' };
+        const results = await Promise.all([
+          setUpFirstCouncil(database.db, SETUP),
+          setUpFirstCouncil(database.db, other),
+        ]);
+        assert.deepEqual(results.map((result) => result.outcome).sort(), ['already-set-up', 'created']);
+        const councils = await database.db.selectFrom('councils').select('la_code').execute();
+        assert.equal(councils.length, 1);
+        const administrators = await database.db.selectFrom('users').select('email').execute();
+        assert.equal(administrators.length, 1);
+      } finally {
+        await database.dispose();
+      }
+    });
+  });
+}
+
 describe('npm run setup', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pathway-setup-'));
   after(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 // SQL for setting up the first council.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 
 export async function allCouncils(db: Kysely<Schema>) {
@@ -13,4 +13,12 @@ export async function councilName(db: Kysely<Schema>, laCode: string): Promise<s
     .where('la_code', '=', laCode)
     .executeTakeFirstOrThrow();
   return council.name;
+}
+
+/**
+ * Holds, until the transaction ends, the one lock every set-up takes first: two set-ups started at once (two
+ * terminals, a retried deployment) run one after the other, so the second sees the first's council and is refused.
+ */
+export async function waitForOtherSetUps(db: Kysely<Schema>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('pathway: set up the first council'))`.execute(db);
 }

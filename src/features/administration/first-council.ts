@@ -33,6 +33,7 @@ export async function setUpFirstCouncil(
   setup: { laCode: string; name: string; adminEmail: string; adminName: string; publicUrl: string },
 ): Promise<FirstCouncilResult> {
   return db.transaction().execute(async (trx) => {
+    await queries.waitForOtherSetUps(trx);
     if (await hasCouncil(trx)) {
       const councils = await queries.allCouncils(trx);
       return {
