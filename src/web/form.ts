@@ -110,3 +110,16 @@ export function text(value: string | undefined): string {
 export function fieldOf(record: unknown, name: string): unknown {
   return typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[name] : undefined;
 }
+
+/** A file as @fastify/multipart gives it when a multipart form's fields are attached to the body. */
+export interface UploadedFile {
+  type: 'file';
+  filename?: string;
+  file?: { truncated?: boolean };
+  toBuffer: () => Promise<Buffer>;
+}
+
+/** Whether a multipart form's field is a file (rather than text, or nothing). */
+export function isUploadedFile(part: unknown): part is UploadedFile {
+  return fieldOf(part, 'type') === 'file' && typeof fieldOf(part, 'toBuffer') === 'function';
+}

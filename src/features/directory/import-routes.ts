@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Role } from '../../domain/people.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
-import { fieldOf, formBody, IdParams, queryOf, Text, text, type TypeBoxTypes } from '../../web/form.ts';
+import { fieldOf, formBody, IdParams, isUploadedFile, queryOf, Text, text, type TypeBoxTypes } from '../../web/form.ts';
 import type { Translate } from '../../web/i18n.ts';
 import { FEED_LIMITS } from './feed-reading.ts';
 import { importFeedAtAddress, importUploadedFeed, MAX_UPLOAD_BYTES, type BrowserImport } from './feed-imports.ts';
@@ -28,18 +28,6 @@ const MEGABYTES = Math.round(MAX_UPLOAD_BYTES / (1024 * 1024));
 const AddressBody = formBody({ url: Text() });
 const FeedBody = formBody({ name: Text(), url: Text() });
 const FeedsQuery = queryOf({ notice: Text() });
-
-/** A file as @fastify/multipart gives it when fields are attached to the body. */
-interface UploadedFile {
-  type: 'file';
-  filename?: string;
-  file?: { truncated?: boolean };
-  toBuffer: () => Promise<Buffer>;
-}
-
-function isUploadedFile(part: unknown): part is UploadedFile {
-  return fieldOf(part, 'type') === 'file' && typeof fieldOf(part, 'toBuffer') === 'function';
-}
 
 /** What went wrong, in words, with the numbers its message may name. */
 export function problemText(t: Translate, problem: { code: string; detail: string | null }): string {

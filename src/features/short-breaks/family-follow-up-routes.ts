@@ -16,7 +16,7 @@ import {
 } from './evidence.ts';
 import { MAX_ANSWER, answerFamilyQuestions, informationRequests } from './information-requests.ts';
 import { familyApplication, type FamilyApplication } from './service.ts';
-import { fieldOf, IdParams, Text, text, Uuid, type TypeBoxTypes } from '../../web/form.ts';
+import { fieldOf, IdParams, isUploadedFile, Text, text, Uuid, type TypeBoxTypes } from '../../web/form.ts';
 
 const ACCESS = { access: FAMILY_ROLES };
 const CAN_ADD_EVIDENCE = ['draft', 'more_information_requested'];
@@ -25,18 +25,6 @@ const APPLICATION = { config: ACCESS, schema: { params: IdParams } };
 const EvidenceParams = Type.Object({ id: Uuid, evidenceId: Uuid });
 /** The answers to the officer's questions, one field a question (`answer-<id>`), all text. */
 const AnswersBody = Type.Record(Type.String(), Text());
-
-/** A file as @fastify/multipart gives it when fields are attached to the body. */
-interface UploadedFile {
-  type: 'file';
-  filename?: string;
-  file?: { truncated?: boolean };
-  toBuffer: () => Promise<Buffer>;
-}
-
-function isUploadedFile(part: unknown): part is UploadedFile {
-  return fieldOf(part, 'type') === 'file' && typeof fieldOf(part, 'toBuffer') === 'function';
-}
 
 /** Sends a stored file so the browser saves it rather than opening it inside Pathway's pages. */
 export function sendFile(
