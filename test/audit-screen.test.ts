@@ -239,6 +239,25 @@ for (const target of databaseTargets()) {
       assert.match(second.body, /Page 2 of 2/);
     });
 
+    test('the pages after the first show the trail as it was on the first: reading it, which it records, shifts nothing', async () => {
+      const total = (html: string) => Number(/([\d,]+) events/.exec(html)?.[1]?.replaceAll(',', ''));
+      const first = await admin.get('/admin/audit');
+      assert.equal(rowsOf(first.body).length, 50);
+      // Others read and change records meanwhile (and this reading is itself recorded).
+      await admin.get('/admin/audit');
+      await admin.get('/admin/users');
+      const next = /<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next">/.exec(first.body)?.[1];
+      assert.ok(next);
+      assert.match(next, /upTo=\d+/);
+      const second = await admin.get(next.replaceAll('&amp;', '&'));
+      assert.equal(total(second.body), total(first.body), 'the same trail, page after page');
+      const shown = Math.min(50, total(first.body) - 50);
+      assert.equal(rowsOf(second.body).length, shown);
+      const fresh = await admin.get('/admin/audit');
+      assert.ok(total(fresh.body) > total(first.body), 'a new reading starts from now');
+      assert.match(rowsOf(fresh.body)[0] ?? '', /Viewed the audit trail/);
+    });
+
     test('the CSV: every filtered event, as an attachment, and a name that looks like a formula is text', async () => {
       await database.db
         .updateTable('users')

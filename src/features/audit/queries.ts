@@ -12,6 +12,8 @@ export interface TrailFilter {
   from?: string;
   /** … to the end of this one. */
   to?: string;
+  /** Only events up to this one: a trail read page by page stays as it was on its first page. */
+  upToId?: string;
 }
 
 export interface TrailRow {
@@ -42,6 +44,7 @@ function filtered(db: Kysely<Schema>, filter: TrailFilter) {
     );
   }
   if (filter.actorUserId) query = query.where('e.actor_user_id', '=', filter.actorUserId);
+  if (filter.upToId) query = query.where('e.id', '<=', filter.upToId);
   // Days are the council's days: midnight in London, whatever the server's time zone.
   if (filter.from) {
     query = query.where(
@@ -146,4 +149,16 @@ export async function personOf(db: Kysely<Schema>, laCode: string, userId: strin
     .where('la_code', '=', laCode)
     .where('id', '=', userId)
     .executeTakeFirst();
+}
+
+/** The council's newest event, where a trail read page by page stops. */
+export async function newestEventId(db: Kysely<Schema>, laCode: string): Promise<string | undefined> {
+  const newest = await db
+    .selectFrom('audit_events')
+    .select('id')
+    .where('la_code', '=', laCode)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return newest?.id;
 }

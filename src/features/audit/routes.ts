@@ -28,10 +28,11 @@ const TrailQuerySchema = queryOf({
   child: Text(200),
   person: UuidOrEmpty,
   page: Text(20),
+  upTo: Text(20),
   ...textFields(DATE_FIELDS),
 });
 type DateField = (typeof DATE_FIELDS)[number];
-type Query = { child?: string; person?: string; page?: string } & Partial<Record<DateField, string>>;
+type Query = { child?: string; person?: string; page?: string; upTo?: string } & Partial<Record<DateField, string>>;
 type FilterValues = { child: string; person: string } & Record<DateField, string>;
 
 /** The names of the listed children shown in a row; the rest are counted. */
@@ -134,6 +135,9 @@ export async function auditRoutes(instance: FastifyInstance) {
     const pages = found ? Math.max(1, Math.ceil(found.total / TRAIL_PAGE_SIZE)) : 1;
     const page = found?.page ?? 1;
     const matchedNames = (found?.matchedChildren ?? []).map((child) => child.name).join(', ');
+    // The next pages read the trail as it was on this one (`upTo`), not with the reads made since.
+    const pageHref = (to: number) =>
+      `/admin/audit${filtersQuery(values, { page: String(to), ...(found?.upTo && { upTo: found.upTo }) })}`;
     return reply.render('audit/views/trail.njk', {
       values,
       ...problemsForForm(problems),
@@ -172,8 +176,8 @@ export async function auditRoutes(instance: FastifyInstance) {
       downloadHref: `/admin/audit/export${filtersQuery(values)}`,
       downloadHint: request.t('audit.downloadHint', { most: MOST_EXPORTED.toLocaleString('en-GB') }),
       pagination: {
-        ...(page > 1 ? { previous: { href: `/admin/audit${filtersQuery(values, { page: String(page - 1) })}` } } : {}),
-        ...(page < pages ? { next: { href: `/admin/audit${filtersQuery(values, { page: String(page + 1) })}` } } : {}),
+        ...(page > 1 ? { previous: { href: pageHref(page - 1) } } : {}),
+        ...(page < pages ? { next: { href: pageHref(page + 1) } } : {}),
       },
       pageText: request.t('audit.page', { page, pages }),
     });
@@ -187,7 +191,14 @@ export async function auditRoutes(instance: FastifyInstance) {
     }
     const requested = Number(request.query.page ?? 1);
     const page = Number.isInteger(requested) && requested >= 1 && requested <= 100_000 ? requested : 1;
-    const found = await viewAuditTrail(db, signedInUser(request), trail, page, request.id);
+    const upTo = /^[0-9]{1,18}$/.test(request.query.upTo ?? '') ? request.query.upTo : undefined;
+    const found = await viewAuditTrail(
+      db,
+      signedInUser(request),
+      { ...trail, ...(upTo && { upTo }) },
+      page,
+      request.id,
+    );
     return render(request, reply, values, {}, { ...found, page });
   });
 

@@ -21,6 +21,11 @@ export interface TrailQuery {
   personId?: string;
   from?: string;
   to?: string;
+  /**
+   * The newest event of the trail's first page, carried by the links to the next pages: reading the trail adds to
+   * it, so without this each page would shift by the reads since the first.
+   */
+  upTo?: string;
 }
 
 export interface NamedChild {
@@ -120,6 +125,7 @@ async function filterOf(db: Kysely<Schema>, viewer: SignedInUser, query: TrailQu
     ...(query.personId && { actorUserId: person?.id ?? '00000000-0000-0000-0000-000000000000' }),
     ...(query.from && { from: query.from }),
     ...(query.to && { to: query.to }),
+    ...(query.upTo && { upToId: query.upTo }),
   };
   // What the audit row says was asked for: ids and dates, never a name typed.
   const asked = {
@@ -156,13 +162,15 @@ export async function viewAuditTrail(
   page: number,
   requestId: string,
 ) {
-  const { filter, children, asked } = await filterOf(db, viewer, query);
+  const upTo = query.upTo ?? (await queries.newestEventId(db, viewer.laCode));
+  const { filter, children, asked } = await filterOf(db, viewer, { ...query, ...(upTo && { upTo }) });
   const [total, rows] = await Promise.all([
     queries.countTrail(db, filter),
     queries.readTrail(db, filter, { limit: TRAIL_PAGE_SIZE, offset: (page - 1) * TRAIL_PAGE_SIZE }),
   ]);
   await auditReading(db, viewer, 'view-audit-trail', requestId, { filters: asked, page, count: rows.length });
   return {
+    upTo,
     total,
     events: await named(db, viewer.laCode, rows),
     matchedChildren: children.matched,
