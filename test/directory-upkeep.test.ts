@@ -74,6 +74,9 @@ for (const target of databaseTargets()) {
       assert.equal(list.statusCode, 200);
       assert.match(list.body, new RegExp(ownService.id));
       assert.doesNotMatch(list.body, new RegExp(otherService.id));
+      // Every heading of the list is words, never a placeholder left unfilled.
+      assert.match(list.body, /<th scope="col" class="govuk-table__header">Organisation<\/th>/);
+      assert.doesNotMatch(list.body, /\{[a-z]+\}/i);
       assert.equal((await provider.get(`/manage/services/${otherService.id}/edit`)).statusCode, 404);
       const edit = await provider.submit(
         `/manage/services/${ownService.id}/edit`,
