@@ -335,6 +335,9 @@ function describeLink(config: Config, email: string, link: { url: string; expire
       ? `It is also queued as an email to ${email}; GOV.UK Notify sends it once Pathway runs.`
       : `It is also kept as an email to ${email} in the outbox; set NOTIFY_API_KEY for Pathway to send emails.`,
   );
+  say(
+    `The link starts with PUBLIC_URL (${config.publicUrl}). If people will reach Pathway at another address, set PUBLIC_URL to it and run npm run setup -- --new-link --admin-email ${email}.`,
+  );
   say('Keep this link private: whoever opens it first can create the password. Only its hash is stored.');
   say('Next: start Pathway (npm start), open the link, create a password and sign in.');
 }
@@ -400,6 +403,22 @@ async function restore(config: Config, args: string[]) {
   say('Start Pathway with npm start; it applies any migrations newer than the backup.');
 }
 
+const USAGE = [
+  "Pathway's commands (npm run <command> -- <options>, or node dist/cli.js <command> <options>):",
+  '  serve                      run Pathway (npm start)',
+  '  worker                     run the background jobs on their own (with DATABASE_URL)',
+  '  migrate                    bring the database up to date, as its owner',
+  "  grant <role>               give the application's database role what it needs (docs/operations.md)",
+  '  seed                       seed the demo council into an empty database',
+  '  setup --council-code CODE --council-name "…" --admin-email … [--admin-name "…"]',
+  '                             set up your council and its first administrator; --new-link gives a new link',
+  '  import-oruk <file, folder or URL> [--council CODE] [--source NAME]',
+  '                             import an Open Referral UK feed (npm run import:oruk)',
+  '  backup <file>              back up the embedded database',
+  '  restore <file> [--replace] restore a backup into the embedded data folder, with Pathway stopped',
+  'The README says more, and docs/operations.md how to run Pathway for real.',
+].join('\n');
+
 async function main(command: string | undefined) {
   const config = loadConfig();
   switch (command) {
@@ -436,10 +455,12 @@ async function main(command: string | undefined) {
       return backup(config, process.argv.slice(3));
     case 'restore':
       return restore(config, process.argv.slice(3));
+    case 'help':
+    case '--help':
+      say(USAGE);
+      return;
     default:
-      throw new ConfigError(
-        `Unknown command "${command ?? ''}". Use one of: serve, worker, migrate, grant, seed, import-oruk, setup, backup, restore.`,
-      );
+      throw new ConfigError(`Unknown command "${command ?? ''}".\n${USAGE}`);
   }
 }
 

@@ -251,6 +251,8 @@ describe('npm run setup', () => {
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /Set up Bradford Metropolitan District Council \(E08000032\)/);
     assert.match(first.stdout, /http:\/\/localhost:3000\/set-password\?token=[A-Za-z0-9_-]{43}/);
+    // It says where the link's address comes from, so a council serving elsewhere knows to set it.
+    assert.match(first.stdout, /The link starts with PUBLIC_URL \(http:\/\/localhost:3000\)/);
 
     const second = setup('--council-code', SETUP.laCode, ...bradford);
     assert.equal(second.status, 1);
@@ -260,5 +262,22 @@ describe('npm run setup', () => {
     const newLink = setup('--new-link', '--admin-email', SETUP.adminEmail);
     assert.equal(newLink.status, 0, newLink.stderr);
     assert.match(newLink.stdout, /set-password\?token=/);
+  });
+
+  test('--help lists every command, and an unknown one is refused with the same list', () => {
+    const run = (command: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', command], {
+        env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const help = run('--help');
+    assert.equal(help.status, 0, help.stderr);
+    for (const command of ['serve', 'worker', 'migrate', 'grant', 'seed', 'setup', 'import-oruk', 'backup', 'restore'])
+      assert.match(help.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
+    const unknown = run('serv');
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /Unknown command "serv"/);
+    assert.match(unknown.stderr, /setup --council-code/);
   });
 });

@@ -117,7 +117,7 @@ describe('administration in the browser', { timeout: 240_000 }, () => {
     assert.equal(await overflowsSideways(page), false);
     await page.getByLabel('Password', { exact: true }).fill('short');
     await page.getByLabel('Confirm password').fill('different');
-    await page.getByRole('button', { name: 'Save password and sign in' }).click();
+    await page.getByRole('button', { name: 'Save password' }).click();
     const errors = page.locator('.govuk-error-summary');
     assert.match(await errors.innerText(), /Password must be \d+ characters or more/);
     await assertAccessible(page);
@@ -125,7 +125,7 @@ describe('administration in the browser', { timeout: 240_000 }, () => {
     const password = 'river lantern biscuit';
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByLabel('Confirm password').fill(password);
-    await page.getByRole('button', { name: 'Save password and sign in' }).click();
+    await page.getByRole('button', { name: 'Save password' }).click();
     await page.getByRole('heading', { name: 'Your password is saved' }).waitFor();
     await assertAccessible(page);
     await page.getByRole('link', { name: 'Sign in' }).last().click();
