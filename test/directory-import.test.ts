@@ -89,8 +89,19 @@ async function startFeedServer(): Promise<{ server: Server; base: string; asked:
         write();
         return;
       }
-      case '/endless-pages':
-        send(200, JSON.stringify({ ...bristol, total_pages: 100_000 }));
+      case '/endless-pages': {
+        // Every page new services (their ids end with the page's number), and more pages than Pathway reads.
+        const page = Number(url.searchParams.get('page') ?? 1);
+        const contents = (bristol.contents as { id: string }[]).map((service) => ({
+          ...service,
+          id: `${service.id.slice(0, -8)}${page.toString(16).padStart(8, '0')}`,
+        }));
+        send(200, JSON.stringify({ ...bristol, contents, total_pages: 100_000 }));
+        return;
+      }
+      case '/one-page-saved':
+        // One page of a feed saved as a file: it says the feed had 118 pages, and answers every page the same.
+        send(200, JSON.stringify({ ...bristol, total_pages: 118 }));
         return;
       default:
         send(404, JSON.stringify({ error: 'not found' }));
@@ -241,6 +252,8 @@ for (const target of databaseTargets()) {
       assert.match(response.body, /Records rejected\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*4\s*</);
       assert.match(response.body, /ac148810-d857-441c-9679-408f346de14b/);
       assert.match(response.body, /<li>It has no name<\/li>/);
+      // Every record refused: the page says nothing was imported, not that the import finished.
+      assert.match(response.body, /<h1 class="govuk-heading-l">Nothing was imported<\/h1>/);
       assert.equal(await countServices(), before);
     });
 
@@ -287,6 +300,14 @@ for (const target of databaseTargets()) {
         accepted: 3,
         rejected: 4,
       });
+    });
+
+    test('an address that answers every page the same is read once: no service is counted twice', async () => {
+      feeds.asked.length = 0;
+      const response = await importAddress(`${feeds.base}/one-page-saved`);
+      assert.equal(response.statusCode, 200);
+      assert.match(response.body, /Services imported\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*3\s*</);
+      assert.deepEqual(feeds.asked, ['/one-page-saved', '/one-page-saved?page=2']);
     });
 
     test('an address that redirects is followed, a few times at most', async () => {

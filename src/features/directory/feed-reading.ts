@@ -206,6 +206,12 @@ function isOpenReferral(document: unknown, items: FeedItem[]): boolean {
   );
 }
 
+/** A service's id as its feed gives it, or '' when it has none (such services are never taken for repeats). */
+function idOf(item: FeedItem): string {
+  const id = isObject(item.raw) ? item.raw.id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+}
+
 function itemsOf(document: unknown, origin: string): FeedItem[] {
   return servicesIn(document).map((raw) => ({ edition: editionOf(raw), raw, origin }));
 }
@@ -230,6 +236,7 @@ export async function readFeedAddress(address: string, limits: FeedLimits = FEED
   if (start instanceof FeedProblem) throw start;
   const feedSignal = AbortSignal.timeout(limits.feedMs);
   const items: FeedItem[] = [];
+  const seen = new Set<string>();
   let bytesLeft = limits.bytes;
   for (let page = 1; ; page += 1) {
     if (page > limits.pages) throw new FeedProblem('too-many-pages');
@@ -240,7 +247,12 @@ export async function readFeedAddress(address: string, limits: FeedLimits = FEED
     const document = parsed(answer.text);
     const found = itemsOf(document, pageUrl.href);
     if (page === 1 && !isOpenReferral(document, found)) throw new FeedProblem('not-open-referral');
-    items.push(...found);
+    // An address that is one page of a feed saved as a file says how many pages the feed had, yet answers every
+    // page the same: a page with only services already read means there are no more, and none is counted twice.
+    const fresh = found.filter((item) => !seen.has(idOf(item)));
+    if (page > 1 && found.length > 0 && fresh.length === 0) return items;
+    for (const item of fresh) if (idOf(item) !== '') seen.add(idOf(item));
+    items.push(...fresh);
     const totalPages = isObject(document) ? Number(document.total_pages ?? document.totalPages ?? 1) : 1;
     if (!Number.isFinite(totalPages) || page >= totalPages) return items;
   }
