@@ -495,8 +495,16 @@ for (const target of databaseTargets()) {
         .where('template', '=', 'cases-returned')
         .executeTakeFirstOrThrow();
       assert.match(message.body, /Megan Lewis's account was deactivated\. These children's work was theirs: .*Ibrahim/);
-      // The team manager finds the child waiting for a worker, and can allocate again.
-      assert.match((await manager.get('/unallocated')).body, /Ibrahim/);
+      // The team manager finds the child waiting for a worker since today, when the work came back, and can
+      // allocate again.
+      const today = new Intl.DateTimeFormat('en-GB', {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'Europe/London',
+      }).format(new Date());
+      const waiting = /Ibrahim[\s\S]*?<\/tr>/.exec((await manager.get('/unallocated')).body)?.[0] ?? '';
+      assert.ok(waiting.includes(today), waiting);
       const audit = await database.db
         .selectFrom('audit_events')
         .select('subject_id')

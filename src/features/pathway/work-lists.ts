@@ -57,6 +57,18 @@ export async function unallocatedWork(db: Kysely<Schema>, user: SignedInUser, re
         'c.id as child_id',
         'c.given_name',
         'c.family_name',
+        // Waiting since the work opened, or since it came back to the team (its worker left the team or the council).
+        eb.fn
+          .coalesce(
+            eb
+              .selectFrom('timeline_events as back')
+              .select((inner) => inner.fn.max('back.occurred_at').as('returned_at'))
+              .whereRef('back.child_id', '=', 'e.child_id')
+              .where('back.kind', '=', 'unallocated')
+              .whereRef('back.occurred_at', '>=', 'e.started_at'),
+            'e.started_at',
+          )
+          .as('waiting_since'),
         eb
           .exists(
             eb
