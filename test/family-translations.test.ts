@@ -11,6 +11,9 @@ import { seedDemoApplications } from '../src/demo/applications.ts';
 
 /** The parts of the locale files a family reads: whole files, or a file's family sections (referrals.ask). */
 const FAMILY_FILES = [
+  'account.',
+  'roles.',
+  'setPassword.',
   'shortBreaks.',
   'shortBreaksLetter.',
   'children.',

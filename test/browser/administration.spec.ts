@@ -32,7 +32,7 @@ describe('administration in the browser', { timeout: 240_000 }, () => {
       // On a phone the menu is folded behind its button.
       const menu = page.getByRole('button', { name: 'Menu' });
       if (await menu.isVisible()) await menu.click();
-      await page.getByRole('link', { name: 'Administration' }).click();
+      await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Administration' }).click();
       await page.waitForURL(/\/admin\/users$/);
       const visit = async (what: string) => {
         await assertAccessible(page);
@@ -111,7 +111,13 @@ describe('administration in the browser', { timeout: 240_000 }, () => {
     const path = new URL(link).pathname + new URL(link).search;
 
     const page = await (await harness.browser.newContext({ viewport: { width: 375, height: 800 } })).newPage();
-    await page.goto(`${harness.baseUrl}${path}`);
+    // A family who reads Urdu meets the page in Urdu, right to left, with the email address kept left to right.
+    await page.goto(`${harness.baseUrl}${path}&lang=ur`);
+    await page.getByRole('heading', { name: 'اپنا پاس ورڈ بنائیں' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+    await assertAccessible(page);
+    assert.equal(await overflowsSideways(page), false);
+    await page.goto(`${harness.baseUrl}${path}&lang=en`);
     await page.getByRole('heading', { name: 'Create your password' }).waitFor();
     await assertAccessible(page);
     assert.equal(await overflowsSideways(page), false);
