@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { importFeed } from '../src/features/directory/import.ts';
+import { columnsFor, detailsOf } from '../src/features/directory/details.ts';
+import { importFeed, importItems } from '../src/features/directory/import.ts';
+import { telHref } from '../src/features/directory/service-page.ts';
 import { LANGUAGE_COOKIE } from '../src/web/cookies.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
-import { seededApp, signedInClient, TestClient } from './helpers/app.ts';
+import { csrfTokenIn, seededApp, signedInClient, TestClient } from './helpers/app.ts';
 import { EVALUATION_SERVICES, ORUK_REFERENCE } from './helpers/reference-data.ts';
 
 for (const target of databaseTargets()) {
@@ -164,7 +166,7 @@ for (const target of databaseTargets()) {
     test('a search page and an API list are kept for anyone not signed in until the directory changes', async () => {
       const url = '/services?q=swimming';
       const first = await app.inject({ method: 'GET', url });
-      const id = /href="\/services\/([0-9a-f-]{36})"/.exec(first.body)?.[1];
+      const id = /href="\/services\/([0-9a-f-]{36})[?"]/.exec(first.body)?.[1];
       assert.ok(id, 'the search finds a service');
       const service = await database.db
         .selectFrom('services')
@@ -178,9 +180,11 @@ for (const target of databaseTargets()) {
       const rename = (name: string) => database.db.updateTable('services').set({ name }).where('id', '=', id).execute();
       const family = new TestClient(app);
       try {
-        // Changed behind Pathway's back (as another web process would), the kept page and list are sent again...
+        // Changed behind Pathway's back (as another web process would), the kept page and list are sent again
+        // (each with a CSRF token of its own for the saving buttons)...
         await rename('Renamed swimming club');
-        assert.equal((await app.inject({ method: 'GET', url })).body, first.body);
+        const withoutTokens = (body: string) => body.replace(/name="_csrf" value="[^"]+"/g, '');
+        assert.equal(withoutTokens((await app.inject({ method: 'GET', url })).body), withoutTokens(first.body));
         assert.equal((await app.inject({ method: 'GET', url: apiUrl })).body, firstList.body);
         // ...but not to a family with a saved list, whose page counts it, nor in another language...
         family.cookies.set('pathway_saved', id);
@@ -223,9 +227,226 @@ for (const target of databaseTargets()) {
       const first = await app.inject({ method: 'GET', url: '/services' });
       assert.equal((first.body.match(/class="pathway-result"/g) ?? []).length, 20);
       assert.match(first.body, /href="\/services\?page=2"/);
-      const beyond = await app.inject({ method: 'GET', url: '/services?page=999' });
+    });
+
+    test('a page number beyond the last says where the results end, with a link to the last page', async () => {
+      const first = await app.inject({ method: 'GET', url: '/services?cost=free' });
+      const total = Number(/(\d+) services? found/.exec(first.body)?.[1]);
+      const last = Math.ceil(total / 20);
+      const beyond = await app.inject({ method: 'GET', url: '/services?cost=free&page=999' });
       assert.equal(beyond.statusCode, 200);
-      assert.match(beyond.body, /No services match/);
+      assert.match(beyond.body, new RegExp(`There are no results on page 999. The results end on page ${last}.`));
+      assert.match(beyond.body, new RegExp(`href="/services\\?cost=free&amp;page=${last}">Go to the last page`));
+      assert.doesNotMatch(beyond.body, /No services match|class="pathway-result"/);
+      // A search that finds nothing still says so.
+      const nothing = await app.inject({ method: 'GET', url: '/services?q=zzqqxxnothing&exact=1&page=3' });
+      assert.match(nothing.body, /No services match/);
+    });
+
+    test('"Nearest first" without a postcode says so, and shows the best matches (or names) instead', async () => {
+      const firstResult = (body: string) => /id="result-([0-9a-f-]{36})"/.exec(body)?.[1];
+      const words = await app.inject({ method: 'GET', url: '/services?q=swimming&sort=distance' });
+      assert.match(words.body, /Enter a postcode to sort by distance. Showing the best matches first instead./);
+      const bestMatch = await app.inject({ method: 'GET', url: '/services?q=swimming' });
+      assert.equal(firstResult(words.body), firstResult(bestMatch.body));
+      const browsing = await app.inject({ method: 'GET', url: '/services?sort=distance' });
+      assert.match(browsing.body, /Showing services in name order \(A to Z\) instead./);
+      const near = await app.inject({ method: 'GET', url: '/services?postcode=BD21&sort=distance' });
+      assert.doesNotMatch(near.body, /Enter a postcode to sort by distance/);
+      assert.match(near.body, /miles away/);
+    });
+
+    test('the filters chosen show above the results, each a link to the same search without it', async () => {
+      const page = await app.inject({ method: 'GET', url: '/services?q=club&need=autism&day=SA&age=7&page=2' });
+      const tags = [...page.body.matchAll(/<a class="pathway-filter-tag" href="([^"]+)">(.*?)<\/a>/g)].map(
+        ([, href, inner]) => ({ href, text: inner!.replace(/<[^>]+>/g, '') }),
+      );
+      assert.deepEqual(tags, [
+        { href: '/services?q=club&amp;need=autism&amp;day=SA', text: 'Remove this filter: Age 7×' },
+        { href: '/services?q=club&amp;age=7&amp;day=SA', text: 'Remove this filter: Autism×' },
+        { href: '/services?q=club&amp;age=7&amp;need=autism', text: 'Remove this filter: Saturday×' },
+      ]);
+      assert.match(page.body, /href="\/services\?q=club">Remove all filters/);
+      assert.match(page.body, /<summary class="pathway-filters__toggle">Filter results \(3 chosen\)<\/summary>/);
+      // Closed (a phone shows the results first), unless a filter needs putting right.
+      assert.match(page.body, /<details class="pathway-filters">/);
+      const wrong = await app.inject({ method: 'GET', url: '/services?age=forty' });
+      assert.match(wrong.body, /<details class="pathway-filters" open>/);
+      assert.doesNotMatch(wrong.body, /pathway-filter-tag/);
+      const postcode = await app.inject({ method: 'GET', url: '/services?postcode=BD21&distance=3' });
+      assert.match(postcode.body, /href="\/services">.*Near BD21/);
+      assert.match(postcode.body, /href="\/services\?postcode=BD21">.*Within 3 miles/);
+    });
+
+    test('"Back to search" returns to the same search, query, filters and page; nothing else', async () => {
+      const results = await app.inject({ method: 'GET', url: '/services?cost=free&sort=name&page=2' });
+      const link = /<h3[^>]*><a class="govuk-link" href="([^"]+)"/.exec(results.body)?.[1]?.replace(/&amp;/g, '&');
+      assert.ok(link, 'a result on page 2');
+      assert.ok(link.startsWith('/services/'));
+      assert.match(link, /\?from=cost%3Dfree%26sort%3Dname%26page%3D2$/);
+      const service = await app.inject({ method: 'GET', url: link });
+      assert.match(service.body, /href="\/services\?cost=free&amp;sort=name&amp;page=2" class="govuk-back-link"/);
+      const id = /\/services\/([0-9a-f-]{36})/.exec(link)![1]!;
+      const cases: [string, string][] = [
+        ['', '/services'],
+        ['https://evil.example/', '/services'],
+        ['q=swim&next=%2F%2Fevil.example&category=nope', '/services?q=swim'],
+        ['?q=swim', '/services?q=swim'],
+      ];
+      for (const [from, back] of cases) {
+        const page = await app.inject({ method: 'GET', url: `/services/${id}?from=${encodeURIComponent(from)}` });
+        assert.equal(page.statusCode, 200, from);
+        assert.ok(page.body.includes(`href="${back}" class="govuk-back-link"`), from);
+      }
+    });
+
+    test('a service is saved to the list from the results, back at the same result, without JavaScript', async () => {
+      const url = '/services?q=swimming&page=1';
+      const family = new TestClient(app);
+      const page = await family.get(url);
+      const id = /id="result-([0-9a-f-]{36})"/.exec(page.body)?.[1];
+      assert.ok(id);
+      assert.match(page.body, new RegExp(`<form id="save-${id}" method="post" action="/my-list">`));
+      assert.match(page.body, new RegExp(`form="save-${id}"`));
+      const saved = await family.post('/my-list', {
+        _csrf: csrfTokenIn(page.body),
+        serviceId: id,
+        action: 'add',
+        from: 'q=swimming',
+        to: 'results',
+      });
+      assert.equal(saved.statusCode, 303);
+      assert.equal(saved.headers.location, `/services?q=swimming#result-${id}`);
+      const after = await family.get('/services?q=swimming');
+      assert.match(after.body, /Your saved services \(1\)/);
+      const result = after.body.slice(after.body.indexOf(`id="result-${id}"`));
+      assert.match(result.slice(0, result.indexOf('</li>')), /This service is on your list.[\s\S]*Remove from my list/);
+      // Taken off again from the results; a redirect never leaves the directory's search.
+      const removed = await family.post('/my-list', {
+        _csrf: csrfTokenIn(after.body),
+        serviceId: id,
+        action: 'remove',
+        from: '//evil.example/?q=x',
+        to: 'results',
+      });
+      assert.equal(removed.headers.location, `/services#result-${id}`);
+      assert.doesNotMatch((await family.get('/services?q=swimming')).body, /Your saved services/);
+      // Without the token the form is refused, as every form is.
+      const forged = await new TestClient(app).post('/my-list', { serviceId: id, action: 'add', to: 'results' });
+      assert.equal(forged.statusCode, 403);
+    });
+
+    test('a kept results page gives each family a CSRF token of their own, so saving works for them', async () => {
+      const url = '/services?q=autism&kept-token-test=1';
+      const first = new TestClient(app);
+      const second = new TestClient(app);
+      const firstPage = await first.get(url);
+      const secondPage = await second.get(url);
+      assert.notEqual(csrfTokenIn(secondPage.body), csrfTokenIn(firstPage.body));
+      assert.doesNotMatch(secondPage.body, /pathway-csrf-token/);
+      const id = /id="result-([0-9a-f-]{36})"/.exec(secondPage.body)![1]!;
+      const saved = await second.post('/my-list', {
+        _csrf: csrfTokenIn(secondPage.body),
+        serviceId: id,
+        action: 'add',
+        to: 'results',
+      });
+      assert.equal(saved.statusCode, 303);
+    });
+
+    test('phone numbers in a feed are kept and shown as links to call; editing a service keeps them', async () => {
+      const v3 = '6f1c2f6e-1a56-4c5e-9a51-6a0c1e7f0a01';
+      const v1 = 'phones-outpost-1';
+      const report = await importItems(
+        database.db,
+        'Z99',
+        [
+          {
+            edition: 'v3',
+            origin: 'phones-test',
+            raw: {
+              id: v3,
+              name: 'Phone test play scheme',
+              status: 'active',
+              description: 'Play for disabled children.',
+              url: 'https://example.org/play',
+              cost_options: [{ id: 'c1', option: 'A session', amount: 8 }],
+              contacts: [
+                {
+                  id: 'ct1',
+                  name: 'Bookings',
+                  phones: [{ number: '01632 960000' }, { number: '01632 960000' }, { number: 'none' }],
+                },
+              ],
+              phones: [{ id: 'p9', number: '+44 (0)1632 960001', description: 'Text messages' }],
+              service_at_locations: [
+                {
+                  id: 'sal1',
+                  location: { id: 'loc1', name: 'Play hall', phones: [{ number: '01632 960002 ext 12' }] },
+                },
+              ],
+            },
+          },
+          {
+            edition: 'v1',
+            origin: 'phones-test',
+            raw: {
+              id: v1,
+              name: 'Phone test youth club',
+              status: 'active',
+              contacts: [{ id: 77, name: 'Named contact', email: 'club@example.org', phone: '01632 960003' }],
+            },
+          },
+        ],
+        { source: 'phones-test' },
+      );
+      assert.equal(report.accepted, 2);
+      const page = (await app.inject({ method: 'GET', url: `/services/${v3}` })).body;
+      assert.equal(page.match(/href="tel:01632960000"/g)?.length, 1, 'a number given twice is shown once');
+      assert.match(
+        page,
+        /Phone: <a class="govuk-link" href="tel:\+441632960001" dir="ltr">\+44 \(0\)1632 960001<\/a> \(Text messages\)/,
+      );
+      assert.match(page, /href="tel:01632960002" dir="ltr">01632 960002 ext 12</);
+      const v1Id = (
+        await database.db
+          .selectFrom('services')
+          .select('id')
+          .where('name', '=', 'Phone test youth club')
+          .executeTakeFirstOrThrow()
+      ).id;
+      assert.match((await app.inject({ method: 'GET', url: `/services/${v1Id}` })).body, /href="tel:01632960003"/);
+      // Published in the standard's shape: each number on a contact, with an id.
+      const published = JSON.parse((await app.inject({ method: 'GET', url: `/api/oruk/services/${v3}` })).body) as {
+        contacts: { id: string; phones?: { id: string; contact_id: string; number: string }[] }[];
+      };
+      const numbers = published.contacts.flatMap((contact) =>
+        (contact.phones ?? []).map((phone) => {
+          assert.equal(phone.contact_id, contact.id);
+          assert.ok(phone.id);
+          return phone.number;
+        }),
+      );
+      assert.deepEqual(numbers.sort(), ['+44 (0)1632 960001', '01632 960000', '01632 960002 ext 12']);
+      // The edit form's details never include contacts, so an edit keeps the numbers.
+      const row = await database.db.selectFrom('services').selectAll().where('id', '=', v3).executeTakeFirstOrThrow();
+      const details = detailsOf(row);
+      assert.ok(!('contacts' in columnsFor(v3, details, { ...details, name: 'Renamed play scheme' })));
+      // The printed saved list has the full web address, the cost, how to get it and the numbers.
+      const family = new TestClient(app);
+      family.cookies.set('pathway_saved', v3);
+      const list = (await family.get('/my-list')).body;
+      assert.match(list, />https:\/\/example.org\/play<\/a>/);
+      assert.match(list, /A session – £8.00/);
+      assert.match(list, /How to get it/);
+      assert.match(list, /href="tel:01632960000"/);
+    });
+
+    test('a tel: address keeps the digits to dial', () => {
+      assert.equal(telHref('01632 960000'), 'tel:01632960000');
+      assert.equal(telHref('+44 (0)1632 960 000'), 'tel:+441632960000');
+      assert.equal(telHref('0800 123 4567 (freephone)'), 'tel:08001234567');
+      assert.equal(telHref('ask at reception'), null);
     });
 
     test('a service page says what, who for, where, when, cost, how to get it and when it was checked', async () => {

@@ -164,6 +164,10 @@ export function normaliseV1Service(namespace: string, raw: Json): NormalisedReco
       locations,
       terms,
       ...classification,
+      loosePhones: [
+        ...(Array.isArray(raw.phones) ? (raw.phones as unknown[]) : []),
+        ...rawLocations.flatMap((location) => (Array.isArray(location.phones) ? (location.phones as unknown[]) : [])),
+      ],
       owned: {
         schedules,
         serviceAreas: objects(raw, 'service_areas'),

@@ -151,6 +151,12 @@ export function normaliseV3Service(namespace: string, raw: Json): NormalisedReco
       locations,
       terms,
       ...classify(terms),
+      loosePhones: [
+        ...(Array.isArray(raw.phones) ? (raw.phones as unknown[]) : []),
+        ...objects(raw, 'service_at_locations').flatMap((link) =>
+          isObject(link.location) && Array.isArray(link.location.phones) ? (link.location.phones as unknown[]) : [],
+        ),
+      ],
       owned: {
         schedules: objects(raw, 'schedules'),
         serviceAreas: objects(raw, 'service_areas'),

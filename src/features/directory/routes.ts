@@ -11,11 +11,15 @@ import { loadFullServices } from './read.ts';
 import { formatSavedList, parseSavedList, withService, withoutService } from './saved-list.ts';
 import type { DirectorySearch, SearchFilters } from './search/directory-search.ts';
 import {
+  backToSearch,
+  chosenFilters,
   DISTANCE_MILES,
   KM_PER_MILE,
   PAGE_SIZE,
   readSearchForm,
+  searchFrom,
   searchLink,
+  searchParameters,
   validateSearchForm,
 } from './search-form.ts';
 import { agesText, isStale, servicePage } from './service-page.ts';
@@ -45,8 +49,22 @@ const SearchQuery = queryOf({
 });
 /** A saved list shared as a link. */
 const MyListQuery = queryOf({ ids: Text() });
-/** A service added to the saved list, or taken off it (`action=remove`). */
-const MyListBody = formBody({ action: Text() }, { serviceId: Uuid });
+/** The search a family came to a service's page from, as that search's query string (search-form.ts, searchFrom). */
+const FROM_LENGTH = 2000;
+const ServicePageQuery = queryOf({ from: Text(FROM_LENGTH) });
+/**
+ * A service added to the saved list, or taken off it (`action=remove`), from its page, the saved list, or the
+ * results (`to=results`, back to the search `from`).
+ */
+const MyListBody = formBody({ action: Text(), from: Text(FROM_LENGTH), to: Text() }, { serviceId: Uuid });
+
+/**
+ * Where a kept search page holds the CSRF token of its saving buttons: each family it is sent to gets a token of
+ * their own in its place, since a token only passes with the cookie it was made for. Angle brackets, so nothing a
+ * family types (shown escaped) can look like it.
+ */
+const TOKEN_SLOT = '<pathway-csrf-token>';
+const TOKEN_IN_PAGE = /name="_csrf" value="([^"]+)"/;
 
 /** The public directory's pages, searching through the app's one DirectorySearch. */
 export function directoryRoutes(search: DirectorySearch): FastifyPluginAsync {
@@ -84,7 +102,8 @@ async function directoryPages(instance: FastifyInstance, search: DirectorySearch
 
   /**
    * Search pages kept whole for people not signed in (anyone signed in sees their own navigation), by the
-   * directory's generation, the language, how many services are on the saved list and the address.
+   * directory's generation, the language, the services on the saved list and the address. Each is sent with a CSRF
+   * token of the family's own in place of TOKEN_SLOT.
    */
   const keptPages = keptPagesIn(app.config.environment);
   const SEARCH_PAGE = { config: { access: 'public' as const }, schema: { querystring: SearchQuery } };
@@ -92,11 +111,15 @@ async function directoryPages(instance: FastifyInstance, search: DirectorySearch
   app.get('/services', SEARCH_PAGE, async (request, reply) => {
     const { laCode } = await council();
     const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
+    // The saved list itself, not only its length: each result says whether it is on the list.
     const keptAs = request.user
       ? undefined
-      : `${search.generation(laCode)} ${request.language} ${saved.length} ${request.url}`;
+      : `${search.generation(laCode)} ${request.language} ${formatSavedList(saved)} ${request.url}`;
     const kept = keptAs && keptPages?.find(keptAs);
-    if (kept) return reply.type(HTML).send(kept);
+    if (kept)
+      return reply
+        .type(HTML)
+        .send(kept.includes(TOKEN_SLOT) ? kept.replaceAll(TOKEN_SLOT, reply.generateCsrf()) : kept);
     const form = readSearchForm(request.query);
     const errors = validateSearchForm(form, request.t);
     const filters: SearchFilters = {};
@@ -117,15 +140,22 @@ async function directoryPages(instance: FastifyInstance, search: DirectorySearch
         if (form.distance) filters.maxDistanceKm = Number(form.distance) * KM_PER_MILE;
       }
     }
+    // "Nearest first" needs a place: without one the search takes its own order (best match for words, else by
+    // name), and the page says so rather than sorting some other way in silence.
+    const distanceWithoutPlace = form.sort === 'distance' && !filters.near;
+    const text = errors.length === 0 ? form.q : '';
     const result = await search.services(laCode, {
-      text: errors.length === 0 ? form.q : '',
+      text,
       filters,
-      ...(form.sort ? { order: form.sort } : {}),
+      ...(form.sort && !distanceWithoutPlace ? { order: form.sort } : {}),
       page: form.page,
       perPage: PAGE_SIZE,
       correctSpelling: !form.exact,
     });
     const totalPages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+    const categories = await serviceCategories(db, laCode);
+    // Carried to each service's page and saving button, so "Back to search" returns to this very page.
+    const from = searchParameters(form);
     const corrected =
       result.plan && result.plan.corrections.length > 0
         ? result.plan.corrections.reduce((text, c) => text.replace(new RegExp(`\\b${c.from}\\b`, 'i'), c.to), form.q)
@@ -147,8 +177,24 @@ async function directoryPages(instance: FastifyInstance, search: DirectorySearch
         },
         ageError: errorFor(errors, 'age'),
         postcodeError: errorFor(errors, 'postcode'),
-        categories: await serviceCategories(db, laCode),
+        categories,
       }),
+      filtersOpen: errors.some((error) => error.field === 'age' || error.field === 'postcode'),
+      chosenFilters:
+        errors.length === 0
+          ? chosenFilters(form, request.t, {
+              category: (id) => categories.find((category) => category.id === id)?.name,
+            })
+          : [],
+      clearFiltersLink: searchLink(readSearchForm({ q: form.q, sort: form.sort }), {}),
+      sortedInstead: distanceWithoutPlace && form.postcode === '' ? (result.plan ? 'relevance' : 'name') : null,
+      pastLastPage:
+        result.total > 0 && form.page > totalPages
+          ? { lastPage: totalPages, href: searchLink(form, { page: totalPages }) }
+          : null,
+      from,
+      searched: from !== '',
+      saved,
       total: result.total,
       explanations: result.plan?.explanations ?? [],
       corrected,
@@ -161,6 +207,8 @@ async function directoryPages(instance: FastifyInstance, search: DirectorySearch
         summary:
           hit.description.length > 220 ? `${hit.description.slice(0, 220).replace(/\s+\S*$/, '')}…` : hit.description,
         miles: hit.distanceKm === null ? null : (hit.distanceKm / KM_PER_MILE).toFixed(1),
+        href: `/services/${hit.id}${from ? `?from=${encodeURIComponent(from)}` : ''}`,
+        onList: saved.includes(hit.id),
       })),
       pagination: {
         previous:
@@ -181,7 +229,10 @@ async function directoryPages(instance: FastifyInstance, search: DirectorySearch
       sortLinks: ['relevance', 'distance', 'name'] as const,
     });
     if (errors.length > 0) reply.status(400);
-    else if (keptAs) keptPages?.keep(keptAs, page);
+    else if (keptAs) {
+      const token = TOKEN_IN_PAGE.exec(page)?.[1];
+      keptPages?.keep(keptAs, token ? page.replaceAll(token, TOKEN_SLOT) : page);
+    }
     return reply.type(HTML).send(page);
   });
 
@@ -197,15 +248,22 @@ async function directoryPages(instance: FastifyInstance, search: DirectorySearch
 
   const SERVICE_PAGE = { config: { access: 'public' as const }, schema: { params: IdParams } };
 
-  app.get('/services/:id', SERVICE_PAGE, async (request, reply) => {
-    const found = await findService(request.params.id, reply);
-    if (!found) return reply;
-    const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
-    return reply.render('directory/views/service.njk', {
-      service: servicePage(found.service, request.t),
-      onList: saved.includes(found.service.row.id),
-    });
-  });
+  app.get(
+    '/services/:id',
+    { ...SERVICE_PAGE, schema: { ...SERVICE_PAGE.schema, querystring: ServicePageQuery } },
+    async (request, reply) => {
+      const found = await findService(request.params.id, reply);
+      if (!found) return reply;
+      const saved = parseSavedList(request.cookies[SAVED_LIST_COOKIE]);
+      const cameFrom = searchFrom(request.query.from);
+      return reply.render('directory/views/service.njk', {
+        service: servicePage(found.service, request.t),
+        onList: saved.includes(found.service.row.id),
+        backLink: backToSearch(request.query.from),
+        from: cameFrom ? searchParameters(cameFrom) : '',
+      });
+    },
+  );
 
   function renderFeedback(
     reply: FastifyReply,
@@ -274,7 +332,12 @@ async function directoryPages(instance: FastifyInstance, search: DirectorySearch
       secure,
       maxAge: 365 * 24 * 60 * 60,
     });
-    return reply.redirect(body.action === 'remove' ? '/my-list' : `/services/${serviceId}`, 303);
+    // Back where the family pressed the button: the results (at the same result), the saved list, or the service.
+    const cameFrom = searchFrom(body.from);
+    const from = cameFrom ? searchParameters(cameFrom) : '';
+    if (body.to === 'results') return reply.redirect(`${backToSearch(from)}#result-${serviceId}`, 303);
+    if (body.action === 'remove') return reply.redirect('/my-list', 303);
+    return reply.redirect(`/services/${serviceId}${from ? `?from=${encodeURIComponent(from)}` : ''}`, 303);
   });
 
   app.get(

@@ -74,6 +74,12 @@ export function validateSearchForm(form: SearchForm, t: Translate): FieldError[]
 
 /** The same search with one thing changed, as a link (for paging, "search instead for", sorting). */
 export function searchLink(form: SearchForm, change: Partial<SearchForm>): string {
+  const search = searchParameters(form, change);
+  return `/services${search ? `?${search}` : ''}`;
+}
+
+/** The search's own query string (without "?"), as searchLink writes it: '' for the whole directory. */
+export function searchParameters(form: SearchForm, change: Partial<SearchForm> = {}): string {
   const merged = { ...form, ...change };
   const params = new URLSearchParams();
   if (merged.q) params.set('q', merged.q);
@@ -88,6 +94,72 @@ export function searchLink(form: SearchForm, change: Partial<SearchForm>): strin
   if (merged.sort) params.set('sort', merged.sort);
   if (merged.exact) params.set('exact', '1');
   if (merged.page > 1) params.set('page', String(merged.page));
-  const search = params.toString();
-  return `/services${search ? `?${search}` : ''}`;
+  return params.toString();
+}
+
+/**
+ * The search a family came from, carried in a link or a form as its query string (`from`), read and checked as
+ * the search form itself is: whatever the link held, only a search of this directory comes back out of it, never
+ * another address. Null when there was none.
+ */
+export function searchFrom(value: string | undefined): SearchForm | null {
+  if (!value) return null;
+  const query: Record<string, string | string[]> = {};
+  const params = new URLSearchParams(value.replace(/^\?/, ''));
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    query[key] = values.length === 1 ? values[0]! : values;
+  }
+  return readSearchForm(query);
+}
+
+/** The link back to the search a family came from (`from`), or to the directory's first page. */
+export function backToSearch(from: string | undefined): string {
+  const form = searchFrom(from);
+  return form ? searchLink(form, {}) : '/services';
+}
+
+/** Names of the filters a search was narrowed by, each in the family's language. */
+export interface FilterNames {
+  category(id: string): string | undefined;
+}
+
+/**
+ * The filters a search was narrowed by, each with a link to the same search without it (the removable tags above
+ * the results). A postcode takes its distance with it, since a distance means nothing without a place.
+ */
+export function chosenFilters(form: SearchForm, t: Translate, names: FilterNames): { text: string; href: string }[] {
+  const without = (change: Partial<SearchForm>) => searchLink(form, { ...change, page: 1 });
+  const chosen: { text: string; href: string }[] = [];
+  if (form.age) chosen.push({ text: t('directory.chosenAge', { age: form.age }), href: without({ age: '' }) });
+  if (form.postcode)
+    chosen.push({
+      text: t('directory.chosenNear', { postcode: form.postcode }),
+      href: without({ postcode: '', distance: '' }),
+    });
+  if (form.distance)
+    chosen.push({ text: t('directory.withinMiles', { miles: form.distance }), href: without({ distance: '' }) });
+  if (form.category)
+    chosen.push({ text: names.category(form.category) ?? form.category, href: without({ category: '' }) });
+  for (const need of form.needs)
+    chosen.push({
+      text: t(`directory.needs.${need}`),
+      href: without({ needs: form.needs.filter((other) => other !== need) }),
+    });
+  if (form.cost)
+    chosen.push({
+      text: t(form.cost === 'free' ? 'directory.costFree' : 'directory.costPaid'),
+      href: without({ cost: '' }),
+    });
+  for (const route of form.access)
+    chosen.push({
+      text: t(`directory.accessRoutes.${route}`),
+      href: without({ access: form.access.filter((other) => other !== route) }),
+    });
+  for (const day of form.days)
+    chosen.push({
+      text: t(`directory.weekdays.${day}`),
+      href: without({ days: form.days.filter((other) => other !== day) }),
+    });
+  return chosen;
 }

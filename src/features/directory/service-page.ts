@@ -36,6 +36,31 @@ function textOf(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
+/**
+ * A phone number as a `tel:` address: its digits (and a leading +) up to any extension, without the "(0)" British
+ * numbers write after +44. Null when too few digits are left to dial.
+ */
+export function telHref(number: string): string | null {
+  const dialled = number.split(/[a-z]/i)[0]!;
+  const international = dialled.trim().startsWith('+');
+  const digits = (international ? dialled.replace(/\(0\)/g, '') : dialled).replace(/\D/g, '');
+  return digits.length >= 3 ? `tel:${international ? '+' : ''}${digits}` : null;
+}
+
+/** Every phone number of the service's contacts, each once, with what it is for when the feed said. */
+function phonesOf(contacts: Record<string, unknown>[]): { number: string; href: string; description: string }[] {
+  const seen = new Set<string>();
+  return contacts.flatMap((contact) =>
+    (Array.isArray(contact.phones) ? (contact.phones as Record<string, unknown>[]) : []).flatMap((phone) => {
+      const number = textOf(phone.number).trim();
+      const href = telHref(number);
+      if (!href || seen.has(href)) return [];
+      seen.add(href);
+      return [{ number, href, description: textOf(phone.description) }];
+    }),
+  );
+}
+
 export function servicePage(service: FullService, t: Translate) {
   const { row } = service;
   const addresses = service.locations.map((location) => {
@@ -69,9 +94,9 @@ export function servicePage(service: FullService, t: Translate) {
       .filter((part, index) => parts.findIndex((other) => other.toLowerCase() === part.toLowerCase()) === index)
       .join(' – ');
   });
-  const contacts = row.contacts.map((contact) =>
-    [textOf(contact.name), textOf(contact.title)].filter((part) => part).join(', '),
-  );
+  const contacts = row.contacts
+    .map((contact) => [textOf(contact.name), textOf(contact.title)].filter((part) => part).join(', '))
+    .filter((line) => line);
   return {
     id: row.id,
     name: row.name,
@@ -88,6 +113,7 @@ export function servicePage(service: FullService, t: Translate) {
     url: absoluteUrl(row.url) ?? null,
     email: row.email,
     contacts,
+    phones: phonesOf(row.contacts),
     lastChecked: row.assured_date ?? row.last_modified.toISOString().slice(0, 10),
     stale: isStale(row),
     categories: service.terms
