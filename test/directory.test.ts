@@ -306,8 +306,12 @@ for (const target of databaseTargets()) {
       const page = await family.get(url);
       const id = /id="result-([0-9a-f-]{36})"/.exec(page.body)?.[1];
       assert.ok(id);
-      assert.match(page.body, new RegExp(`<form id="save-${id}" method="post" action="/my-list">`));
-      assert.match(page.body, new RegExp(`form="save-${id}"`));
+      // One form for every result's Save button, which sends its own service's id.
+      assert.match(
+        page.body,
+        /<form id="save-to-list" method="post" action="\/my-list">[\s\S]*?name="action" value="add"[\s\S]*?<\/form>/,
+      );
+      assert.match(page.body, new RegExp(`form="save-to-list" name="serviceId" value="${id}"`));
       const saved = await family.post('/my-list', {
         _csrf: csrfTokenIn(page.body),
         serviceId: id,
