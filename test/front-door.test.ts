@@ -397,6 +397,19 @@ for (const target of databaseTargets()) {
         { kind: referral.kind, source: referral.source_code, child: referral.child_id },
         { kind: 'family', source: '1A', child: tobi.id },
       );
+      // The family is told it arrived, with its reference and what happens next.
+      const reference = new URL(String(sent.headers.location), 'http://localhost').searchParams.get('reference');
+      const confirmation = await database.db
+        .selectFrom('notifications_outbox')
+        .select(['recipient', 'body'])
+        .where('template', '=', 'help-request-received')
+        .execute();
+      assert.deepEqual(
+        confirmation.map((message) => message.recipient),
+        ['parent@demo.pathway.test'],
+      );
+      assert.ok(confirmation[0]?.body.includes(`Its reference is ${reference ?? ''}.`));
+      assert.match(confirmation[0]?.body ?? '', /within one working day/);
       const queue = await triage.get('/referrals');
       assert.match(queue.body, /Tobi Okafor[\s\S]*Request from the family/);
       const page = `/referrals/${referral.id}`;

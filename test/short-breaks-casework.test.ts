@@ -208,6 +208,13 @@ for (const target of databaseTargets()) {
         (await outbox('short-breaks-information-answered')).map((message) => message.recipient),
         ['short.breaks@demo.pathway.test'],
       );
+      // The family is told their answers arrived, as every submission of theirs is.
+      const thanked = await outbox('short-breaks-answers-received');
+      assert.deepEqual(
+        thanked.map((message) => message.recipient),
+        ['young.person@demo.pathway.test'],
+      );
+      assert.match(thanked[0]?.body ?? '', /We have your answers about short breaks application SB-/);
       const seen = await officer.get(view);
       assert.match(seen.body, /I have uploaded it now\./);
       assert.match(seen.body, /pip\.pdf/);
@@ -336,6 +343,13 @@ for (const target of databaseTargets()) {
       ]);
       const told = (await outbox('social-work-assessment-requested')).map((message) => message.recipient).sort();
       assert.deepEqual(told, ['manager@demo.pathway.test', 'social.worker@demo.pathway.test']);
+      // Two presses made one request, and the family is told of it once.
+      const confirmed = await outbox('assessment-request-received');
+      assert.deepEqual(
+        confirmed.map((message) => message.recipient),
+        ['parent@demo.pathway.test'],
+      );
+      assert.match(confirmed[0]?.body ?? '', /social work assessment of Ada's and your family's needs/);
       const socialWorker = await signedInClient(app, 'social.worker@demo.pathway.test');
       const list = await socialWorker.get('/referrals');
       assert.equal(list.statusCode, 200);
@@ -396,6 +410,10 @@ for (const target of databaseTargets()) {
       assert.deepEqual(draft.answers, last.answers);
       assert.deepEqual(draft.about, last.about);
       assert.match((await parent.get(draftUrl)).body, /We have filled in your answers from last time/);
+      // While the review is written, the decision in place is still there to read.
+      const during = await parent.get('/short-breaks');
+      assert.match(during.body, /The decision in place while the review goes on is SB-/);
+      assert.ok(during.body.includes(`href="/short-breaks/applications/${tobi.id}/decision"`));
       const jordan = await applicationOf('Jordan');
       const family = await signedInClient(app, 'young.person@demo.pathway.test');
       const notDue = await family.submit('/short-breaks', `/short-breaks/applications/${jordan.id}/review`, {});
@@ -423,6 +441,12 @@ for (const target of databaseTargets()) {
         .where('id', '=', jordan.id)
         .executeTakeFirstOrThrow();
       assert.equal(row.status, 'withdrawn');
+      const confirmed = await outbox('short-breaks-withdrawn');
+      assert.deepEqual(
+        confirmed.map((message) => message.recipient),
+        ['young.person@demo.pathway.test'],
+      );
+      assert.match(confirmed[0]?.body ?? '', /for Jordan is withdrawn, as you asked/);
       assert.match((await family.get('/short-breaks')).body, /Start an application for Jordan/);
       const tobi = await database.db
         .selectFrom('short_break_applications as a')

@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { emailsOfRole, notifyRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
-import { childOfFamilyMember } from '../children/service.ts';
+import { childOfFamilyMember, notifyChildsFamily } from '../children/service.ts';
 import { queueNotification } from '../notifications/service.ts';
 import { teamManagerEmails } from '../pathway/case-holders.ts';
 import { addTimelineEvent, teamFor } from '../pathway/service.ts';
@@ -47,6 +47,7 @@ export async function requestSocialWorkAssessment(
           .where('child_id', '=', child.id)
           .executeTakeFirst()
       : undefined;
+    const reference = newReferralReference();
     const { id, received_at } = await trx
       .insertInto('referrals')
       .values({
@@ -54,7 +55,7 @@ export async function requestSocialWorkAssessment(
         child_id: child.id,
         kind: 'social_work_assessment',
         source_code: FAMILY_MEMBER_SOURCE,
-        reference: newReferralReference(),
+        reference,
         reason: options.reason === '' ? null : options.reason,
         requested_by: user.id,
         short_break_application_id: application?.id ?? null,
@@ -98,6 +99,11 @@ export async function requestSocialWorkAssessment(
         },
       });
     }
+    await notifyChildsFamily(trx, child.id, {
+      laCode: user.laCode,
+      template: 'assessment-request-received',
+      params: { reference, child: child.given_name, link: `${options.baseUrl}/ask-for-help` },
+    });
     return id;
   });
 }
@@ -298,6 +304,11 @@ export async function askForHelp(
       childId: child.id,
       safeguarding: options.safeguarding,
       baseUrl: options.baseUrl,
+    });
+    await notifyChildsFamily(trx, child.id, {
+      laCode: user.laCode,
+      template: 'help-request-received',
+      params: { reference, child: child.given_name, link: `${options.baseUrl}/ask-for-help` },
     });
     return reference;
   });

@@ -121,6 +121,11 @@ export async function answerFamilyQuestions(
       subjectId: application.id,
     });
     if (answered.length === 0) return true;
+    await notifyChildsFamily(trx, application.child_id, {
+      laCode: user.laCode,
+      template: 'short-breaks-answers-received',
+      params: { reference: application.reference ?? '', link: `${options.baseUrl}/short-breaks` },
+    });
     const officers = await trx
       .selectFrom('users')
       .select('email')

@@ -49,6 +49,20 @@ export async function familyApplications(db: Kysely<Schema>, user: SignedInUser,
     .orderBy('c.id')
     .orderBy('a.created_at', 'desc')
     .execute();
+  // The decision in place: while an annual review is being written or decided, the last decision still stands, so
+  // the family can read it beside the review.
+  const decisions = await db
+    .selectFrom('short_break_applications as d')
+    .innerJoin('children as c', 'c.id', 'd.child_id')
+    .innerJoin('family_carers as fc', 'fc.family_id', 'c.family_id')
+    .distinctOn('d.child_id')
+    .select(['d.child_id', 'd.id', 'd.reference'])
+    .where('c.la_code', '=', user.laCode)
+    .where('fc.user_id', '=', user.id)
+    .where('d.status', '=', 'decided')
+    .orderBy('d.child_id')
+    .orderBy('d.decided_at', 'desc')
+    .execute();
   await recordAudit(db, {
     laCode: user.laCode,
     actorUserId: user.id,
@@ -57,7 +71,16 @@ export async function familyApplications(db: Kysely<Schema>, user: SignedInUser,
     requestId,
     details: { childIds: rows.map((row) => row.child_id) },
   });
-  return rows.sort((a, b) => a.date_of_birth.localeCompare(b.date_of_birth));
+  return rows
+    .map((row) => {
+      const decision = decisions.find((candidate) => candidate.child_id === row.child_id);
+      return {
+        ...row,
+        currentDecision:
+          decision && decision.id !== row.application_id ? { id: decision.id, reference: decision.reference } : null,
+      };
+    })
+    .sort((a, b) => a.date_of_birth.localeCompare(b.date_of_birth));
 }
 
 /**
@@ -457,6 +480,11 @@ export async function withdrawApplication(
       kind: 'application',
       summary: `Short breaks application ${application.reference ?? ''} withdrawn by the family`,
       actorUserId: user.id,
+    });
+    await notifyChildsFamily(trx, application.child_id, {
+      laCode: user.laCode,
+      template: 'short-breaks-withdrawn',
+      params: { reference: application.reference ?? '', child: application.given_name },
     });
     return true;
   });
