@@ -22,6 +22,7 @@ import {
   newAdministratorLink,
   setUpFirstCouncil,
 } from './features/administration/first-council.ts';
+import { expiryText } from './features/accounts/set-password.ts';
 import { describeReport, importFeed } from './features/directory/import.ts';
 import { installJobQueue, JobQueueNotInstalledError, startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { scheduledJobs } from './jobs/worker.ts';
@@ -325,9 +326,7 @@ async function newLinkForAdministrator(config: Config, adminEmail: string) {
 
 function describeLink(config: Config, email: string, link: { url: string; expiresAt: Date }) {
   say('');
-  say(
-    `Link to create a password (it works once, until ${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC):`,
-  );
+  say(`Link to create a password (it works once, until ${expiryText(link)}):`);
   say(`  ${link.url}`);
   say('');
   say(

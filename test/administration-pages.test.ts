@@ -113,6 +113,8 @@ for (const target of databaseTargets()) {
         .executeTakeFirstOrThrow();
       assert.equal(message.template, 'account-invitation');
       assert.match(message.body, /\/set-password\?token=[A-Za-z0-9_-]{43}/);
+      // When the link stops working, in UK time as the pages give times.
+      assert.match(message.body, /until \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} \(UK time\)/);
       const list = await admin.get('/admin/users?q=fernandes');
       assert.match(list.body, /Rosa Fernandes/);
       assert.match(list.body, /Short breaks officer/);

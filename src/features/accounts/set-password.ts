@@ -67,9 +67,15 @@ export async function createSetPasswordLink(
   return { url: `${link.publicUrl}/set-password?token=${token}`, expiresAt };
 }
 
-/** When a link stops working, in UTC, as every email that carries one says it (the same email for everyone). */
-export function expiryText(link: SetPasswordLink): string {
-  return `${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const UK_TIME = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'Europe/London',
+});
+
+/** When a link stops working, in UK time as the council's pages give times ("14 December 2026 at 21:52"). */
+export function expiryText(link: { expiresAt: Date }): string {
+  return `${UK_TIME.format(link.expiresAt)} (UK time)`;
 }
 
 /** Whose link this is, while it can still be used; undefined for a link unknown, used, expired or deactivated. */
