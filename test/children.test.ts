@@ -91,6 +91,58 @@ for (const target of databaseTargets()) {
       assert.equal((await client.get(`/children/${tobiId}`)).statusCode, 200);
     });
 
+    test('a parent sees who is working with each child and how to reach them, or that a worker is coming', async () => {
+      const team = async (tier: 'targeted' | 'specialist') =>
+        (await database.db.selectFrom('teams').select('id').where('serves_tier', '=', tier).executeTakeFirstOrThrow())
+          .id;
+      const megan = await database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'social.worker@demo.pathway.test')
+        .executeTakeFirstOrThrow();
+      const ada = await database.db
+        .selectFrom('children')
+        .select('id')
+        .where('given_name', '=', 'Ada')
+        .executeTakeFirstOrThrow();
+      const opened = await database.db
+        .insertInto('episodes')
+        .values([
+          {
+            la_code: 'Z99',
+            child_id: tobiId,
+            tier: 'specialist',
+            team_id: await team('specialist'),
+            worker_id: megan.id,
+            start_reason: 'test',
+          },
+          { la_code: 'Z99', child_id: ada.id, tier: 'targeted', team_id: await team('targeted'), start_reason: 'test' },
+        ])
+        .returning('id')
+        .execute();
+      try {
+        const client = await signedInClient(app, 'parent@demo.pathway.test');
+        const list = (await client.get('/children')).body;
+        assert.match(
+          list,
+          /<bdi>Megan Lewis<\/bdi> in the <bdi>Disabled children(&#39;|')s social work team<\/bdi> is working with your family\. Contact them at <a class="govuk-link" href="mailto:social\.worker@demo\.pathway\.test" dir="ltr">/,
+        );
+        assert.match(
+          list,
+          /The <bdi>Short breaks team<\/bdi> is working with your family\. A worker will be given to you soon/,
+        );
+      } finally {
+        await database.db
+          .deleteFrom('episodes')
+          .where(
+            'id',
+            'in',
+            opened.map((row) => row.id),
+          )
+          .execute();
+      }
+    });
+
     test("a parent cannot see another family's child, and the answer does not reveal the child exists", async () => {
       const client = await signedInClient(app, 'parent@demo.pathway.test');
       const before = (await viewsOf(zofiaId)).length;

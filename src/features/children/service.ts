@@ -8,7 +8,7 @@ import type { Schema } from '../../db/schema.ts';
 import { CASEWORK_ROLES } from '../../web/access.ts';
 import { recordAudit, recordAudits, type Actor } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
-import { recordChildChange } from '../pathway/service.ts';
+import { recordChildChange, whoWorksWith } from '../pathway/service.ts';
 import * as queries from './queries.ts';
 import { isUuid } from '../../web/ids.ts';
 
@@ -100,7 +100,14 @@ export async function viewFamilyChildren(db: Kysely<Schema>, member: SignedInUse
     requestId,
     details: { childIds: children.map((child) => child.id) },
   });
-  return children;
+  const working = await whoWorksWith(
+    db,
+    children.map((child) => child.id),
+  );
+  return children.map((child) => ({
+    ...child,
+    workingWith: working.find((episode) => episode.child_id === child.id) ?? null,
+  }));
 }
 
 /** One of the family member's own children, or undefined (another family's child, or no such child). */

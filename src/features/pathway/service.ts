@@ -245,6 +245,22 @@ export async function currentEpisode(db: Database, childId: string) {
     .executeTakeFirst();
 }
 
+/**
+ * Who is working with each of these children, for their family: the team their open work is with and, once
+ * allocated, the worker's name and work email, so the family knows whom to contact.
+ */
+export async function whoWorksWith(db: Database, childIds: readonly string[]) {
+  if (childIds.length === 0) return [];
+  return db
+    .selectFrom('episodes as e')
+    .innerJoin('teams as t', 't.id', 'e.team_id')
+    .leftJoin('users as w', (join) => join.onRef('w.id', '=', 'e.worker_id').on('w.active', '=', true))
+    .select(['e.child_id', 't.name as team_name', 'w.display_name as worker_name', 'w.email as worker_email'])
+    .where('e.child_id', 'in', [...childIds])
+    .where('e.ended_at', 'is', null)
+    .execute();
+}
+
 /** What universal means to a person reading the timeline. */
 const UNIVERSAL_WORDS = 'services open to every family';
 
