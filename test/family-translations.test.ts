@@ -17,6 +17,7 @@ const FAMILY_FILES = [
   'shortBreaks.',
   'shortBreaksLetter.',
   'children.',
+  'familyMessages.',
   'referrals.instead',
   'referrals.request.',
   'referrals.sent.',

@@ -410,6 +410,17 @@ for (const target of databaseTargets()) {
       );
       assert.ok(confirmation[0]?.body.includes(`Its reference is ${reference ?? ''}.`));
       assert.match(confirmation[0]?.body ?? '', /within one working day/);
+      // The family can read it again among the council's messages to them, marked as English; others cannot.
+      const messages = await parent.get('/messages');
+      assert.equal(messages.statusCode, 200);
+      assert.match(
+        messages.body,
+        /<span class="govuk-details__summary-text" lang="en" dir="ltr">We have your request for help for Tobi/,
+      );
+      assert.match(messages.body, /href="\/messages"/, 'the menu offers the messages');
+      const otherFamily = await signedInClient(app, 'young.person@demo.pathway.test');
+      assert.doesNotMatch((await otherFamily.get('/messages')).body, /request for help for Tobi/);
+      assert.equal((await triage.get('/messages')).statusCode, 403);
       const queue = await triage.get('/referrals');
       assert.match(queue.body, /Tobi Okafor[\s\S]*Request from the family/);
       const page = `/referrals/${referral.id}`;

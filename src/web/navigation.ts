@@ -22,6 +22,7 @@ export const NAVIGATION: readonly NavigationEntry[] = [
   { href: '/account', labelKey: 'nav.account', exact: true },
   { href: '/short-breaks', labelKey: 'nav.shortBreaks' },
   { href: '/ask-for-help', labelKey: 'nav.askForHelp' },
+  { href: '/messages', labelKey: 'nav.messages', exact: true },
   { href: '/short-breaks/queue', labelKey: 'nav.shortBreaksQueue' },
   { href: '/short-breaks/panel', labelKey: 'nav.panel' },
   { href: '/my-cases', labelKey: 'nav.myCases' },

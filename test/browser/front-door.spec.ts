@@ -87,6 +87,15 @@ describe('the front door in the browser', { timeout: 180_000 }, () => {
     await parent.getByRole('link', { name: 'Ask for help' }).click();
     assert.match(await parent.locator('main').innerText(), /Your requests[\s\S]*Waiting for the front door/);
     await assertAccessible(parent);
+    // The confirmation is among the council's messages to them, opened by keyboard as by mouse, in Urdu too.
+    await parent.getByRole('link', { name: 'Messages' }).click();
+    await parent.getByText('We have your request for help for Tobi').first().click();
+    assert.match(await parent.locator('main').innerText(), /within one working day/);
+    await assertAccessible(parent);
+    await parent.goto(`${harness.baseUrl}/messages?lang=ur`);
+    await parent.getByRole('heading', { name: 'کونسل کے پیغامات' }).waitFor();
+    assert.equal(await parent.locator('.govuk-details__summary-text').first().getAttribute('dir'), 'ltr');
+    await assertAccessible(parent);
     await parent.context().close();
   });
 });

@@ -151,3 +151,22 @@ export async function readOutbox(db: Kysely<Schema>, user: SignedInUser, request
     return recentOutbox(trx, user.laCode);
   });
 }
+
+/** How many of a family's messages their page shows, newest first. */
+export const FAMILY_MESSAGES_SHOWN = 50;
+
+/**
+ * The messages the council has sent a person (the outbox's entries addressed to their email), newest first, so a
+ * family can read again what they were told and when, whether or not the email reached them. Their own messages,
+ * so reading them is not a view of anyone else's record.
+ */
+export async function messagesTo(db: Kysely<Schema>, user: SignedInUser) {
+  return db
+    .selectFrom('notifications_outbox')
+    .select(['id', 'subject', 'body', 'created_at'])
+    .where('la_code', '=', user.laCode)
+    .where('recipient', '=', user.email)
+    .orderBy('created_at', 'desc')
+    .limit(FAMILY_MESSAGES_SHOWN)
+    .execute();
+}
