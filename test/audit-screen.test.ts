@@ -292,9 +292,12 @@ for (const target of databaseTargets()) {
       assert.equal(viewed.actor_role, 'administrator');
       assert.deepEqual(viewed.details.filters, { childIds: [ids.get('Tobi')], from: '2026-01-01' });
       assert.doesNotMatch(JSON.stringify(viewed.details), /tobi/i);
+      // The page names children, so it is audited as a list of them: every child it showed.
+      assert.ok((viewed.details.childIds as string[]).includes(ids.get('Tobi')!));
       await admin.get('/admin/audit/export?child=tobi');
       const exported = await latest('export-audit-trail');
       assert.deepEqual(exported.details.filters, { childIds: [ids.get('Tobi')] });
+      assert.ok((exported.details.childIds as string[]).includes(ids.get('Tobi')!));
       assert.equal(typeof exported.details.count, 'number');
       const page = await admin.get(`/admin/audit?person=${people.get(ADMIN)!}`);
       assert.ok(rowsOf(page.body).some((row) => /Downloaded the audit trail/.test(row)));

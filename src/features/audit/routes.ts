@@ -96,12 +96,16 @@ function childText(request: FastifyRequest, child: NamedChild): string {
   return child.name || request.t('audit.recordGone');
 }
 
-function listedText(request: FastifyRequest, listed: NamedChild[]): string {
+/**
+ * The children a list showed, named up to a few. Looking for particular children (`asked`), only they are named and
+ * the rest counted: the row was found by them, and the others' names are not what was asked for.
+ */
+function listedText(request: FastifyRequest, listed: NamedChild[], asked: ReadonlySet<string>): string {
   if (listed.length === 0) return '';
-  const shown = listed.slice(0, LISTED_NAMES_SHOWN).map((child) => childText(request, child));
-  if (listed.length > LISTED_NAMES_SHOWN) {
-    shown.push(request.t('audit.andMore', { count: listed.length - LISTED_NAMES_SHOWN }));
-  }
+  const named = asked.size > 0 ? listed.filter((child) => asked.has(child.id)) : listed;
+  const shown = named.slice(0, LISTED_NAMES_SHOWN).map((child) => childText(request, child));
+  const unnamed = listed.length - shown.length;
+  if (unnamed > 0) shown.push(request.t('audit.andMore', { count: unnamed }));
   const names = shown.join(', ');
   return listed.length === 1
     ? request.t('audit.childListed', { names })
@@ -135,6 +139,7 @@ export async function auditRoutes(instance: FastifyInstance) {
     const pages = found ? Math.max(1, Math.ceil(found.total / TRAIL_PAGE_SIZE)) : 1;
     const page = found?.page ?? 1;
     const matchedNames = (found?.matchedChildren ?? []).map((child) => child.name).join(', ');
+    const matchedIds = new Set((found?.matchedChildren ?? []).map((child) => child.id));
     // The next pages read the trail as it was on this one (`upTo`), not with the reads made since.
     const pageHref = (to: number) =>
       `/admin/audit${filtersQuery(values, { page: String(to), ...(found?.upTo && { upTo: found.upTo }) })}`;
@@ -169,7 +174,7 @@ export async function auditRoutes(instance: FastifyInstance) {
               role: roleText(request, event.actorRole),
               what: actionText(request, event.action),
               child: event.child ? { id: event.child.id, name: childText(request, event.child) } : null,
-              listed: listedText(request, event.listed),
+              listed: listedText(request, event.listed, matchedIds),
             })),
           }
         : null,

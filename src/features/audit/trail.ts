@@ -113,6 +113,16 @@ async function named(db: Kysely<Schema>, laCode: string, rows: queries.TrailRow[
   }));
 }
 
+/** Every child an audit page or file names, once each. */
+function childrenNamedIn(events: TrailEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.child) ids.add(event.child.id);
+    for (const listed of event.listed) ids.add(listed.id);
+  }
+  return [...ids];
+}
+
 async function filterOf(db: Kysely<Schema>, viewer: SignedInUser, query: TrailQuery) {
   const [children, person] = await Promise.all([
     childFilterOf(db, viewer.laCode, query.child),
@@ -168,11 +178,18 @@ export async function viewAuditTrail(
     queries.countTrail(db, filter),
     queries.readTrail(db, filter, { limit: TRAIL_PAGE_SIZE, offset: (page - 1) * TRAIL_PAGE_SIZE }),
   ]);
-  await auditReading(db, viewer, 'view-audit-trail', requestId, { filters: asked, page, count: rows.length });
+  const events = await named(db, viewer.laCode, rows);
+  // The page names children, so it is a list of children like any other: audited with the children it showed.
+  await auditReading(db, viewer, 'view-audit-trail', requestId, {
+    filters: asked,
+    page,
+    count: rows.length,
+    childIds: childrenNamedIn(events),
+  });
   return {
     upTo,
     total,
-    events: await named(db, viewer.laCode, rows),
+    events,
     matchedChildren: children.matched,
     tooManyChildren: children.tooMany,
   };
@@ -183,8 +200,13 @@ export async function exportAuditTrail(db: Kysely<Schema>, viewer: SignedInUser,
   const { filter, asked } = await filterOf(db, viewer, query);
   const rows = await queries.readTrail(db, filter, { limit: MOST_EXPORTED + 1, offset: 0 });
   const kept = rows.slice(0, MOST_EXPORTED);
-  await auditReading(db, viewer, 'export-audit-trail', requestId, { filters: asked, count: kept.length });
-  return { events: await named(db, viewer.laCode, kept), truncated: rows.length > MOST_EXPORTED };
+  const events = await named(db, viewer.laCode, kept);
+  await auditReading(db, viewer, 'export-audit-trail', requestId, {
+    filters: asked,
+    count: kept.length,
+    childIds: childrenNamedIn(events),
+  });
+  return { events, truncated: rows.length > MOST_EXPORTED };
 }
 
 /** The people whose actions may be chosen: everyone in the council who is not only a family member. */
