@@ -6,6 +6,8 @@ import { accountRoutes } from './features/accounts/routes.ts';
 import { administrationRoutes } from './features/administration/routes.ts';
 import { auditRoutes } from './features/audit/routes.ts';
 import { setPasswordRoutes } from './features/accounts/set-password-routes.ts';
+import { familyRegistrationRoutes } from './features/accounts/family-registration-routes.ts';
+import { childLinkRequestRoutes } from './features/children/link-request-routes.ts';
 import { childIdentityRoutes } from './features/children/identity-routes.ts';
 import { childrenRoutes } from './features/children/routes.ts';
 import { childSearchRoutes } from './features/children/search-routes.ts';
@@ -46,7 +48,9 @@ function features(search: DirectorySearch): FastifyPluginAsync[] {
     homeRoutes,
     accountRoutes,
     setPasswordRoutes,
+    familyRegistrationRoutes,
     childrenRoutes,
+    childLinkRequestRoutes,
     childSearchRoutes,
     childIdentityRoutes,
     notificationRoutes,

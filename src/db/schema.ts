@@ -88,7 +88,7 @@ export interface SessionsTable {
   last_seen_at: Timestamp;
 }
 
-export type SetPasswordPurpose = 'setup' | 'invitation' | 'reset';
+export type SetPasswordPurpose = 'setup' | 'invitation' | 'registration' | 'reset';
 
 export interface SetPasswordLinksTable {
   token_hash: string;
@@ -509,6 +509,28 @@ export interface HouseholdMembersTable {
   added_at: CreatedAt;
 }
 
+export type ChildLinkRequestStatus = 'waiting' | 'linked' | 'created' | 'declined';
+
+/** A family's request to add their child to their account, decided by the front door (migration 0024). */
+export interface ChildLinkRequestsTable {
+  id: Generated<string>;
+  la_code: string;
+  requested_by: string;
+  requested_at: CreatedAt;
+  given_name: string;
+  family_name: string;
+  date_of_birth: CalendarDate;
+  postcode: Maybe<string>;
+  nhs_number: Maybe<string>;
+  relationship: string;
+  status: Generated<ChildLinkRequestStatus>;
+  child_id: Maybe<string>;
+  decided_by: Maybe<string>;
+  decided_at: Maybe<Date>;
+  decline_reason: Maybe<string>;
+  version: Generated<number>;
+}
+
 /** An Open Referral feed a council refreshes every night, with its last attempt's result (migration 0022). */
 export interface RegisteredFeedsTable {
   id: Generated<string>;
@@ -544,6 +566,7 @@ export interface Schema {
   set_password_links: SetPasswordLinksTable;
   families: FamiliesTable;
   family_carers: FamilyCarersTable;
+  child_link_requests: ChildLinkRequestsTable;
   children: ChildrenTable;
   audit_events: AuditEventsTable;
   notifications_outbox: NotificationsOutboxTable;

@@ -30,6 +30,7 @@ export const NAVIGATION: readonly NavigationEntry[] = [
   { href: '/caseload', labelKey: 'nav.caseload' },
   { href: '/referrals/mine', labelKey: 'nav.yourReferrals', alsoActiveUnder: ['/referrals/new', '/referrals/drafts'] },
   { href: '/referrals', labelKey: 'nav.referrals' },
+  { href: '/child-requests', labelKey: 'nav.childRequests' },
   { href: '/children/search', labelKey: 'childSearch.nav', exact: true },
   { href: '/short-breaks/fairness', labelKey: 'nav.fairness' },
   {

@@ -14,7 +14,12 @@ const HOUR = 3_600_000;
  * How long a link works: a week for someone who is new (the first administrator, an invited person), who may not
  * read their email at once; a day for a reset, which the person has just asked for.
  */
-export const LINK_LIFETIME_HOURS: Record<SetPasswordPurpose, number> = { setup: 7 * 24, invitation: 7 * 24, reset: 24 };
+export const LINK_LIFETIME_HOURS: Record<SetPasswordPurpose, number> = {
+  setup: 7 * 24,
+  invitation: 7 * 24,
+  registration: 7 * 24,
+  reset: 24,
+};
 
 /** The shape of a link's secret in an address: 32 bytes in base64url. */
 export const LINK_TOKEN_PATTERN = '^[A-Za-z0-9_-]{43}$';

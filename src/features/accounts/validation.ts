@@ -15,12 +15,16 @@ export function readSignInForm(body: { email?: string; password?: string }): Sig
   return { email: body.email?.trim() ?? '', password: body.password ?? '' };
 }
 
+/** An email address as a person types it into any account form: given, and shaped like one. */
+export function validateEmail(email: string, t: Translate): FieldError[] {
+  if (email === '') return [{ field: 'email', text: t('signIn.errors.emailMissing') }];
+  if (email.length > MAX_LENGTH || !EMAIL_SHAPE.test(email))
+    return [{ field: 'email', text: t('signIn.errors.emailFormat') }];
+  return [];
+}
+
 export function validateSignInForm(form: SignInForm, t: Translate): FieldError[] {
-  const errors: FieldError[] = [];
-  if (form.email === '') errors.push({ field: 'email', text: t('signIn.errors.emailMissing') });
-  else if (form.email.length > MAX_LENGTH || !EMAIL_SHAPE.test(form.email)) {
-    errors.push({ field: 'email', text: t('signIn.errors.emailFormat') });
-  }
+  const errors = validateEmail(form.email, t);
   if (form.password === '') errors.push({ field: 'password', text: t('signIn.errors.passwordMissing') });
   else if (form.password.length > 1024) errors.push({ field: 'password', text: t('signIn.errors.passwordTooLong') });
   return errors;

@@ -1,6 +1,7 @@
 // SQL for children's records.
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
+import type { ReferredChild } from '../../domain/front-door/matching.ts';
 
 /** The child's record with the team they are open to (null when none), which decides which staff may see it. */
 export async function findChild(db: Kysely<Schema>, laCode: string, childId: string) {
@@ -169,4 +170,25 @@ export async function insertChildren(
     .returning('id')
     .execute();
   return rows.map((row) => row.id);
+}
+
+/** Children sharing the described child's date of birth, NHS number, unique pupil number or postcode. */
+export async function childrenLike(db: Kysely<Schema>, laCode: string, described: ReferredChild) {
+  return db
+    .selectFrom('children as c')
+    .innerJoin('families as f', 'f.id', 'c.family_id')
+    .select(['c.id', 'c.given_name', 'c.family_name', 'c.date_of_birth', 'c.nhs_number', 'c.upn', 'f.postcode'])
+    .where('c.la_code', '=', laCode)
+    .where((eb) =>
+      eb.or([
+        eb('c.date_of_birth', '=', described.dateOfBirth),
+        ...(described.nhsNumber ? [eb('c.nhs_number', '=', described.nhsNumber)] : []),
+        ...(described.upn ? [eb('c.upn', '=', described.upn)] : []),
+        ...(described.postcode
+          ? [eb(sql`replace(f.postcode, ' ', '')`, '=', described.postcode.replace(/\s/g, ''))]
+          : []),
+      ]),
+    )
+    .limit(200)
+    .execute();
 }

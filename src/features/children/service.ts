@@ -5,6 +5,7 @@
 import { type Role, type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
+import { likelyMatches, type ReferredChild } from '../../domain/front-door/matching.ts';
 import { CASEWORK_ROLES } from '../../web/access.ts';
 import { recordAudit, recordAudits, type Actor } from '../audit/service.ts';
 import { queueNotification } from '../notifications/service.ts';
@@ -202,4 +203,12 @@ export async function notifyChildsFamily(
   for (const carer of carers) {
     await queueNotification(db, { ...message, recipient: carer.email });
   }
+}
+
+/**
+ * Children the council knows who are likely the child described (by a referrer, or by a family asking for their
+ * child to be added to their account), strongest first: one record per child.
+ */
+export async function possibleMatches(db: Kysely<Schema>, laCode: string, described: ReferredChild) {
+  return likelyMatches(await queries.childrenLike(db, laCode, described), described);
 }

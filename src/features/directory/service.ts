@@ -84,3 +84,6 @@ export async function serviceCategories(db: Kysely<Schema>, laCode: string) {
     .orderBy('t.name')
     .execute();
 }
+
+/** Which council the public pages serve (COUNCIL_CODE, or the only one): families' own accounts belong to it. */
+export { publicCouncil } from './council.ts';

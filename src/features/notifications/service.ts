@@ -170,3 +170,20 @@ export async function messagesTo(db: Kysely<Schema>, user: SignedInUser) {
     .limit(FAMILY_MESSAGES_SHOWN)
     .execute();
 }
+
+/** How many messages from these templates were queued for this address since then. */
+export async function countMessagesTo(
+  db: Kysely<Schema>,
+  recipient: string,
+  templates: readonly string[],
+  since: Date,
+): Promise<number> {
+  const row = await db
+    .selectFrom('notifications_outbox')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('recipient', '=', recipient)
+    .where('created_at', '>', since)
+    .where('template', 'in', templates)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

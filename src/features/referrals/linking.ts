@@ -3,9 +3,8 @@
 // record instead of keying the child in again; only when there is no such record does it make a new one.
 import { type SignedInUser, primaryRole } from '../../domain/people.ts';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
-import { likelyMatches, type ReferredChild } from '../../domain/front-door/matching.ts';
+import type { ReferredChild } from '../../domain/front-door/matching.ts';
 import { nhsNumberOf } from '../../domain/front-door/nhs-number.ts';
 import { upnOf } from '../../domain/front-door/upn.ts';
 import { dateOf, postcodeOf } from '../../domain/front-door/referral.ts';
@@ -26,28 +25,6 @@ export function referredChild(details: Record<string, string>): ReferredChild | 
     upn: upnOf(details.upn ?? '') ?? null,
     postcode: postcodeOf(details.postcode ?? '') ?? null,
   };
-}
-
-/** Children the council knows who are likely the referred child, strongest first. */
-export async function possibleMatches(db: Kysely<Schema>, laCode: string, referred: ReferredChild) {
-  const candidates = await db
-    .selectFrom('children as c')
-    .innerJoin('families as f', 'f.id', 'c.family_id')
-    .select(['c.id', 'c.given_name', 'c.family_name', 'c.date_of_birth', 'c.nhs_number', 'c.upn', 'f.postcode'])
-    .where('c.la_code', '=', laCode)
-    .where((eb) =>
-      eb.or([
-        eb('c.date_of_birth', '=', referred.dateOfBirth),
-        ...(referred.nhsNumber ? [eb('c.nhs_number', '=', referred.nhsNumber)] : []),
-        ...(referred.upn ? [eb('c.upn', '=', referred.upn)] : []),
-        ...(referred.postcode
-          ? [eb(sql`replace(f.postcode, ' ', '')`, '=', referred.postcode.replace(/\s/g, ''))]
-          : []),
-      ]),
-    )
-    .limit(200)
-    .execute();
-  return likelyMatches(candidates, referred);
 }
 
 export type LinkResult = 'done' | 'changed-since' | 'nhs-number-in-use' | 'upn-in-use';
