@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { importFeed } from '../../src/features/directory/import.ts';
-import { assertAccessible, skipWithoutBrowser, startBrowserHarness, type BrowserHarness } from '../helpers/browser.ts';
+import {
+  assertAccessible,
+  assertControlsBesideLabels,
+  skipWithoutBrowser,
+  startBrowserHarness,
+  type BrowserHarness,
+} from '../helpers/browser.ts';
 import { EVALUATION_SERVICES } from '../helpers/reference-data.ts';
 
 describe('finding services in the browser', { timeout: 180_000 }, () => {
@@ -176,6 +182,7 @@ describe('finding services in the browser', { timeout: 180_000 }, () => {
     await page.getByText('نتائج فلٹر کریں (2 منتخب)').click();
     assert.equal(await page.locator('#age').isVisible(), true);
     await assertAccessible(page);
+    await assertControlsBesideLabels(page);
     await page.context().close();
   });
 
