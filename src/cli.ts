@@ -419,6 +419,11 @@ const USAGE = [
 ].join('\n');
 
 async function main(command: string | undefined) {
+  // "npm run setup -- --help" asks what the command takes, before anything is checked or opened.
+  if (process.argv.slice(3).some((argument) => argument === '--help' || argument === '-h')) {
+    say(USAGE);
+    return;
+  }
   const config = loadConfig();
   switch (command) {
     case 'serve':

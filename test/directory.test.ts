@@ -409,7 +409,7 @@ for (const target of databaseTargets()) {
       assert.equal(page.match(/href="tel:01632960000"/g)?.length, 1, 'a number given twice is shown once');
       assert.match(
         page,
-        /Phone: <a class="govuk-link" href="tel:\+441632960001" dir="ltr">\+44 \(0\)1632 960001<\/a> \(Text messages\)/,
+        /Phone: <a class="govuk-link" href="tel:\+441632960001" dir="ltr">\+44 \(0\)1632 960001<\/a> \(<bdi lang="en">Text messages<\/bdi>\)/,
       );
       assert.match(page, /href="tel:01632960002" dir="ltr">01632 960002 ext 12</);
       const v1Id = (

@@ -88,6 +88,11 @@ for (const target of databaseTargets()) {
       const children = await family.get('/children');
       assert.match(children.body, /There are no children linked to your account yet/);
       assert.match(children.body, /href="\/children\/add"/);
+      // The pages a family reaches from the menu before any child is on the account lead to adding one.
+      for (const page of ['/short-breaks', '/ask-for-help'])
+        assert.match((await family.get(page)).body, /href="\/children\/add"/, page);
+      // The email with the link to set a password is not shown again on the messages page.
+      assert.doesNotMatch((await family.get('/messages')).body, /set-password/);
       const user = await database.db
         .selectFrom('users')
         .select(['id', 'preferred_language'])
@@ -126,7 +131,9 @@ for (const target of databaseTargets()) {
       const reset = sent.filter((message) => message.template === 'password-reset');
       assert.equal(reset.length, 1);
       const link = linkIn(reset[0]!.body);
-      assert.equal((await visitor.get(link)).statusCode, 200);
+      const resetPage = await visitor.get(link);
+      assert.equal(resetPage.statusCode, 200);
+      assert.match(resetPage.body, /<h1 class="govuk-heading-l">Create a new password<\/h1>/);
       const page = await visitor.get('/check-your-email');
       assert.match(page.body, /If the address you gave can be used for a Pathway account/);
     });
@@ -215,11 +222,19 @@ for (const target of databaseTargets()) {
         version: String(version),
       });
       assert.equal(linked.statusCode, 303);
+      assert.equal(linked.headers.location, '/child-requests?done=linked');
+      assert.match(
+        (await triage.get('/child-requests?done=linked')).body,
+        /the child is on the family(&#39;|')s account/,
+      );
       const children = await family.get('/children');
       assert.match(children.body, new RegExp(`href="/children/${zofia.id}"`));
       assert.doesNotMatch(children.body, /you asked on/);
       assert.equal((await family.get(`/children/${zofia.id}`)).statusCode, 200);
       assert.ok((await messagesTo('piotr.nowak@example.org')).some((m) => m.template === 'child-link-linked'));
+      const again = await family.submit('/children/add', '/children/add', { ...ZOFIA, relationship: 'parent' });
+      assert.equal(again.statusCode, 400);
+      assert.match(again.body, /Zofia is already on your account/);
       const timeline = await database.db
         .selectFrom('timeline_events')
         .select('summary')
@@ -310,6 +325,29 @@ for (const target of databaseTargets()) {
         .executeTakeFirstOrThrow();
       assert.equal((await family.get(`/children/${tobiRecord.id}`)).statusCode, 404);
       assert.ok((await messagesTo('grace.mensah@example.org')).some((m) => m.template === 'child-link-declined'));
+    });
+
+    test('when nobody holds the front door role yet, the council’s administrators are told a family is waiting', async () => {
+      const family = await newFamilyAccount('Amara Obi', 'amara.obi@example.org');
+      const frontDoor = database.db.selectFrom('user_roles').select('user_id').where('role', '=', 'triage_worker');
+      await database.db.updateTable('users').set({ active: false }).where('id', 'in', frontDoor).execute();
+      try {
+        const asked = await family.submit('/children/add', '/children/add', {
+          givenName: 'Chidi',
+          familyName: 'Obi',
+          dobDay: '9',
+          dobMonth: '9',
+          dobYear: '2020',
+          relationship: 'parent',
+        });
+        assert.equal(asked.statusCode, 303);
+        const told = await messagesTo('admin@demo.pathway.test');
+        const warning = told.find((message) => message.template === 'child-link-nobody-to-decide');
+        assert.ok(warning, 'the administrator is told');
+        assert.match(warning.body, /\/admin\/users/);
+      } finally {
+        await database.db.updateTable('users').set({ active: true }).where('id', 'in', frontDoor).execute();
+      }
     });
   });
 }

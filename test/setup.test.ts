@@ -264,9 +264,9 @@ describe('npm run setup', () => {
     assert.match(newLink.stdout, /set-password\?token=/);
   });
 
-  test('--help lists every command, and an unknown one is refused with the same list', () => {
-    const run = (command: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', command], {
+  test('--help lists every command, after a command too, and an unknown one is refused with the same list', () => {
+    const run = (...command: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...command], {
         env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir },
         encoding: 'utf8',
         timeout: 60_000,
@@ -275,6 +275,10 @@ describe('npm run setup', () => {
     assert.equal(help.status, 0, help.stderr);
     for (const command of ['serve', 'worker', 'migrate', 'grant', 'seed', 'setup', 'import-oruk', 'backup', 'restore'])
       assert.match(help.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
+    // A command asked for its help gives the list too, rather than complaining about what it was not given.
+    const setupHelp = run('setup', '--help');
+    assert.equal(setupHelp.status, 0, setupHelp.stderr);
+    assert.match(setupHelp.stdout, /^  setup\b/m);
     const unknown = run('serv');
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /Unknown command "serv"/);

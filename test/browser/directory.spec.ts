@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { importFeed } from '../../src/features/directory/import.ts';
 import {
   assertAccessible,
-  assertControlsBesideLabels,
+  assertRightToLeftLayout,
   skipWithoutBrowser,
   startBrowserHarness,
   type BrowserHarness,
@@ -182,16 +182,23 @@ describe('finding services in the browser', { timeout: 180_000 }, () => {
     await page.getByText('نتائج فلٹر کریں (2 منتخب)').click();
     assert.equal(await page.locator('#age').isVisible(), true);
     await assertAccessible(page);
-    await assertControlsBesideLabels(page);
+    await assertRightToLeftLayout(page);
     await page.context().close();
   });
 
-  test('the search page in Urdu is right to left and still accessible', async (context) => {
+  test("the search and service pages in Urdu are right to left, with providers' English left to right, and accessible", async (context) => {
     if (skipWithoutBrowser(harness, context)) return;
     const page = await newPage();
     await page.goto(`${harness.baseUrl}/services?q=autism&lang=ur`);
     assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
     await assertAccessible(page);
+    // A service's own words stay as its provider wrote them, left to right inside the right-to-left page.
+    assert.ok((await page.locator('main [lang="en"]').count()) > 0);
+    await assertRightToLeftLayout(page);
+    await page.locator('main h3 a').first().click();
+    await page.waitForURL(/\/services\/[0-9a-f-]{36}/);
+    await assertAccessible(page);
+    await assertRightToLeftLayout(page);
     await page.context().close();
   });
 });

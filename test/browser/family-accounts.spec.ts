@@ -1,13 +1,14 @@
 // A family with no account, in a real browser on a phone and a desktop, in English and Urdu: they create an account,
 // set their password from the emailed link, ask for their child to be added, and see the child once the front door
-// has linked them; every page passes axe, fits the screen, and in Urdu draws each radio and checkbox beside its
-// label on the right.
+// has linked them; every page passes axe, fits the screen, and in Urdu lays out right to left (radios beside their
+// labels, lines apart, English left to right, the service's name apart from the menu).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
   assertAccessible,
   assertControlsBesideLabels,
+  assertRightToLeftLayout,
   browserSuite,
   signedInPage,
   type BrowserHarness,
@@ -109,7 +110,12 @@ describe('families making their own accounts in the browser', { timeout: 240_000
       await fitsTheScreen(triage, 'a request');
       await triage.getByLabel(/Add to the record of Zofia Nowak/).check();
       await triage.getByRole('button', { name: 'Save decision' }).click();
-      await triage.waitForURL(/\/child-requests$/);
+      await triage.waitForURL(/\/child-requests\?done=linked$/);
+      assert.match(
+        await triage.locator('.govuk-notification-banner').innerText(),
+        /the child is on the family's account/,
+      );
+      await assertAccessible(triage);
       await triage.context().close();
 
       await page.reload();
@@ -127,8 +133,8 @@ describe('families making their own accounts in the browser', { timeout: 240_000
       if (!harness) return;
       const page = await (await harness.browser.newContext({ viewport: { width, height: 900 } })).newPage();
       await page.goto(`${harness.baseUrl}/create-account?lang=ur`);
-      assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
       await assertAccessible(page);
+      await assertRightToLeftLayout(page);
       await fitsTheScreen(page, 'create an account in Urdu');
       await page.context().close();
 
@@ -136,9 +142,8 @@ describe('families making their own accounts in the browser', { timeout: 240_000
       await parent.setViewportSize({ width, height: 900 });
       for (const path of ['/children/add', '/ask-for-help', '/social-work-assessment']) {
         await parent.goto(`${harness.baseUrl}${path}?lang=ur`);
-        assert.equal(await parent.locator('html').getAttribute('dir'), 'rtl', path);
         await assertAccessible(parent);
-        await assertControlsBesideLabels(parent);
+        await assertRightToLeftLayout(parent);
         await fitsTheScreen(parent, path);
       }
       // The same forms in English keep their controls on the left.

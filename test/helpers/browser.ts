@@ -165,3 +165,36 @@ export async function assertControlsBesideLabels(page: Page): Promise<void> {
   });
   assert.deepEqual(problems, [], `on ${page.url()} at ${page.viewportSize()?.width} px`);
 }
+
+/**
+ * The right-to-left checks axe cannot make, on an Urdu page: each radio and checkbox beside its label; Urdu lines
+ * tall enough for Nastaliq letters (1.8 times the text size) so they do not run into each other; English a provider
+ * wrote laid out left to right; and the service's name apart from the menu beside it.
+ */
+export async function assertRightToLeftLayout(page: Page): Promise<void> {
+  assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+  await assertControlsBesideLabels(page);
+  const problems = await page.evaluate(() => {
+    const found: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>('main p, main label, main legend, main li')) {
+      if (!element.matches(':lang(ur)') || element.innerText.trim() === '') continue;
+      const style = getComputedStyle(element);
+      if (parseFloat(style.lineHeight) < 1.75 * parseFloat(style.fontSize))
+        found.push(`"${element.innerText.slice(0, 30)}" has lines ${style.lineHeight} high for ${style.fontSize} text`);
+    }
+    for (const element of document.querySelectorAll<HTMLElement>('main [lang="en"]')) {
+      if (!element.matches(':dir(ltr)')) found.push(`"${element.innerText.slice(0, 30)}" (English) runs right to left`);
+    }
+    const name = document.querySelector('.govuk-service-navigation__service-name');
+    const first = document.querySelector('.govuk-service-navigation__item');
+    if (name && first && (first as HTMLElement).offsetParent !== null) {
+      const a = name.getBoundingClientRect();
+      const b = first.getBoundingClientRect();
+      const sameRow = a.top < b.bottom && b.top < a.bottom;
+      if (sameRow && a.left - b.right < 20)
+        found.push(`the service's name is ${Math.round(a.left - b.right)} px from the menu`);
+    }
+    return found;
+  });
+  assert.deepEqual(problems, [], `on ${page.url()} at ${page.viewportSize()?.width} px`);
+}

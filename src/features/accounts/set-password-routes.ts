@@ -18,10 +18,17 @@ export async function setPasswordRoutes(instance: FastifyInstance) {
     return reply.render('accounts/views/set-password-invalid.njk');
   }
 
-  function renderForm(reply: FastifyReply, token: string, email: string, errors: FieldError[]) {
+  function renderForm(
+    reply: FastifyReply,
+    token: string,
+    link: { email: string; purpose: string },
+    errors: FieldError[],
+  ) {
     return reply.render('accounts/views/set-password.njk', {
       token,
-      email,
+      email: link.email,
+      // Someone who forgot their password is making a new one, not their first.
+      reset: link.purpose === 'reset',
       minLength: MIN_PASSWORD_LENGTH,
       errors: errorSummary(errors),
       passwordError: errorFor(errors, 'password'),
@@ -36,7 +43,7 @@ export async function setPasswordRoutes(instance: FastifyInstance) {
       const token = request.query.token ?? '';
       const link = token === '' ? undefined : await usableSetPasswordLink(db, token);
       if (!link) return renderInvalidLink(reply);
-      return renderForm(reply, token, link.email, []);
+      return renderForm(reply, token, link, []);
     },
   );
 
@@ -54,7 +61,7 @@ export async function setPasswordRoutes(instance: FastifyInstance) {
       const errors = validateNewPassword(form, link.email, request.t);
       if (errors.length > 0) {
         reply.status(400);
-        return renderForm(reply, token, link.email, errors);
+        return renderForm(reply, token, link, errors);
       }
       const result = await setPasswordWithLink(db, { token, password: form.password, requestId: request.id });
       if (!result) return renderInvalidLink(reply);

@@ -23,6 +23,19 @@ export async function findWaitingSame(db: Kysely<Schema>, userId: string, child:
     .executeTakeFirst();
 }
 
+/** Whether a child of this first name and date of birth is already in a family the person cares for. */
+export async function alreadyCaredFor(db: Kysely<Schema>, userId: string, child: DescribedChild): Promise<boolean> {
+  const row = await db
+    .selectFrom('children')
+    .innerJoin('family_carers', 'family_carers.family_id', 'children.family_id')
+    .select('children.id')
+    .where('family_carers.user_id', '=', userId)
+    .where('children.date_of_birth', '=', child.dateOfBirth)
+    .where((eb) => eb(eb.fn('lower', ['children.given_name']), '=', child.givenName.toLowerCase()))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function insertRequest(db: Kysely<Schema>, laCode: string, userId: string, child: DescribedChild) {
   const { id } = await db
     .insertInto('child_link_requests')

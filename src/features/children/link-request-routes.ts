@@ -4,7 +4,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
-import { formBody, IdParams, Text, textFields, textValues, WholeNumber, type TypeBoxTypes } from '../../web/form.ts';
+import {
+  formBody,
+  IdParams,
+  queryOf,
+  Text,
+  textFields,
+  textValues,
+  WholeNumber,
+  type TypeBoxTypes,
+} from '../../web/form.ts';
 import { isUuid } from '../../web/ids.ts';
 import { ADD_CHILD_FIELDS, readDescribedChild, type AddChildAnswers } from './link-request-validation.ts';
 import {
@@ -21,6 +30,8 @@ const AddChildBody = formBody(textFields(ADD_CHILD_FIELDS));
 const DecideBody = formBody({ decision: Text(), reason: Text() }, { version: WholeNumber });
 // The staff pages are in English, as the date filter gives dates on them.
 const BIRTH_DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
+/** What the list says was done, by the decision made. */
+const DONE = { link: 'linked', create: 'created', decline: 'declined' } as const;
 const NO_ANSWERS = Object.fromEntries(ADD_CHILD_FIELDS.map((name) => [name, ''])) as AddChildAnswers;
 
 export async function childLinkRequestRoutes(instance: FastifyInstance) {
@@ -54,10 +65,16 @@ export async function childLinkRequestRoutes(instance: FastifyInstance) {
         reply.status(400);
         return renderAdd(request, reply, answers, errors);
       }
-      await askToAddChild(db, signedInUser(request), child, {
+      const asked = await askToAddChild(db, signedInUser(request), child, {
         publicUrl: app.config.publicUrl,
         requestId: request.id,
       });
+      if (asked.outcome === 'already-on-account') {
+        reply.status(400);
+        return renderAdd(request, reply, answers, [
+          { field: 'givenName', text: request.t('children.add.errors.alreadyOnAccount', { child: child.givenName }) },
+        ]);
+      }
       return reply.redirect('/children/add/sent', 303);
     },
   );
@@ -68,9 +85,11 @@ export async function childLinkRequestRoutes(instance: FastifyInstance) {
 
   const DECIDE = { config: { access: LINK_DECIDERS } };
 
-  app.get('/child-requests', DECIDE, async (request, reply) => {
+  const listQuery = { querystring: queryOf({ done: Text() }) };
+  app.get('/child-requests', { ...DECIDE, schema: listQuery }, async (request, reply) => {
     const requests = await waitingLinkRequests(db, signedInUser(request).laCode);
-    return reply.render('children/views/link-requests.njk', { requests });
+    const done = ['linked', 'created', 'declined'].includes(request.query.done ?? '') ? request.query.done : undefined;
+    return reply.render('children/views/link-requests.njk', { requests, done });
   });
 
   async function renderRequest(
@@ -160,7 +179,7 @@ export async function childLinkRequestRoutes(instance: FastifyInstance) {
         publicUrl: app.config.publicUrl,
         requestId: request.id,
       });
-      if (result === 'done') return reply.redirect('/child-requests', 303);
+      if (result === 'done') return reply.redirect(`/child-requests?done=${DONE[decision.kind]}`, 303);
       reply.status(409);
       return renderRequest(request, reply, request.params.id, answers, [], request.t(`childRequests.${result}`));
     },

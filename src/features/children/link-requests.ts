@@ -30,19 +30,20 @@ interface Where {
 
 /**
  * Records the request, tells the front door and confirms it to the family. Asking again about the same child while
- * the first request waits gives that request, not a second.
+ * the first request waits gives that request, not a second; asking about a child already on the account makes none.
  */
 export async function askToAddChild(
   db: Kysely<Schema>,
   member: SignedInUser,
   child: DescribedChild,
   where: Where,
-): Promise<string> {
+): Promise<{ outcome: 'asked'; id: string } | { outcome: 'already-on-account' }> {
   return db.transaction().execute(async (trx) => {
     // Locks the person's account row, so the same form sent twice at once makes one request.
     await trx.selectFrom('users').select('id').where('id', '=', member.id).forUpdate().executeTakeFirstOrThrow();
+    if (await queries.alreadyCaredFor(trx, member.id, child)) return { outcome: 'already-on-account' } as const;
     const waiting = await queries.findWaitingSame(trx, member.id, child);
-    if (waiting) return waiting.id;
+    if (waiting) return { outcome: 'asked', id: waiting.id } as const;
     const id = await queries.insertRequest(trx, member.laCode, member.id, child);
     await recordAudit(trx, {
       laCode: member.laCode,
@@ -53,12 +54,16 @@ export async function askToAddChild(
       subjectType: 'child-link-request',
       subjectId: id,
     });
-    for (const recipient of await emailsOfRole(trx, member.laCode, 'triage_worker'))
+    // A council still being set up may have nobody at the front door yet: its administrators are told instead,
+    // so the family is not left waiting on nobody.
+    const frontDoor = await emailsOfRole(trx, member.laCode, 'triage_worker');
+    const recipients = frontDoor.length > 0 ? frontDoor : await emailsOfRole(trx, member.laCode, 'administrator');
+    for (const recipient of recipients)
       await queueNotification(trx, {
         laCode: member.laCode,
-        template: 'child-link-requested',
+        template: frontDoor.length > 0 ? 'child-link-requested' : 'child-link-nobody-to-decide',
         recipient,
-        params: { link: `${where.publicUrl}/child-requests/${id}` },
+        params: { link: `${where.publicUrl}/child-requests/${id}`, adminLink: `${where.publicUrl}/admin/users` },
       });
     await queueNotification(trx, {
       laCode: member.laCode,
@@ -66,7 +71,7 @@ export async function askToAddChild(
       recipient: member.email,
       params: { child: child.givenName, link: `${where.publicUrl}/children` },
     });
-    return id;
+    return { outcome: 'asked', id } as const;
   });
 }
 

@@ -77,7 +77,10 @@ export function servicePage(service: FullService, t: Translate) {
     const days = weekdaysOf(textOf(schedule.byday)).map((day) => t(`directory.weekdays.${day}`));
     const times =
       schedule.opens_at && schedule.closes_at
-        ? `${textOf(schedule.opens_at).slice(0, 5)} to ${textOf(schedule.closes_at).slice(0, 5)}`
+        ? t('directory.timeRange', {
+            opens: textOf(schedule.opens_at).slice(0, 5),
+            closes: textOf(schedule.closes_at).slice(0, 5),
+          })
         : '';
     return [days.join(', '), times, textOf(schedule.description)].filter((part) => part).join(': ');
   });

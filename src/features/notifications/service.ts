@@ -152,6 +152,18 @@ export async function readOutbox(db: Kysely<Schema>, user: SignedInUser, request
   });
 }
 
+/**
+ * Messages about signing in, which carry one-time links to set a password: kept in the outbox, never shown again on
+ * the messages page, where anyone using the same device would find them.
+ */
+const ACCOUNT_LINK_TEMPLATES = [
+  'family-account-created',
+  'password-reset',
+  'password-identity-provider',
+  'account-invitation',
+  'password-new-link',
+];
+
 /** How many of a family's messages their page shows, newest first. */
 export const FAMILY_MESSAGES_SHOWN = 50;
 
@@ -166,6 +178,7 @@ export async function messagesTo(db: Kysely<Schema>, user: SignedInUser) {
     .select(['id', 'subject', 'body', 'created_at'])
     .where('la_code', '=', user.laCode)
     .where('recipient', '=', user.email)
+    .where('template', 'not in', ACCOUNT_LINK_TEMPLATES)
     .orderBy('created_at', 'desc')
     .limit(FAMILY_MESSAGES_SHOWN)
     .execute();
