@@ -8,6 +8,7 @@ import { auditRoutes } from './features/audit/routes.ts';
 import { setPasswordRoutes } from './features/accounts/set-password-routes.ts';
 import { familyRegistrationRoutes } from './features/accounts/family-registration-routes.ts';
 import { childLinkRequestRoutes } from './features/children/link-request-routes.ts';
+import { familyHomeRoutes } from './features/family-home/routes.ts';
 import { childIdentityRoutes } from './features/children/identity-routes.ts';
 import { childrenRoutes } from './features/children/routes.ts';
 import { childSearchRoutes } from './features/children/search-routes.ts';
@@ -51,6 +52,7 @@ function features(search: DirectorySearch): FastifyPluginAsync[] {
     familyRegistrationRoutes,
     childrenRoutes,
     childLinkRequestRoutes,
+    familyHomeRoutes,
     childSearchRoutes,
     childIdentityRoutes,
     notificationRoutes,

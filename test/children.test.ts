@@ -91,6 +91,41 @@ for (const target of databaseTargets()) {
       assert.equal((await client.get(`/children/${tobiId}`)).statusCode, 200);
     });
 
+    test('a parent sees each child in one place: short breaks and requests for help, each with what happens next and by when', async () => {
+      const client = await signedInClient(app, 'parent@demo.pathway.test');
+      const ada = await database.db
+        .selectFrom('children')
+        .select('id')
+        .where('given_name', '=', 'Ada')
+        .executeTakeFirstOrThrow();
+      const asked = await client.submit('/ask-for-help', '/ask-for-help', {
+        childId: ada.id,
+        needs: 'Ada does not sleep and we are exhausted',
+        tried: '',
+        safeguarding: 'no',
+        safeguardingDetails: '',
+      });
+      assert.equal(asked.statusCode, 303);
+      const reference = /reference=(RF-[0-9A-F]{8})/.exec(asked.headers.location as string)![1]!;
+      const page = (await client.get('/children')).body;
+      // A part of the page for each child, each with its panels.
+      const section = (name: string) => {
+        const start = page.indexOf(`<bdi>${name}</bdi></h2>`);
+        assert.ok(start > 0, `${name} has a part of the page`);
+        const end = page.indexOf('</section>', start);
+        return page.slice(start, end);
+      };
+      const adaPart = section('Ada Okafor');
+      assert.match(adaPart, /Who is working with them/);
+      assert.match(adaPart, /<h3 class="govuk-heading-s">Short breaks<\/h3>/);
+      assert.match(adaPart, new RegExp(`Your request for help \\(${reference}\\), sent \\d{1,2} [A-Z][a-z]+ \\d{4}`));
+      assert.match(adaPart, /waiting for the front door\s+The front door will decide by \d{1,2} [A-Z][a-z]+ \d{4}\./);
+      assert.match(adaPart, new RegExp(`href="/children/${ada.id}"`));
+      const tobiPart = section('Tobi Okafor');
+      assert.match(tobiPart, /<h3 class="govuk-heading-s">Requests for help<\/h3>/);
+      assert.doesNotMatch(tobiPart, new RegExp(reference));
+    });
+
     test('a parent sees who is working with each child and how to reach them, or that a worker is coming', async () => {
       const team = async (tier: 'targeted' | 'specialist') =>
         (await database.db.selectFrom('teams').select('id').where('serves_tier', '=', tier).executeTakeFirstOrThrow())

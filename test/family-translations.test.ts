@@ -23,6 +23,7 @@ const FAMILY_FILES = [
   'referrals.sent.',
   'referrals.errors.',
   'referrals.ask.',
+  'referrals.panel.',
 ];
 const TRANSLATED = ['ur', 'pl'] as const;
 const PARENT = 'parent@demo.pathway.test';
@@ -123,6 +124,25 @@ for (const target of databaseTargets()) {
           `/short-breaks/applications/${decided.id}/decision?lang=${code}&format=easy-read`,
         );
         assert.ok(easyRead.body.includes(monthAfter(11)), `the Easy Read invitation month is in ${code}`);
+      });
+    }
+
+    for (const code of TRANSLATED) {
+      test(`the family's page of their children says in ${code} where each application is and when the decision is due`, async () => {
+        if (!(await database.db.selectFrom('short_break_applications').select('id').executeTakeFirst()))
+          await seedDemoApplications(database.db);
+        const messages = loadMessages(code);
+        // Jordan, a young person with an account of their own, has an application waiting for its decision.
+        const jordan = await signedInClient(app, 'young.person@demo.pathway.test');
+        const page = (await jordan.get(`/children?lang=${code}`)).body;
+        assert.ok(page.includes(messages.get('shortBreaks.panel.title')!), 'the short breaks panel');
+        const decideBy = messages.get('shortBreaks.panel.decideBy')!.split('{date}')[0]!;
+        assert.ok(page.includes(decideBy), `when the decision is due, in ${code}`);
+        assert.ok(!page.includes('We aim to decide by'), 'not in English');
+        // The Okafors: Tobi's decision can be read from the page.
+        const parent = await signedInClient(app, PARENT);
+        const parentPage = (await parent.get(`/children?lang=${code}`)).body;
+        assert.match(parentPage, /href="\/short-breaks\/applications\/[0-9a-f-]{36}\/decision"/);
       });
     }
   });

@@ -20,8 +20,7 @@ import { ASSESSMENT_FACTORS, DISABILITY_CODES } from '../../domain/census/codes.
 import { decideStepDown, moveChild, waitingProposal } from '../pathway/moves.ts';
 import { closeSafetyWorry, mayCloseWorries, openSafetyWorries } from '../pathway/worries.ts';
 import { RECORD_KEEPERS } from './identity.ts';
-import { unlinkedRequestsOf } from './link-requests.ts';
-import { householdOf, recordDisabilities, staffMaySeeChild, viewChildRecord, viewFamilyChildren } from './service.ts';
+import { householdOf, recordDisabilities, staffMaySeeChild, viewChildRecord } from './service.ts';
 import { formBody, OneOrMany, Text, Uuid, UuidOrEmpty, WholeNumber, text, type TypeBoxTypes } from '../../web/form.ts';
 import { Type } from '@sinclair/typebox';
 
@@ -53,15 +52,6 @@ const EPISODE = { episodeId: Uuid, version: WholeNumber };
 export async function childrenRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypes>();
   const { db } = app.deps.database;
-
-  app.get('/children', { config: { access: FAMILY_ROLES } }, async (request, reply) => {
-    const member = signedInUser(request);
-    const [children, requests] = await Promise.all([
-      viewFamilyChildren(db, member, request.id),
-      unlinkedRequestsOf(db, member),
-    ]);
-    return reply.render('children/views/list.njk', { children, requests });
-  });
 
   async function renderRecord(
     request: FastifyRequest,

@@ -12,6 +12,8 @@ import { queueNotification } from '../notifications/service.ts';
 import { teamManagerEmails } from '../pathway/case-holders.ts';
 import { addTimelineEvent, teamFor } from '../pathway/service.ts';
 import { alertCaseHoldersToWorry } from '../pathway/worries.ts';
+import { addWorkingDays, toIsoDate } from '../../domain/working-days.ts';
+import { DECISION_WORKING_DAYS } from './triage.ts';
 
 /** Children in Need census referral source: an individual who is a family member, relative or carer. */
 export const FAMILY_MEMBER_SOURCE = '1A';
@@ -316,13 +318,18 @@ export async function askForHelp(
 
 /** The family member's own requests to the front door, newest first, with what happened to each. */
 export async function familyRequests(db: Kysely<Schema>, user: SignedInUser) {
-  return db
+  const rows = await db
     .selectFrom('referrals as r')
     .leftJoin('children as c', 'c.id', 'r.child_id')
-    .select(['r.id', 'r.kind', 'r.reference', 'r.status', 'r.outcome', 'r.received_at', 'c.given_name'])
+    .select(['r.id', 'r.kind', 'r.reference', 'r.status', 'r.outcome', 'r.received_at', 'r.child_id', 'c.given_name'])
     .where('r.la_code', '=', user.laCode)
     .where('r.requested_by', '=', user.id)
     .where('r.kind', 'in', ['family', 'social_work_assessment'])
     .orderBy('r.received_at', 'desc')
     .execute();
+  // When the front door will have decided a request still waiting, so the family knows when to expect word.
+  return rows.map((row) => ({
+    ...row,
+    decideBy: row.status === 'new' ? addWorkingDays(toIsoDate(row.received_at), DECISION_WORKING_DAYS) : null,
+  }));
 }

@@ -15,6 +15,7 @@ import {
   type Gateway,
 } from '../../domain/short-breaks/eligibility.ts';
 import { addWorkingDays, calendarFromDates, toIsoDate, type IsoDate } from '../../domain/working-days.ts';
+import { councilSetting } from '../administration/settings.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import { childOfFamilyMember, notifyChildsFamily } from '../children/service.ts';
 import { modelInUse } from '../scoring/service.ts';
@@ -43,6 +44,7 @@ export async function familyApplications(db: Kysely<Schema>, user: SignedInUser,
       'a.reference',
       'a.review_of',
       'a.decided_at',
+      'a.submitted_at',
     ])
     .where('c.la_code', '=', user.laCode)
     .where('fc.user_id', '=', user.id)
@@ -488,4 +490,29 @@ export async function withdrawApplication(
     });
     return true;
   });
+}
+
+/** Statuses in which an application waits for the council's decision. */
+const AWAITING_DECISION: readonly ApplicationStatus[] = [
+  'submitted',
+  'more_information_requested',
+  'verified',
+  'awaiting_panel',
+];
+
+/**
+ * Each of the family's children with their short-breaks application (as familyApplications) and, while it waits
+ * for a decision, the day the council's service standard promises one: the standard in force when it was sent.
+ */
+export async function familyShortBreaks(db: Kysely<Schema>, user: SignedInUser, requestId: string) {
+  const children = await familyApplications(db, user, requestId);
+  return Promise.all(
+    children.map(async (child) => {
+      if (!child.status || !AWAITING_DECISION.includes(child.status) || !child.submitted_at)
+        return { ...child, decideBy: null };
+      const sentOn = toIsoDate(child.submitted_at);
+      const standardDays = await councilSetting(db, user.laCode, 'short_breaks_service_standard_days', sentOn);
+      return { ...child, decideBy: decisionDueOn(sentOn, standardDays) };
+    }),
+  );
 }
