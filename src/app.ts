@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
 import { administrationRoutes } from './features/administration/routes.ts';
+import { councilContactRoutes } from './features/administration/council-contact-routes.ts';
 import { auditRoutes } from './features/audit/routes.ts';
 import { setPasswordRoutes } from './features/accounts/set-password-routes.ts';
 import { familyRegistrationRoutes } from './features/accounts/family-registration-routes.ts';
@@ -57,6 +58,7 @@ function features(search: DirectorySearch): FastifyPluginAsync[] {
     childIdentityRoutes,
     notificationRoutes,
     administrationRoutes,
+    councilContactRoutes,
     auditRoutes,
     orukApiRoutes(search),
     directoryRoutes(search),

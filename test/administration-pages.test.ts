@@ -68,6 +68,7 @@ for (const target of databaseTargets()) {
         `/admin/localities/${localityId}`,
         '/admin/settings',
         '/admin/settings/short_breaks_panel_amount',
+        '/admin/council',
       ];
       for (const email of ['manager@demo.pathway.test', 'dsco@demo.pathway.test', 'parent@demo.pathway.test']) {
         const client = await signedInClient(app, email);
@@ -435,6 +436,29 @@ for (const target of databaseTargets()) {
       assert.match(response.body, /must be today or in the future/);
       assert.match(response.body, /Enter why it is changing/);
       assert.equal(await councilSetting(database.db, DEMO_COUNCIL.laCode, name), 17);
+    });
+
+    test('an administrator sets how families reach the front door; families see it on their pages; audited', async () => {
+      const wrong = await admin.submit('/admin/council', '/admin/council', { phone: 'call us', email: 'not-an-email' });
+      assert.equal(wrong.statusCode, 400);
+      assert.match(wrong.body, /Enter a telephone number, like 0300 123 4567, or leave it empty/);
+      assert.match(wrong.body, /href="#email"/);
+      const saved = await admin.submit('/admin/council', '/admin/council', {
+        phone: '01632 960 555',
+        email: 'front.door@northmoor.example',
+      });
+      assert.equal(saved.statusCode, 303);
+      assert.equal(saved.headers.location, '/admin/council?done=changed');
+      assert.match((await admin.get('/admin/council?done=changed')).body, /Families now see these details/);
+      const parent = await signedInClient(app, 'parent@demo.pathway.test');
+      const page = (await parent.get('/children')).body;
+      assert.match(page, /<a class="govuk-link" href="tel:01632960555" dir="ltr">01632 960 555<\/a>/);
+      assert.match(page, /href="mailto:front\.door@northmoor\.example"/);
+      const audit = await auditRows('change-council-contact');
+      assert.deepEqual(audit.at(-1)?.details, { phone: '01632 960 555', email: 'front.door@northmoor.example' });
+      // Emptied, nothing is shown to families.
+      await admin.submit('/admin/council', '/admin/council', { phone: '', email: '' });
+      assert.doesNotMatch((await parent.get('/children')).body, /Talk to someone/);
     });
   });
 }

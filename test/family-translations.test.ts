@@ -24,6 +24,8 @@ const FAMILY_FILES = [
   'referrals.errors.',
   'referrals.ask.',
   'referrals.panel.',
+  'referrals.kinds.',
+  'frontDoor.statuses.',
 ];
 const TRANSLATED = ['ur', 'pl'] as const;
 const PARENT = 'parent@demo.pathway.test';

@@ -13,6 +13,9 @@ export interface CouncilsTable {
   la_code: string;
   name: string;
   created_at: CreatedAt;
+  /** How families reach the front door (migration 0025). */
+  front_door_phone: Maybe<string>;
+  front_door_email: Maybe<string>;
 }
 
 export interface LocalitiesTable {

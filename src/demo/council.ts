@@ -4,7 +4,13 @@ import type { Kysely } from 'kysely';
 import type { EpisodeTier, Schema } from '../db/schema.ts';
 import type { Role } from '../domain/people.ts';
 import { hashPassword } from '../features/accounts/passwords.ts';
-import { addLocality, createCouncil, createTeam, createUsers } from '../features/administration/service.ts';
+import {
+  addLocality,
+  createCouncil,
+  createTeam,
+  createUsers,
+  setCouncilContact,
+} from '../features/administration/service.ts';
 import type { Actor } from '../features/audit/service.ts';
 import { registerFamily } from '../features/children/service.ts';
 
@@ -116,6 +122,13 @@ export async function seedDemoCouncil(db: Kysely<Schema>, environment: string): 
   // One transaction: the council appears whole or not at all (a council is what says the demo is seeded).
   await db.transaction().execute(async (trx) => {
     await createCouncil(trx, DEMO_COUNCIL, DEMO_ACTOR);
+    // A drama number (Ofcom's range for fiction) and the demo's own address: how the demo families reach its front door.
+    await setCouncilContact(
+      trx,
+      DEMO_COUNCIL.laCode,
+      { phone: '01632 960 100', email: 'frontdoor@demo.pathway.test' },
+      DEMO_ACTOR,
+    );
     const localityIds = new Map<string, string>();
     for (const locality of DEMO_LOCALITIES) {
       const id = await addLocality(

@@ -42,7 +42,7 @@ export const NAVIGATION: readonly NavigationEntry[] = [
   {
     href: '/admin/users',
     labelKey: 'nav.administration',
-    alsoActiveUnder: ['/admin/teams', '/admin/localities', '/admin/settings'],
+    alsoActiveUnder: ['/admin/teams', '/admin/localities', '/admin/settings', '/admin/council'],
   },
   { href: '/admin/scoring', labelKey: 'nav.scoring' },
   { href: '/admin/notifications', labelKey: 'nav.outbox', exact: true },

@@ -60,6 +60,8 @@ describe('administration in the browser', { timeout: 240_000 }, () => {
       await visit('settings');
       await page.getByRole('link', { name: 'Change Resource panel amount' }).click();
       await visit('change a setting');
+      await page.goto(`${harness.baseUrl}/admin/council`);
+      await visit('how families reach the front door');
       await page.context().close();
     });
   }

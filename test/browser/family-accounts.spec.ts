@@ -118,7 +118,11 @@ describe('families making their own accounts in the browser', { timeout: 240_000
       await assertAccessible(triage);
       await triage.context().close();
 
+      // The family's page now gives Zofia her own part, with how to reach the front door.
       await page.reload();
+      await assertAccessible(page);
+      await fitsTheScreen(page, 'your children');
+      assert.match(await page.locator('main').innerText(), /Talk to someone[\s\S]*01632 960 100/);
       await page.getByRole('link', { name: 'Zofia Nowak' }).click();
       await page.waitForURL(/\/children\/[0-9a-f-]{36}$/);
       assert.match(await page.locator('h1').innerText(), /Zofia Nowak/);

@@ -22,3 +22,23 @@ export async function councilName(db: Kysely<Schema>, laCode: string): Promise<s
 export async function waitForOtherSetUps(db: Kysely<Schema>): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('pathway: set up the first council'))`.execute(db);
 }
+
+export async function councilContact(db: Kysely<Schema>, laCode: string) {
+  return db
+    .selectFrom('councils')
+    .select(['front_door_phone', 'front_door_email'])
+    .where('la_code', '=', laCode)
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateCouncilContact(
+  db: Kysely<Schema>,
+  laCode: string,
+  contact: { phone: string | null; email: string | null },
+) {
+  await db
+    .updateTable('councils')
+    .set({ front_door_phone: contact.phone, front_door_email: contact.email })
+    .where('la_code', '=', laCode)
+    .execute();
+}

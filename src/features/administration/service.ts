@@ -548,3 +548,36 @@ export function administratorActor(admin: SignedInUser, requestId: string): Acto
 export async function councilName(db: Kysely<Schema>, laCode: string): Promise<string> {
   return firstCouncilQueries.councilName(db, laCode);
 }
+
+/** How families reach the council's front door; each part null until an administrator gives it. */
+export interface CouncilContact {
+  phone: string | null;
+  email: string | null;
+}
+
+export async function councilContact(db: Kysely<Schema>, laCode: string): Promise<CouncilContact> {
+  const row = await firstCouncilQueries.councilContact(db, laCode);
+  return { phone: row.front_door_phone, email: row.front_door_email };
+}
+
+/** Sets how families reach the front door; audited with the new details (the council's, not a person's). */
+export async function setCouncilContact(
+  db: Kysely<Schema>,
+  laCode: string,
+  contact: CouncilContact,
+  actor: Actor,
+): Promise<void> {
+  await inOneTransaction(db, async (trx) => {
+    await firstCouncilQueries.updateCouncilContact(trx, laCode, contact);
+    await recordAudit(trx, {
+      laCode,
+      actorUserId: actor.userId,
+      actorRole: actor.role,
+      action: 'change-council-contact',
+      requestId: actor.requestId,
+      subjectType: 'council',
+      subjectId: laCode,
+      details: { ...contact },
+    });
+  });
+}

@@ -142,3 +142,16 @@ function isoDateOf(day: string, month: string, year: string): string | undefined
   if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return undefined;
   return date.toISOString().slice(0, 10);
 }
+
+/** A telephone number as people write one: digits, spaces, a leading +, brackets and hyphens. */
+const PHONE_SHAPE = /^\+?[0-9][0-9 ()-]{5,28}$/;
+
+/** The front door's contact details: each may be left empty, and each given is of its kind. */
+export function validateCouncilContact(form: { phone: string; email: string }, t: Translate): FieldError[] {
+  const errors: FieldError[] = [];
+  if (form.phone !== '' && !PHONE_SHAPE.test(form.phone))
+    errors.push({ field: 'phone', text: t('administration.council.errors.phone') });
+  if (form.email !== '' && (form.email.length > 320 || !EMAIL_SHAPE.test(form.email)))
+    errors.push({ field: 'email', text: t('administration.council.errors.email') });
+  return errors;
+}

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS: ReadonlySet<string> = new Set([
   'ask-to-add-child',
   'authorise-assessment',
   'change-child-identity',
+  'change-council-contact',
   'change-council-setting',
   'change-locality',
   'change-scoring-model-draft',

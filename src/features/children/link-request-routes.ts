@@ -15,6 +15,7 @@ import {
   type TypeBoxTypes,
 } from '../../web/form.ts';
 import { isUuid } from '../../web/ids.ts';
+import { councilContact } from '../administration/service.ts';
 import { ADD_CHILD_FIELDS, readDescribedChild, type AddChildAnswers } from './link-request-validation.ts';
 import {
   askToAddChild,
@@ -79,8 +80,10 @@ export async function childLinkRequestRoutes(instance: FastifyInstance) {
     },
   );
 
-  app.get('/children/add/sent', { config: { access: FAMILY_ROLES } }, async (_request, reply) =>
-    reply.render('children/views/add-sent.njk'),
+  app.get('/children/add/sent', { config: { access: FAMILY_ROLES } }, async (request, reply) =>
+    reply.render('children/views/add-sent.njk', {
+      contact: await councilContact(db, signedInUser(request).laCode),
+    }),
   );
 
   const DECIDE = { config: { access: LINK_DECIDERS } };

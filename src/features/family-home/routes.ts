@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
+import { councilContact } from '../administration/service.ts';
 import { unlinkedRequestsOf } from '../children/link-requests.ts';
 import { viewFamilyChildren } from '../children/service.ts';
 import { familyRequests } from '../referrals/service.ts';
@@ -22,11 +23,12 @@ export async function familyHomeRoutes(instance: FastifyInstance) {
 
   instance.get('/children', { config: { access: FAMILY_ROLES } }, async (request, reply) => {
     const member = signedInUser(request);
-    const [children, waiting, shortBreaks, requests] = await Promise.all([
+    const [children, waiting, shortBreaks, requests, contact] = await Promise.all([
       viewFamilyChildren(db, member, request.id),
       unlinkedRequestsOf(db, member),
       familyShortBreaks(db, member, request.id),
       familyRequests(db, member),
+      councilContact(db, member.laCode),
     ]);
     const panels: Panel[] = [
       {
@@ -44,6 +46,7 @@ export async function familyHomeRoutes(instance: FastifyInstance) {
         panels: panels.map((panel) => ({ template: panel.template, item: panel.byChild.get(child.id) })),
       })),
       requests: waiting,
+      contact,
     });
   });
 }

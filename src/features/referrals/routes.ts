@@ -5,6 +5,7 @@ import { FAMILY_ROLES } from '../../web/access.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { isUuid } from '../../web/ids.ts';
+import { councilContact } from '../administration/service.ts';
 import { childrenOfFamilyMember } from '../children/service.ts';
 import { familyApplication } from '../short-breaks/service.ts';
 import { MAX_REFERRAL_REASON, askForHelp, familyRequests, requestSocialWorkAssessment } from './service.ts';
@@ -168,6 +169,7 @@ export async function referralRoutes(instance: FastifyInstance) {
     const reference = text(request.query.reference);
     return reply.render('referrals/views/ask-for-help-sent.njk', {
       reference: /^RF-[0-9A-F]{8}$/.test(reference) ? reference : '',
+      contact: await councilContact(db, signedInUser(request).laCode),
     });
   });
 }
