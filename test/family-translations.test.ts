@@ -8,6 +8,8 @@ import { loadMessages, type Messages } from '../src/web/i18n.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { seededApp, signedInClient } from './helpers/app.ts';
 import { seedDemoApplications } from '../src/demo/applications.ts';
+import { SHIPPED_MODEL } from '../src/features/scoring/service.ts';
+import type { ScoringModel } from '../src/domain/scoring/model.ts';
 
 /** The parts of the locale files a family reads: whole files, or a file's family sections (referrals.ask). */
 const FAMILY_FILES = [
@@ -35,6 +37,19 @@ function keysOf(messages: Messages, prefix: string): string[] {
   return [...messages.keys()].filter((key) => key.startsWith(prefix)).sort();
 }
 
+/** Every text of a scoring model a family reads. */
+function familyTextsOf(model: ScoringModel): string[] {
+  return [
+    ...model.questions.flatMap((question) => [
+      question.text,
+      ...(question.hint ? [question.hint] : []),
+      ...question.options.flatMap((option) => [option.label, option.explanation]),
+    ]),
+    ...model.rules.flatMap((rule) => [rule.reason, rule.outcome.label]),
+    ...Object.values(model.flagNames ?? {}),
+  ];
+}
+
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 const markup = (text: string) => [...text.matchAll(/<[^>]+>/g)].map((match) => match[0]);
 
@@ -60,6 +75,22 @@ describe('family pages in Urdu and Polish', () => {
         }
       });
     }
+
+    test(`${code}: the shipped scoring model has every question, hint, answer, explanation, reason and outcome in ${code}`, () => {
+      const words = SHIPPED_MODEL.translations?.[code] ?? {};
+      const english = familyTextsOf(SHIPPED_MODEL);
+      assert.deepEqual(
+        english.filter((text) => !(words[text] ?? '').trim()),
+        [],
+        'texts without a translation',
+      );
+      // Every translation is of a text the model has: none left behind by an edit.
+      assert.deepEqual(
+        Object.keys(words).filter((text) => !english.includes(text)),
+        [],
+        'translations of texts the model no longer has',
+      );
+    });
 
     test(`${code}: the file input and the button beside it have different names, as in English`, () => {
       // A screen reader user hears both; the same words twice would hide which one uploads.
@@ -122,10 +153,47 @@ for (const target of databaseTargets()) {
         };
         const letter = await parent.get(`/short-breaks/applications/${decided.id}/decision?lang=${code}`);
         assert.ok(letter.body.includes(monthAfter(12)), `the review month is in ${code}`);
+        // Why, and each answer's explanation, in the words of the model's translation.
+        const words = SHIPPED_MODEL.translations![code]!;
+        const stored = await database.db
+          .selectFrom('short_break_applications')
+          .select('outcome')
+          .where('id', '=', decided.id)
+          .executeTakeFirstOrThrow();
+        const proposal = stored.outcome as { reason: string; explanations: string[] };
+        const escaped = (text: string) => text.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;');
+        assert.ok(letter.body.includes(escaped(words[proposal.reason]!)), `the reason is in ${code}`);
+        for (const explanation of proposal.explanations)
+          assert.ok(letter.body.includes(escaped(words[explanation]!)), `"${explanation}" is in ${code}`);
+        assert.ok(!letter.body.includes(escaped(proposal.reason)), 'the English reason is not shown');
         const easyRead = await parent.get(
           `/short-breaks/applications/${decided.id}/decision?lang=${code}&format=easy-read`,
         );
         assert.ok(easyRead.body.includes(monthAfter(11)), `the Easy Read invitation month is in ${code}`);
+      });
+    }
+
+    for (const code of TRANSLATED) {
+      test(`a needs question, its hint and its answers are in ${code}`, async () => {
+        if (!(await database.db.selectFrom('short_break_applications').select('id').executeTakeFirst()))
+          await seedDemoApplications(database.db);
+        const parent = await signedInClient(app, PARENT);
+        const draft = await database.db
+          .selectFrom('short_break_applications as a')
+          .innerJoin('children as c', 'c.id', 'a.child_id')
+          .select('a.id')
+          .where('c.given_name', '=', 'Ada')
+          .where('a.status', '=', 'draft')
+          .executeTakeFirstOrThrow();
+        const question = SHIPPED_MODEL.questions[0]!;
+        const words = SHIPPED_MODEL.translations![code]!;
+        const page = (await parent.get(`/short-breaks/applications/${draft.id}/questions/${question.id}?lang=${code}`))
+          .body;
+        const escaped = (text: string) => text.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;');
+        assert.ok(page.includes(escaped(words[question.text]!)), 'the question');
+        assert.ok(page.includes(escaped(words[question.hint!]!)), 'its hint');
+        for (const option of question.options) assert.ok(page.includes(escaped(words[option.label]!)), option.id);
+        assert.ok(!page.includes(escaped(question.text)), 'not the English question');
       });
     }
 

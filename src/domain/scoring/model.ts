@@ -92,6 +92,45 @@ export interface ScoringModel {
   rules: Rule[];
   /** What each flag means in plain English, by its id: "safeguarding" → "someone may be at risk of harm". */
   flagNames?: Record<string, string>;
+  /**
+   * The model's words in the families' other languages: by language code, each English text (a question, hint,
+   * answer, explanation, reason or outcome) with its translation. Keyed by the English itself, so a text changed in
+   * the editor loses its old translation and is shown in English until it is translated again, never wrongly.
+   */
+  translations?: Record<string, Record<string, string>>;
+}
+
+/** A text of the model in a language: its translation when the model has one, otherwise the English. */
+export function inLanguage(model: ScoringModel, language: string, english: string): string {
+  return model.translations?.[language]?.[english] ?? english;
+}
+
+/** The model with every family-facing text in the language, where translated; scoring is unchanged. */
+export function modelInLanguage(model: ScoringModel, language: string): ScoringModel {
+  const words = model.translations?.[language];
+  if (!words) return model;
+  const say = (english: string) => words[english] ?? english;
+  return {
+    ...model,
+    questions: model.questions.map((question) => ({
+      ...question,
+      text: say(question.text),
+      ...(question.hint === undefined ? {} : { hint: say(question.hint) }),
+      options: question.options.map((option) => ({
+        ...option,
+        label: say(option.label),
+        explanation: say(option.explanation),
+      })),
+    })),
+    rules: model.rules.map((rule) => ({
+      ...rule,
+      reason: say(rule.reason),
+      outcome: { ...rule.outcome, label: say(rule.outcome.label) },
+    })),
+    ...(model.flagNames === undefined
+      ? {}
+      : { flagNames: Object.fromEntries(Object.entries(model.flagNames).map(([id, name]) => [id, say(name)])) }),
+  };
 }
 
 /** The flag a model raises for a worry about someone's safety: it always reaches people at once (issue 15). */

@@ -21,6 +21,25 @@ export interface ModelInUse {
   publishedBy: string | null;
 }
 
+/**
+ * The model as it was at a version, for reading a decision in the words it was made with (its translations
+ * included); the shipped model when the council has published none of that version.
+ */
+export async function modelAtVersion(
+  db: Kysely<Schema>,
+  laCode: string,
+  version: number | null,
+): Promise<ScoringModel> {
+  if (version === null) return SHIPPED_MODEL;
+  const row = await db
+    .selectFrom('scoring_models')
+    .select(['model', 'version'])
+    .where('la_code', '=', laCode)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row ? { ...(row.model as unknown as ScoringModel), version: row.version } : SHIPPED_MODEL;
+}
+
 export async function modelInUse(db: Kysely<Schema>, laCode: string): Promise<ModelInUse> {
   const row = await db
     .selectFrom('scoring_models as m')

@@ -3,7 +3,7 @@
 // family goes, so they can stop and come back.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Outcome, ScoringModel } from '../../domain/scoring/model.ts';
+import { inLanguage, modelInLanguage, type Outcome, type ScoringModel } from '../../domain/scoring/model.ts';
 import { EVIDENCE, ageOn, ineligibleReasons } from '../../domain/short-breaks/eligibility.ts';
 import {
   ABOUT_FIELDS,
@@ -20,7 +20,7 @@ import { shortBreaksPolicy } from '../administration/settings.ts';
 import { signedInUser } from '../../web/context.ts';
 import { errorFor, errorSummary, type FieldError } from '../../web/errors.ts';
 import { councilName as councilNameOf } from '../administration/service.ts';
-import { modelInUse } from '../scoring/service.ts';
+import { modelAtVersion, modelInUse } from '../scoring/service.ts';
 import { evidenceList } from './evidence.ts';
 import { reviewDue, startReview } from './reviews.ts';
 import {
@@ -293,6 +293,12 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
     },
   );
 
+  /** The model in use, in the family's language where it is translated. */
+  async function familyModel(request: FastifyRequest): Promise<ScoringModel> {
+    const { model } = await modelInUse(db, signedInUser(request).laCode);
+    return modelInLanguage(model, request.language);
+  }
+
   function questionOf(model: ScoringModel, questionId: string) {
     return model.questions.find((question) => question.id === questionId);
   }
@@ -329,7 +335,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
       const application = await loadDraft(request, reply, request.params.id);
       if (!application) return reply;
       if (!(await isEligible(request, application))) return reply.redirect(link(application, '/eligibility'), 303);
-      const { model } = await modelInUse(db, signedInUser(request).laCode);
+      const model = await familyModel(request);
       const question = questionOf(model, request.params.questionId);
       if (!question) {
         reply.callNotFound();
@@ -348,7 +354,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const application = await loadDraft(request, reply, request.params.id);
       if (!application) return reply;
-      const { model } = await modelInUse(db, signedInUser(request).laCode);
+      const model = await familyModel(request);
       const question = questionOf(model, request.params.questionId);
       if (!question || !(await isEligible(request, application))) {
         reply.callNotFound();
@@ -378,7 +384,7 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
     application: FamilyApplication,
     errors: FieldError[],
   ) {
-    const { model } = await modelInUse(db, signedInUser(request).laCode);
+    const model = await familyModel(request);
     const gateway = gatewayOf(application);
     return reply.render('short-breaks/views/check.njk', {
       application,
@@ -490,12 +496,17 @@ export async function shortBreaksRoutes(instance: FastifyInstance) {
         return date;
       };
       const easyRead = request.query.format === 'easy-read';
+      // The words the decision was made with, in the family's language where that version of the model has them.
+      const model = await modelAtVersion(db, signedInUser(request).laCode, application.model_version);
+      const say = (english: string) => inLanguage(model, request.language, english);
       return reply.render(`short-breaks/views/${easyRead ? 'decision-easy-read' : 'decision'}.njk`, {
         application,
-        decision,
+        decision: { ...decision, label: say(decision.label) },
         amount: decision.amountPerYear?.toLocaleString('en-GB') ?? '',
-        reason: changedBecause ?? proposal?.reason ?? '',
-        answers: changedBecause ? [] : (proposal?.explanations ?? []).map((explanation) => ({ explanation })),
+        reason: changedBecause ?? say(proposal?.reason ?? ''),
+        answers: changedBecause
+          ? []
+          : (proposal?.explanations ?? []).map((explanation) => ({ explanation: say(explanation) })),
         invite: monthsAfter(11),
         review: monthsAfter(12),
       });
