@@ -121,7 +121,7 @@ for (const target of databaseTargets()) {
       assert.match(
         adaPart,
         new RegExp(
-          `Your request for help \\(<span dir="ltr">${reference}</span>\\), sent \\d{1,2} [A-Z][a-z]+ \\d{4}\\.`,
+          `Your request for help \\(<span class="pathway-reference" dir="ltr">${reference}</span>\\), sent \\d{1,2} [A-Z][a-z]+ \\d{4}\\.`,
         ),
       );
       assert.match(adaPart, /Waiting for the front door\.\s+The front door will decide by \d{1,2} [A-Z][a-z]+ \d{4}\./);

@@ -10,6 +10,7 @@ import { councilContact } from '../administration/service.ts';
 import { unlinkedRequestsOf } from '../children/link-requests.ts';
 import { viewFamilyChildren } from '../children/service.ts';
 import { familyRequests } from '../referrals/service.ts';
+import { reviewDue } from '../short-breaks/reviews.ts';
 import { familyShortBreaks } from '../short-breaks/service.ts';
 
 /** A panel on each child's part of the page: its template, and its data by child (none: the panel is left out). */
@@ -33,7 +34,13 @@ export async function familyHomeRoutes(instance: FastifyInstance) {
     const panels: Panel[] = [
       {
         template: 'short-breaks/views/family-panel.njk',
-        byChild: new Map(shortBreaks.map((child) => [child.child_id, child])),
+        byChild: new Map(
+          shortBreaks.map((child) => [
+            child.child_id,
+            // Nearly a year after a decision, the family is asked to review it: said here too, not only on /short-breaks.
+            { ...child, reviewDue: reviewDue({ status: child.status ?? '', decided_at: child.decided_at }) },
+          ]),
+        ),
       },
       {
         template: 'referrals/views/family-panel.njk',
