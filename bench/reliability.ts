@@ -103,7 +103,11 @@ class Family {
   baseUrl = '';
   token = '';
   childIds: string[] = [];
-  constructor(readonly email: string) {}
+  readonly email: string;
+
+  constructor(email: string) {
+    this.email = email;
+  }
 
   async request(path: string, form?: Record<string, string>) {
     const response = await fetch(`${this.baseUrl}${path}`, {

@@ -50,13 +50,17 @@ function node(args) {
   });
 }
 
-const templates = (command) => node(['--import', 'tsx', 'test/helpers/database-templates.ts', command]);
+// Node 24 runs TypeScript itself by erasing the types (the code uses only erasable syntax: tsconfig's
+// erasableSyntaxOnly), which starts each test file about two seconds sooner than through tsx; an older Node uses tsx.
+const typescript = process.features.typescript ? [] : ['--import', 'tsx'];
+
+const templates = (command) => node([...typescript, 'test/helpers/database-templates.ts', command]);
 
 const testRunner = ['--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec'];
 let passed = false;
 try {
   const ready = !withTemplates || (await templates('make'));
-  if (ready && !stopped) passed = await node(['--import', 'tsx', ...testRunner, ...files]);
+  if (ready && !stopped) passed = await node([...typescript, ...testRunner, ...files]);
 } finally {
   if (env.PATHWAY_TEST_POSTGRES_TEMPLATE && !(await templates('remove'))) passed = false;
   if (templateFolder) rmSync(templateFolder, { recursive: true, force: true });

@@ -12,11 +12,12 @@ import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedDemoCouncil } from '../src/demo/council.ts';
 import { seedDemoApplications } from '../src/demo/applications.ts';
+import { RUN_TYPESCRIPT } from './helpers/typescript.ts';
 
 const ENV = { NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DEMO_DATA: 'false' };
 
 function command(dataDir: string, ...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  return spawnSync(process.execPath, [...RUN_TYPESCRIPT, 'src/cli.ts', ...args], {
     env: { ...process.env, ...ENV, DATA_DIR: dataDir },
     encoding: 'utf8',
     timeout: 120_000,
@@ -143,7 +144,7 @@ describe('backup and restore of the embedded database', () => {
   });
 
   test('while Pathway runs, the backup is written by the running process, and restores', async () => {
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    const server = spawn(process.execPath, [...RUN_TYPESCRIPT, 'src/cli.ts', 'serve'], {
       env: { ...process.env, ...ENV, DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

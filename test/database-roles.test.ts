@@ -12,6 +12,7 @@ import { pendingMigrations } from '../src/db/migrate.ts';
 import { grantApplicationRole } from '../src/db/roles.ts';
 import { DEMO_PASSWORD } from '../src/demo/council.ts';
 import { startPathway, type RunningPathway } from './helpers/pathway-process.ts';
+import { RUN_TYPESCRIPT } from './helpers/typescript.ts';
 
 const run = promisify(execFile);
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -36,7 +37,7 @@ async function asAdmin(text: string) {
 
 /** A Pathway command run as an operator would run it, to its end; its output, or its failure with the output. */
 async function pathway(command: string[], env: Record<string, string>) {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...command], {
+  const { stdout } = await run(process.execPath, [...RUN_TYPESCRIPT, 'src/cli.ts', ...command], {
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
   });
   return stdout;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startPathway, type RunningPathway } from './helpers/pathway-process.ts';
+import { RUN_TYPESCRIPT } from './helpers/typescript.ts';
 
 const ENV = { NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DEMO_DATA: 'false' };
 
@@ -24,7 +25,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 function command(dataDir: string, ...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  return spawnSync(process.execPath, [...RUN_TYPESCRIPT, 'src/cli.ts', ...args], {
     env: { ...process.env, ...ENV, DATA_DIR: dataDir },
     encoding: 'utf8',
     timeout: 120_000,

@@ -13,6 +13,7 @@ import { createSetPasswordLink } from '../src/features/accounts/set-password.ts'
 import { setUpFirstCouncil } from '../src/features/administration/first-council.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { testConfig, TestClient } from './helpers/app.ts';
+import { RUN_TYPESCRIPT } from './helpers/typescript.ts';
 
 const PUBLIC_URL = 'http://localhost:3000';
 const SETUP = {
@@ -234,7 +235,7 @@ describe('npm run setup', () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   function setup(...args: string[]) {
-    return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'setup', ...args], {
+    return spawnSync(process.execPath, [...RUN_TYPESCRIPT, 'src/cli.ts', 'setup', ...args], {
       env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DEMO_DATA: 'false' },
       encoding: 'utf8',
       timeout: 120_000,
@@ -266,7 +267,7 @@ describe('npm run setup', () => {
 
   test('--help lists every command, after a command too, and an unknown one is refused with the same list', () => {
     const run = (...command: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...command], {
+      spawnSync(process.execPath, [...RUN_TYPESCRIPT, 'src/cli.ts', ...command], {
         env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir },
         encoding: 'utf8',
         timeout: 60_000,

@@ -10,10 +10,11 @@ import { seedDemoCouncil, DEMO_PASSWORD } from '../src/demo/council.ts';
 import { SHIPPED_MODEL } from '../src/features/scoring/service.ts';
 import { databaseTargets, type TestDatabase } from './helpers/databases.ts';
 import { csrfTokenIn } from './helpers/app.ts';
+import { RUN_TYPESCRIPT } from './helpers/typescript.ts';
 
 /** Starts `npm start`'s server process on the database, and resolves with its address once it is ready. */
 async function startServer(databaseUrl: string): Promise<{ process: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, [...RUN_TYPESCRIPT, 'src/cli.ts', 'serve'], {
     env: {
       ...process.env,
       NODE_ENV: 'test',
@@ -42,7 +43,11 @@ async function startServer(databaseUrl: string): Promise<{ process: ChildProcess
 /** Just enough of a browser for a few requests: keeps cookies. */
 class HttpClient {
   private readonly cookies = new Map<string, string>();
-  constructor(private readonly baseUrl: string) {}
+  private readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
 
   async request(path: string, form?: Record<string, string>) {
     const response = await fetch(`${this.baseUrl}${path}`, {

@@ -16,10 +16,10 @@ export interface LockHolder {
 }
 
 export class DataFolderInUseError extends Error {
-  constructor(
-    readonly dataDir: string,
-    readonly holder: LockHolder,
-  ) {
+  readonly dataDir: string;
+  readonly holder: LockHolder;
+
+  constructor(dataDir: string, holder: LockHolder) {
     super(
       [
         `The embedded database in ${dataDir} is in use by another Pathway process:`,
@@ -32,6 +32,8 @@ export class DataFolderInUseError extends Error {
         `If you are sure no Pathway process uses this folder, delete ${join(dataDir, LOCK_FILE_NAME)}.`,
       ].join('\n'),
     );
+    this.dataDir = dataDir;
+    this.holder = holder;
   }
 }
 

@@ -30,11 +30,15 @@ class ServerListening implements Listening {
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(
-    private readonly url: string,
-    private readonly channel: string,
-    private readonly handlers: ListenHandlers,
-  ) {}
+  private readonly url: string;
+  private readonly channel: string;
+  private readonly handlers: ListenHandlers;
+
+  constructor(url: string, channel: string, handlers: ListenHandlers) {
+    this.url = url;
+    this.channel = channel;
+    this.handlers = handlers;
+  }
 
   async connect(): Promise<void> {
     // Named, so an operator can see the listening connections in pg_stat_activity.

@@ -19,7 +19,11 @@ import {
 export class TurnLock {
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly timeoutMs: number) {}
+  private readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs;
+  }
 
   async acquire(): Promise<() => void> {
     let release!: () => void;
@@ -52,7 +56,11 @@ export class TurnLock {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  private readonly pglite: PGlite;
+
+  constructor(pglite: PGlite) {
+    this.pglite = pglite;
+  }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
@@ -70,10 +78,12 @@ class PGliteDriver implements Driver {
   private readonly releases = new WeakMap<DatabaseConnection, () => void>();
   private readonly connection: PGliteConnection;
 
-  constructor(
-    private readonly pglite: PGlite,
-    private readonly lock: TurnLock,
-  ) {
+  private readonly pglite: PGlite;
+  private readonly lock: TurnLock;
+
+  constructor(pglite: PGlite, lock: TurnLock) {
+    this.pglite = pglite;
+    this.lock = lock;
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -111,10 +121,13 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(
-    private readonly pglite: PGlite,
-    private readonly lock: TurnLock,
-  ) {}
+  private readonly pglite: PGlite;
+  private readonly lock: TurnLock;
+
+  constructor(pglite: PGlite, lock: TurnLock) {
+    this.pglite = pglite;
+    this.lock = lock;
+  }
 
   createAdapter() {
     return new PostgresAdapter();

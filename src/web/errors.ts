@@ -9,11 +9,13 @@ export interface FieldError {
 
 /** Thrown by routes for a user-facing refusal with a status and a message key. */
 export class HttpProblem extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly messageKey: string,
-  ) {
+  readonly statusCode: number;
+  readonly messageKey: string;
+
+  constructor(statusCode: number, messageKey: string) {
     super(messageKey);
+    this.statusCode = statusCode;
+    this.messageKey = messageKey;
   }
 }
 

@@ -1,6 +1,7 @@
 // Starts Pathway's command line as its own process, as a council would (`node src/cli.ts <command>` through tsx),
 // on a free port, and resolves once it prints its ready line.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { RUN_TYPESCRIPT } from './typescript.ts';
 
 export interface RunningPathway {
   process: ChildProcess;
@@ -15,7 +16,7 @@ export function startPathway(
 ): Promise<RunningPathway> {
   const readyLine = options.readyLine ?? /Pathway is ready at (http:\/\/\S+)/;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', command], {
+  const child = spawn(process.execPath, [...RUN_TYPESCRIPT, 'src/cli.ts', command], {
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

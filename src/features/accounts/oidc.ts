@@ -17,7 +17,11 @@ export interface OidcIdentity {
 export class OidcSignIn {
   private configuration: Promise<client.Configuration> | undefined;
 
-  constructor(private readonly config: OidcConfig) {}
+  private readonly config: OidcConfig;
+
+  constructor(config: OidcConfig) {
+    this.config = config;
+  }
 
   private discover(): Promise<client.Configuration> {
     this.configuration ??= client

@@ -1,11 +1,11 @@
 // Reads the Open Referral API's query parameters strictly: a bad value is a 400 that names the parameter.
 import { isUuid } from '../../web/ids.ts';
 export class ParameterError extends Error {
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
+  readonly parameter: string;
+
+  constructor(parameter: string, message: string) {
     super(message);
+    this.parameter = parameter;
   }
 }
 

@@ -29,11 +29,13 @@ export type FeedProblemCode =
 
 /** Why a feed could not be read; `detail` is what the message needs (an HTTP status), never the feed's content. */
 export class FeedProblem extends Error {
-  constructor(
-    readonly code: FeedProblemCode,
-    readonly detail: string | null = null,
-  ) {
+  readonly code: FeedProblemCode;
+  readonly detail: string | null = null;
+
+  constructor(code: FeedProblemCode, detail: string | null = null) {
     super(`The feed could not be read: ${code}${detail === null ? '' : ` (${detail})`}`);
+    this.code = code;
+    this.detail = detail;
   }
 }
 

@@ -6,7 +6,11 @@ export class RecentlyUsed<V> {
   // A Map iterates in the order keys were set, so setting a key again on each use keeps the oldest first.
   private readonly values = new Map<string, V>();
 
-  constructor(private readonly limit: number) {}
+  private readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
 
   /** The value kept for the key, or `make()`'s, kept from now on. */
   get(key: string, make: () => V): V {

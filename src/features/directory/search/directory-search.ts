@@ -42,7 +42,10 @@ export class DirectorySearch {
   private missedChanges = 0;
   private listening: Promise<Listening> | undefined;
 
-  constructor(private readonly database: Database) {
+  private readonly database: Database;
+
+  constructor(database: Database) {
+    this.database = database;
     this.indexes = new CouncilIndexes(database.db);
     this.understandings = new Understandings(database.db);
     this.stemmer = new PhraseStemmer(database.db);

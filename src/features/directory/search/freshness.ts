@@ -38,7 +38,11 @@ async function carryConcepts(from: SearchIndex, to: SearchIndex): Promise<void> 
 export class CouncilIndexes {
   private readonly councils = new Map<string, CouncilIndex>();
 
-  constructor(private readonly db: Kysely<Schema>) {}
+  private readonly db: Kysely<Schema>;
+
+  constructor(db: Kysely<Schema>) {
+    this.db = db;
+  }
 
   /**
    * The council's index. A large directory keeps answering from the index it has while the new one builds, so a

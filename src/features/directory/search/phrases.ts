@@ -34,7 +34,11 @@ const PHRASES_KEPT = 50_000;
 export class PhraseStemmer {
   private readonly stemmed = new Map<string, LexemePhrase | null>();
 
-  constructor(private readonly db: Kysely<Schema>) {}
+  private readonly db: Kysely<Schema>;
+
+  constructor(db: Kysely<Schema>) {
+    this.db = db;
+  }
 
   async lexemes(phrases: string[]): Promise<Map<string, LexemePhrase | null>> {
     const unknown = [...new Set(phrases.filter((phrase) => !this.stemmed.has(phrase)))];

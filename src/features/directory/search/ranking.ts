@@ -133,10 +133,10 @@ class BestOf {
   private readonly scores: Float64Array;
   private size = 0;
 
-  constructor(
-    limit: number,
-    private readonly nameRank: Int32Array,
-  ) {
+  private readonly nameRank: Int32Array;
+
+  constructor(limit: number, nameRank: Int32Array) {
+    this.nameRank = nameRank;
     this.services = new Int32Array(limit);
     this.scores = new Float64Array(limit);
   }

@@ -46,7 +46,11 @@ async function countActiveServices(db: Kysely<Schema>, laCode: string): Promise<
 export class Understandings {
   private readonly councils = new Map<string, Promise<Understanding>>();
 
-  constructor(private readonly db: Kysely<Schema>) {}
+  private readonly db: Kysely<Schema>;
+
+  constructor(db: Kysely<Schema>) {
+    this.db = db;
+  }
 
   of(laCode: string): Promise<Understanding> {
     const kept = this.councils.get(laCode);
