@@ -560,7 +560,10 @@ export async function councilContact(db: Kysely<Schema>, laCode: string): Promis
   return { phone: row.front_door_phone, email: row.front_door_email };
 }
 
-/** Sets how families reach the front door; audited with the new details (the council's, not a person's). */
+/**
+ * Sets how families reach the front door; audited with which details were given, not the details: the audit trail
+ * holds no addresses or numbers, even a council's.
+ */
 export async function setCouncilContact(
   db: Kysely<Schema>,
   laCode: string,
@@ -577,7 +580,7 @@ export async function setCouncilContact(
       requestId: actor.requestId,
       subjectType: 'council',
       subjectId: laCode,
-      details: { ...contact },
+      details: { phoneGiven: contact.phone !== null, emailGiven: contact.email !== null },
     });
   });
 }
