@@ -174,6 +174,18 @@ for (const target of databaseTargets()) {
     }
 
     for (const code of TRANSLATED) {
+      test(`a form's errors tell screen readers they are errors in ${code}, not in English`, async () => {
+        const parent = await signedInClient(app, PARENT);
+        await parent.get(`/ask-for-help?lang=${code}`);
+        const page = await parent.submit('/ask-for-help', '/ask-for-help', { needs: '' });
+        assert.equal(page.statusCode, 400);
+        const prefix = loadMessages(code).get('common.errorPrefix')!;
+        assert.ok(page.body.includes(`<span class="govuk-visually-hidden">${prefix}</span>`), `"${prefix}" is said`);
+        assert.ok(!page.body.includes('<span class="govuk-visually-hidden">Error:</span>'), 'not "Error:"');
+      });
+    }
+
+    for (const code of TRANSLATED) {
       test(`a needs question, its hint and its answers are in ${code}`, async () => {
         if (!(await database.db.selectFrom('short_break_applications').select('id').executeTakeFirst()))
           await seedDemoApplications(database.db);

@@ -77,6 +77,20 @@ export interface PlatformParts {
  * views, errors and static files, with the features' routes registered last. It imports no feature: the app's
  * composition (src/app.ts) passes them in.
  */
+/** What govuk-frontend's error message says before each field's error, to screen readers only, in English. */
+const GOVUK_ERROR_PREFIX = '<span class="govuk-visually-hidden">Error:</span>';
+
+/**
+ * A page with govuk-frontend's hidden "Error:" before each field's error said in the page's language: the component
+ * takes the words as a parameter, which the forms' dozens of error messages would otherwise each have to pass.
+ */
+function inLanguageOfPage(page: string, t: Translate): string {
+  const prefix = t('common.errorPrefix');
+  return prefix === 'Error:' || !page.includes(GOVUK_ERROR_PREFIX)
+    ? page
+    : page.replaceAll(GOVUK_ERROR_PREFIX, `<span class="govuk-visually-hidden">${prefix}</span>`);
+}
+
 export async function buildPlatform(
   config: Config,
   deps: AppDependencies,
@@ -249,7 +263,7 @@ export async function buildPlatform(
     template: string,
     context: Record<string, unknown>,
   ) {
-    return views.render(template, {
+    const page = views.render(template, {
       ...context,
       t: request.t,
       lang: request.language,
@@ -262,6 +276,7 @@ export async function buildPlatform(
       menu: menuFor(NAVIGATION, (href) => pageAccess.get(href), user?.roles ?? null, request.url.split('?')[0]!),
       currentPath: request.url.split('?')[0],
     });
+    return inLanguageOfPage(page, request.t);
   }
 
   app.decorateReply('renderPage', function (this: FastifyReply, template: string, context: Record<string, unknown>) {
