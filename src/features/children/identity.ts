@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import type { HouseholdRelationship } from '../../domain/pathway/household.ts';
 import { recordChildChange } from '../pathway/service.ts';
-import { findChild, localityOfPostcode } from './queries.ts';
+import { findChild, localityOfPostcode, numberInUse } from './queries.ts';
 import { auditRecordView, staffMaySee } from './service.ts';
 
 /** Casework roles who keep a child's record right. */
@@ -44,24 +44,6 @@ export async function openRecordForKeeping(db: Kysely<Schema>, user: SignedInUse
   return child;
 }
 
-async function numberInUse(
-  trx: Kysely<Schema>,
-  laCode: string,
-  childId: string,
-  column: 'nhs_number' | 'upn',
-  value: string | null,
-) {
-  if (value === null) return false;
-  const other = await trx
-    .selectFrom('children')
-    .select('id')
-    .where('la_code', '=', laCode)
-    .where(column, '=', value)
-    .where('id', '!=', childId)
-    .executeTakeFirst();
-  return other !== undefined;
-}
-
 /** What changed, by field name only: the timeline says what was corrected without repeating the details. */
 function changedFields(before: NonNullable<Awaited<ReturnType<typeof findChild>>>, after: ChildIdentity): string[] {
   const pairs: [string, unknown, unknown][] = [
@@ -86,8 +68,13 @@ export async function changeIdentity(
     const child = await childForRecordKeeper(trx, user, options.childId);
     if (!child) return 'not-found';
     if (child.version !== options.seenVersion) return 'changed-since';
-    if (await numberInUse(trx, user.laCode, child.id, 'nhs_number', identity.nhsNumber)) return 'nhs-number-in-use';
-    if (await numberInUse(trx, user.laCode, child.id, 'upn', identity.upn)) return 'upn-in-use';
+    if (
+      identity.nhsNumber !== null &&
+      (await numberInUse(trx, user.laCode, 'nhs_number', identity.nhsNumber, child.id))
+    )
+      return 'nhs-number-in-use';
+    if (identity.upn !== null && (await numberInUse(trx, user.laCode, 'upn', identity.upn, child.id)))
+      return 'upn-in-use';
     const changed = changedFields(child, identity);
     if (changed.length === 0) return 'done';
     const updated = await trx

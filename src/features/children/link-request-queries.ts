@@ -160,16 +160,6 @@ export async function addCarer(
     .execute();
 }
 
-export async function nhsNumberKnown(db: Kysely<Schema>, laCode: string, nhsNumber: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('children')
-    .select('id')
-    .where('la_code', '=', laCode)
-    .where('nhs_number', '=', nhsNumber)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Every child in the families of these children (them included), whom a carer added there would see. */
 export async function familiesOf(db: Kysely<Schema>, childIds: readonly string[]) {
   if (childIds.length === 0) return [];

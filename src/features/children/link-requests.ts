@@ -12,7 +12,7 @@ import { addTimelineEvent } from '../pathway/service.ts';
 import * as queries from './link-request-queries.ts';
 import type { DescribedChild } from './link-request-queries.ts';
 import { localityOfPostcode } from './queries.ts';
-import { possibleMatches } from './service.ts';
+import { numberInUse, possibleMatches } from './service.ts';
 import { isUuid } from '../../web/ids.ts';
 
 export type { DescribedChild } from './link-request-queries.ts';
@@ -161,7 +161,7 @@ export async function decideLinkRequest(
         });
         childId = child.id;
       } else if (decision.kind === 'create') {
-        if (request.nhs_number && (await queries.nhsNumberKnown(trx, staff.laCode, request.nhs_number)))
+        if (request.nhs_number && (await numberInUse(trx, staff.laCode, 'nhs_number', request.nhs_number)))
           return 'nhs-number-in-use';
         childId = await newRecord(trx, staff, request, options.requestId);
       }

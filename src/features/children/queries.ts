@@ -192,3 +192,16 @@ export async function childrenLike(db: Kysely<Schema>, laCode: string, described
     .limit(200)
     .execute();
 }
+
+/** Whether a child of the council (other than one, when given) already has this NHS number or unique pupil number. */
+export async function numberInUse(
+  db: Kysely<Schema>,
+  laCode: string,
+  column: 'nhs_number' | 'upn',
+  value: string,
+  exceptChildId?: string,
+) {
+  let query = db.selectFrom('children').select('id').where('la_code', '=', laCode).where(column, '=', value);
+  if (exceptChildId) query = query.where('id', '!=', exceptChildId);
+  return (await query.executeTakeFirst()) !== undefined;
+}

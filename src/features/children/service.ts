@@ -212,3 +212,13 @@ export async function notifyChildsFamily(
 export async function possibleMatches(db: Kysely<Schema>, laCode: string, described: ReferredChild) {
   return likelyMatches(await queries.childrenLike(db, laCode, described), described);
 }
+
+/** Whether another child's record has this NHS number or unique pupil number: one record per child. */
+export async function numberInUse(
+  db: Kysely<Schema>,
+  laCode: string,
+  column: 'nhs_number' | 'upn',
+  value: string,
+): Promise<boolean> {
+  return queries.numberInUse(db, laCode, column, value);
+}

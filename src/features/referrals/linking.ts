@@ -9,7 +9,7 @@ import { nhsNumberOf } from '../../domain/front-door/nhs-number.ts';
 import { upnOf } from '../../domain/front-door/upn.ts';
 import { dateOf, postcodeOf } from '../../domain/front-door/referral.ts';
 import { recordAudit } from '../audit/service.ts';
-import { localityForPostcode } from '../children/service.ts';
+import { localityForPostcode, numberInUse } from '../children/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 import { alertCaseHoldersToWorry } from '../pathway/worries.ts';
 
@@ -101,16 +101,6 @@ export async function linkToChild(
   });
 }
 
-async function knownBy(trx: Kysely<Schema>, laCode: string, column: 'nhs_number' | 'upn', value: string) {
-  const known = await trx
-    .selectFrom('children')
-    .select('id')
-    .where('la_code', '=', laCode)
-    .where(column, '=', value)
-    .executeTakeFirst();
-  return known !== undefined;
-}
-
 /** Makes a new record (a family and the child) from the referral and links it; refused if its NHS number or UPN is known. */
 export async function createChildFromReferral(
   db: Kysely<Schema>,
@@ -121,9 +111,9 @@ export async function createChildFromReferral(
   return db
     .transaction()
     .execute(async (trx) => {
-      if (referred.nhsNumber && (await knownBy(trx, user.laCode, 'nhs_number', referred.nhsNumber)))
+      if (referred.nhsNumber && (await numberInUse(trx, user.laCode, 'nhs_number', referred.nhsNumber)))
         return 'nhs-number-in-use';
-      if (referred.upn && (await knownBy(trx, user.laCode, 'upn', referred.upn))) return 'upn-in-use';
+      if (referred.upn && (await numberInUse(trx, user.laCode, 'upn', referred.upn))) return 'upn-in-use';
       const family = await trx
         .insertInto('families')
         .values({
