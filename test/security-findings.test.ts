@@ -136,6 +136,8 @@ for (const target of databaseTargets()) {
           safeguarding: 'no',
         });
         assert.equal(asked.statusCode, 400, `ask for help with U+${character.charCodeAt(0).toString(16)}`);
+        // Said in plain words: which kind of thing went wrong and how to put it right.
+        assert.match(asked.body, /Something you typed cannot be used/);
         const after = await database.db
           .selectFrom('referrals')
           .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -1,5 +1,6 @@
 // Turns every failure into a GOV.UK-style page (or JSON for APIs) with the right status, and never a stack trace.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { WITHOUT_CONTROL_CHARACTERS } from './form.ts';
 
 export interface FieldError {
   /** The id of the input, so the error summary can link to it. */
@@ -44,6 +45,9 @@ function statusOf(error: FastifyError, method: string): number {
 
 function messageKeyOf(error: FastifyError | HttpProblem, status: number): string {
   if (error instanceof HttpProblem) return error.messageKey;
+  // A character nobody types, usually pasted from another program: say so, so the person can put it right.
+  if (error.validation?.some((failure) => failure.params.pattern === WITHOUT_CONTROL_CHARACTERS))
+    return 'errors.unusableCharacter';
   if ('code' in error && error.code === 'FST_CSRF_INVALID_TOKEN') return 'errors.formExpired';
   if ('code' in error && error.code === 'FST_CSRF_MISSING_SECRET') return 'errors.formExpired';
   return PAGE_FOR_STATUS[status] ?? 'errors.serverError';

@@ -46,7 +46,7 @@ export const UuidOrEmpty = Type.String({ pattern: `${UUID_PATTERN}|^$` });
  * Text with no control characters other than tab, line feed and carriage return (which a long answer holds). No
  * one types the others, and a NUL cannot even be stored in PostgreSQL text, so a form holding one is a bad request.
  */
-const WITHOUT_CONTROL_CHARACTERS = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
+export const WITHOUT_CONTROL_CHARACTERS = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
 
 /**
  * A text field, at most `max` characters, without control characters (a plain 400 page). Without a limit it is
