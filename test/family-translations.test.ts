@@ -217,6 +217,12 @@ for (const target of databaseTargets()) {
         // Jordan, a young person with an account of their own, has an application waiting for its decision.
         const jordan = await signedInClient(app, 'young.person@demo.pathway.test');
         const page = (await jordan.get(`/children?lang=${code}`)).body;
+        // Jordan reads about themselves, not about "your children".
+        assert.ok(page.includes(`<h1 class="govuk-heading-l">${messages.get('children.self.title')!}</h1>`), 'theirs');
+        assert.ok(
+          !page.includes(`<h1 class="govuk-heading-l">${messages.get('children.listTitle')!}</h1>`),
+          'not "children"',
+        );
         assert.ok(page.includes(messages.get('shortBreaks.panel.title')!), 'the short breaks panel');
         const decideBy = messages.get('shortBreaks.panel.decideBy')!.split('{date}')[0]!;
         assert.ok(page.includes(decideBy), `when the decision is due, in ${code}`);
