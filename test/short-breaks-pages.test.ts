@@ -117,7 +117,10 @@ for (const target of databaseTargets()) {
       const aboutChild = await assertFilledIn(parent, `${draft}/about/child`);
       assert.match(aboutChild.body, /It does not change what support Ada can have/);
       const tobi = await applicationOf('Tobi');
-      await assertFilledIn(parent, `/short-breaks/applications/${tobi.id}/confirmation`);
+      const sent = await assertFilledIn(parent, `/short-breaks/applications/${tobi.id}/confirmation`);
+      // Decided: the page leads to the decision, not to "we aim to tell you within …".
+      assert.match(sent.body, new RegExp(`href="/short-breaks/applications/${tobi.id}/decision"`));
+      assert.doesNotMatch(sent.body, /We aim to tell you our decision/);
     });
 
     test("staff read the family's answers about the family in words, not as stored codes", async () => {
