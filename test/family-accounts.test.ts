@@ -199,6 +199,14 @@ for (const target of databaseTargets()) {
       const triage = await signedInClient(app, TRIAGE);
       const list = await triage.get('/child-requests');
       assert.match(list.body, new RegExp(`href="/child-requests/${id}"`));
+      // The list names children as families described them: reading it is audited with the requests it showed.
+      const listed = await database.db
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'view-child-link-requests')
+        .orderBy('occurred_at', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.ok((listed.details as { requestIds: string[] }).requestIds.includes(id));
       assert.match(list.body, /Piotr Nowak/);
       const page = await triage.get(`/child-requests/${id}`);
       assert.match(page.body, /Add to the record of Zofia Nowak, born 21 May 2019/);

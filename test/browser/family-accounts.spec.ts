@@ -140,6 +140,15 @@ describe('families making their own accounts in the browser', { timeout: 240_000
       await assertAccessible(page);
       await assertRightToLeftLayout(page);
       await fitsTheScreen(page, 'create an account in Urdu');
+      for (const path of ['/forgot-password', '/check-your-email']) {
+        await page.goto(`${harness.baseUrl}${path}`);
+        await assertAccessible(page);
+        await assertRightToLeftLayout(page);
+        await fitsTheScreen(page, path);
+        await page.goto(`${harness.baseUrl}${path}?lang=en`);
+        await assertAccessible(page);
+        await page.goto(`${harness.baseUrl}${path}?lang=ur`);
+      }
       await page.context().close();
 
       const parent = await signedInPage(harness, 'parent@demo.pathway.test');

@@ -82,6 +82,7 @@ export const AUDIT_ACTIONS: ReadonlySet<string> = new Set([
   'view-audit-trail',
   'view-caseload',
   'view-child-link-request',
+  'view-child-link-requests',
   'view-child-record',
   'view-family-children',
   'view-family-short-breaks',

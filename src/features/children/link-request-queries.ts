@@ -141,25 +141,6 @@ export async function familyOfChild(db: Kysely<Schema>, laCode: string, childId:
     .executeTakeFirst();
 }
 
-/** Makes the person a carer with an account in the family; nothing changes if they already are. */
-export async function addCarer(
-  db: Kysely<Schema>,
-  laCode: string,
-  carer: { familyId: string; userId: string; relationship: string },
-) {
-  const known = await db
-    .selectFrom('family_carers')
-    .select('user_id')
-    .where('family_id', '=', carer.familyId)
-    .where('user_id', '=', carer.userId)
-    .executeTakeFirst();
-  if (known) return;
-  await db
-    .insertInto('family_carers')
-    .values({ family_id: carer.familyId, user_id: carer.userId, la_code: laCode, relationship: carer.relationship })
-    .execute();
-}
-
 /** Every child in the families of these children (them included), whom a carer added there would see. */
 export async function familiesOf(db: Kysely<Schema>, childIds: readonly string[]) {
   if (childIds.length === 0) return [];

@@ -90,7 +90,7 @@ export async function childLinkRequestRoutes(instance: FastifyInstance) {
 
   const listQuery = { querystring: queryOf({ done: Text() }) };
   app.get('/child-requests', { ...DECIDE, schema: listQuery }, async (request, reply) => {
-    const requests = await waitingLinkRequests(db, signedInUser(request).laCode);
+    const requests = await waitingLinkRequests(db, signedInUser(request), request.id);
     const done = ['linked', 'created', 'declined'].includes(request.query.done ?? '') ? request.query.done : undefined;
     return reply.render('children/views/link-requests.njk', { requests, done });
   });

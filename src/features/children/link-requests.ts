@@ -11,7 +11,7 @@ import { queueNotification } from '../notifications/service.ts';
 import { addTimelineEvent } from '../pathway/service.ts';
 import * as queries from './link-request-queries.ts';
 import type { DescribedChild } from './link-request-queries.ts';
-import { localityOfPostcode } from './queries.ts';
+import { insertFamilyCarers, isCarerOf, localityOfPostcode } from './queries.ts';
 import { numberInUse, possibleMatches } from './service.ts';
 import { isUuid } from '../../web/ids.ts';
 
@@ -80,8 +80,31 @@ export async function unlinkedRequestsOf(db: Kysely<Schema>, member: SignedInUse
   return queries.unlinkedRequestsOf(db, member.id);
 }
 
-export async function waitingLinkRequests(db: Kysely<Schema>, laCode: string) {
-  return queries.waitingRequests(db, laCode);
+/** The requests waiting for the front door. They name children (as families described them): reading them is audited. */
+export async function waitingLinkRequests(db: Kysely<Schema>, staff: SignedInUser, requestId: string) {
+  const waiting = await queries.waitingRequests(db, staff.laCode);
+  await recordAudit(db, {
+    laCode: staff.laCode,
+    actorUserId: staff.id,
+    actorRole: primaryRole(staff),
+    action: 'view-child-link-requests',
+    requestId,
+    details: { requestIds: waiting.map((asked) => asked.id) },
+  });
+  return waiting;
+}
+
+/** Makes the person who asked a carer with an account in the family, unless they already are one. */
+async function addCarer(
+  trx: Kysely<Schema>,
+  laCode: string,
+  familyId: string,
+  request: { requested_by: string; relationship: string },
+) {
+  if (await isCarerOf(trx, request.requested_by, familyId)) return;
+  await insertFamilyCarers(trx, laCode, familyId, [
+    { userId: request.requested_by, relationship: request.relationship },
+  ]);
 }
 
 /**
@@ -154,11 +177,7 @@ export async function decideLinkRequest(
       if (decision.kind === 'link') {
         const child = await queries.familyOfChild(trx, staff.laCode, decision.childId);
         if (!child) return 'no-such-child';
-        await queries.addCarer(trx, staff.laCode, {
-          familyId: child.family_id,
-          userId: request.requested_by,
-          relationship: request.relationship,
-        });
+        await addCarer(trx, staff.laCode, child.family_id, request);
         childId = child.id;
       } else if (decision.kind === 'create') {
         if (request.nhs_number && (await numberInUse(trx, staff.laCode, 'nhs_number', request.nhs_number)))
@@ -239,11 +258,7 @@ async function newRecord(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await queries.addCarer(trx, laCode, {
-    familyId: family.id,
-    userId: request.requested_by,
-    relationship: request.relationship,
-  });
+  await addCarer(trx, laCode, family.id, request);
   await recordAudit(trx, {
     laCode,
     actorUserId: staff.id,
